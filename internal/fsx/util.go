@@ -1,0 +1,139 @@
+package fsx
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// ReadFile reads the whole of name.
+func ReadFile(fsys FS, name string) ([]byte, error) {
+	f, err := fsys.OpenFile(name, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var size int
+	if fi, err := f.Stat(); err == nil && fi.Size() < 1<<40 {
+		size = int(fi.Size())
+	}
+	buf := make([]byte, 0, size+512)
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, &fs.PathError{Op: "read", Path: name, Err: unwrapPath(err)}
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// MkdirAll makes name and any missing parents, syncing each parent whose
+// entries changed so that the new directories survive a power cut.
+func MkdirAll(fsys FS, name string, perm fs.FileMode) error {
+	fi, err := fsys.Stat(name)
+	if err == nil {
+		if fi.IsDir() {
+			return nil
+		}
+		return &fs.PathError{Op: "mkdir", Path: name, Err: errors.New("not a directory")}
+	}
+	parent := filepath.Dir(name)
+	if parent != name {
+		if err := MkdirAll(fsys, parent, perm); err != nil {
+			return err
+		}
+	}
+	if err := fsys.Mkdir(name, perm); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil
+		}
+		return err
+	}
+	return fsys.SyncDir(parent)
+}
+
+// CreateTemp creates a new file in dir whose name starts with prefix,
+// opened for reading and writing with O_EXCL, so it never reuses a name.
+func CreateTemp(fsys FS, dir, prefix string, perm fs.FileMode) (File, error) {
+	var b [8]byte
+	for range 100 {
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, err
+		}
+		name := filepath.Join(dir, prefix+hex.EncodeToString(b[:]))
+		f, err := fsys.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, err
+	}
+	return nil, &fs.PathError{Op: "createtemp", Path: filepath.Join(dir, prefix+"*"), Err: fs.ErrExist}
+}
+
+// WriteFileAtomic replaces name with the bytes that write produces, so
+// that name is at every instant either whole-old or whole-new: the bytes
+// go to a temp file in the same directory, which is fsynced, given the
+// old file's mode (perm when there was none) and renamed over name; then
+// the directory is fsynced. On any error the temp file is removed and
+// name is untouched.
+func WriteFileAtomic(fsys FS, name string, perm fs.FileMode, write func(io.Writer) error) (err error) {
+	if fi, err := fsys.Stat(name); err == nil {
+		perm = fi.Mode().Perm()
+	}
+	dir := filepath.Dir(name)
+	f, err := CreateTemp(fsys, dir, "."+filepath.Base(name)+".tmp-", perm)
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = fsys.Remove(tmp)
+		}
+	}()
+	if err = write(f); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	// The temp file was created with perm, but the umask may have cut it.
+	if err = fsys.Chmod(tmp, perm); err != nil {
+		return err
+	}
+	if err = fsys.Rename(tmp, name); err != nil {
+		return err
+	}
+	return fsys.SyncDir(dir)
+}
+
+// WriteFile is WriteFileAtomic for bytes already in memory.
+func WriteFile(fsys FS, name string, data []byte, perm fs.FileMode) error {
+	return WriteFileAtomic(fsys, name, perm, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
