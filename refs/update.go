@@ -1,0 +1,172 @@
+package refs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/objects"
+)
+
+// Update sets ref name to new if it currently holds old (compare-and-
+// swap; old == ZeroHash means the ref must not exist yet), and appends
+// msg to its reflog as done by who. A symbolic ref (HEAD) is followed and
+// its target updated; the update is logged in the target's reflog and, as
+// Git does, in logs/HEAD when HEAD points at the target.
+//
+// The protocol is Git's: <ref>.lock is created exclusively (a held lock is
+// waited on up to the lock timeout, then a *LockedError is returned), the
+// current value is compared (a mismatch is a *ConflictError), the new
+// value is written to the lock and fsynced, the reflog entries are
+// appended and fsynced, the lock is renamed over the ref and the directory
+// fsynced. On any failure before the rename the lock is removed and the
+// ref is untouched. A ref found only in packed-refs is shadowed by the new
+// loose ref.
+func (s *Store) Update(ctx context.Context, name string, old, new objects.Hash, who objects.Signature, msg string) error {
+	return s.update(ctx, name, &old, new, who, msg)
+}
+
+// Set is Update without the comparison: it sets ref name to new whatever
+// it held, and may so repair a damaged ref file.
+func (s *Store) Set(ctx context.Context, name string, new objects.Hash, who objects.Signature, msg string) error {
+	return s.update(ctx, name, nil, new, who, msg)
+}
+
+func (s *Store) update(ctx context.Context, name string, old *objects.Hash, new objects.Hash, who objects.Signature, msg string) error {
+	if new.IsZero() {
+		return fmt.Errorf("refs: %s: cannot set a ref to the zero hash (use Delete)", name)
+	}
+	target, err := s.followSymrefs(name)
+	if err != nil {
+		return err
+	}
+	lock, err := acquireLock(ctx, s.fsys, target, s.path(target), s.lockTimeout)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	cur, _, err := s.readDirect(target)
+	if err != nil && (old != nil || !errors.Is(err, ErrCorrupt)) {
+		return err
+	}
+	if old != nil && cur != *old {
+		return &ConflictError{Ref: target, Expected: *old, Actual: cur}
+	}
+	if err := lock.write([]byte(new.String() + "\n")); err != nil {
+		return fmt.Errorf("refs: %s: write %s: %w; nothing was changed", target, lock.path, err)
+	}
+	line := formatReflogLine(ReflogEntry{Old: cur, New: new, Who: who, Message: msg})
+	for _, log := range s.logsFor(target) {
+		if err := s.appendReflog(log, line); err != nil {
+			return fmt.Errorf("refs: %s: %w; the ref was not changed", target, err)
+		}
+	}
+	if err := lock.commit(); err != nil {
+		return fmt.Errorf("refs: %s: commit %s: %w", target, lock.target, err)
+	}
+	return nil
+}
+
+// followSymrefs returns the direct ref that name designates: name itself
+// unless it is a symbolic ref. The final ref need not exist.
+func (s *Store) followSymrefs(name string) (string, error) {
+	orig := name
+	for range maxSymrefDepth + 1 {
+		v, err := s.readRaw(name)
+		if errors.Is(err, ErrNotFound) {
+			return name, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		if v.Target == "" {
+			return name, nil
+		}
+		name = v.Target
+	}
+	return "", &CorruptError{Ref: orig, Path: s.path(orig),
+		Err: fmt.Errorf("symbolic refs nested more than %d deep (a cycle?)", maxSymrefDepth)}
+}
+
+// readDirect reads a ref that must not be symbolic: its loose file, else
+// packed-refs. A ref that does not exist is ZeroHash without error.
+func (s *Store) readDirect(name string) (objects.Hash, bool, error) {
+	v, err := s.readRaw(name)
+	if errors.Is(err, ErrNotFound) {
+		return objects.ZeroHash, false, nil
+	}
+	if err != nil {
+		return objects.ZeroHash, false, err
+	}
+	if v.Target != "" {
+		return objects.ZeroHash, false, fmt.Errorf("refs: %s became a symbolic ref (-> %s) during the update", name, v.Target)
+	}
+	return v.Hash, true, nil
+}
+
+// logsFor lists the reflogs an update of target is written to: its own
+// and, when HEAD points at it, HEAD's.
+func (s *Store) logsFor(target string) []string {
+	logs := []string{target}
+	if target == HEAD {
+		return logs
+	}
+	if v, err := s.readRaw(HEAD); err == nil && v.Target == target {
+		logs = append(logs, HEAD)
+	}
+	return logs
+}
+
+// appendReflog appends one line to a ref's reflog and fsyncs it (and the
+// directory, when the log is new). If a crash cut the previous append
+// short, that line is terminated first so that it stays a separate,
+// skipped line instead of swallowing the new entry.
+func (s *Store) appendReflog(name string, line []byte) error {
+	p := s.logPath(name)
+	if err := fsx.MkdirAll(s.fsys, filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("reflog: %w", err)
+	}
+	_, statErr := s.fsys.Stat(p)
+	created := errors.Is(statErr, fs.ErrNotExist)
+	f, err := s.fsys.OpenFile(p, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("reflog: %w", err)
+	}
+	if err := writeTerminated(f, line); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("reflog %s: %w", p, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("reflog %s: %w", p, err)
+	}
+	if created {
+		if err := s.fsys.SyncDir(filepath.Dir(p)); err != nil {
+			return fmt.Errorf("reflog: %w", err)
+		}
+	}
+	return nil
+}
+
+func writeTerminated(f fsx.File, line []byte) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if size := fi.Size(); size > 0 {
+		var last [1]byte
+		if _, err := f.ReadAt(last[:], size-1); err != nil {
+			return err
+		}
+		if last[0] != '\n' {
+			line = append([]byte{'\n'}, line...)
+		}
+	}
+	if _, err := f.Write(line); err != nil {
+		return err
+	}
+	return f.Sync()
+}
