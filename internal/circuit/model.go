@@ -1,0 +1,217 @@
+package circuit
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Circuit is the normalised model every format maps to: components keyed
+// by reference designator, nets keyed by name, and free-form metadata.
+//
+// Components are sorted by reference in natural order (R2 before R10),
+// nets by name in natural order, and the pins of each net likewise, so
+// that two circuits with the same content compare equal field by field.
+type Circuit struct {
+	// Name is the file name given to Parse.
+	Name string
+	// Format is the format the circuit was read from.
+	Format Format
+	// Version is the file's format version, as written ("1", "0.0.986").
+	Version string
+	// Metadata holds top-level descriptive fields (title, author, editor,
+	// tool version). Non-string values are kept as compact JSON.
+	Metadata map[string]string
+	// Components in natural reference order.
+	Components []*Component
+	// Nets in natural name order.
+	Nets []*Net
+
+	byRef map[string]*Component
+	byNet map[string]*Net
+}
+
+// Component is one placed part.
+type Component struct {
+	// Ref is the unique reference designator: R5, U3, uno.
+	Ref string
+	// Type is the part's kind as the source format names it: resistor,
+	// wokwi-arduino-uno, simple_capacitor.
+	Type string
+	// Value is the electrical value as written: 10k, 100nF, 1kΩ.
+	Value        string
+	Footprint    string
+	MPN          string
+	Manufacturer string
+	// DNP marks a part that is placed in the design but not fitted.
+	DNP bool
+	// Virtual marks a simulator-provided part (Wokwi's $serialMonitor)
+	// that has connections but no place in a BOM.
+	Virtual bool
+	// Pins are the component's pin names in natural order. Formats that
+	// do not declare pins (Wokwi) list the pins their connections use.
+	Pins []string
+	// Position is where the part sits (PCB or canvas units), or nil.
+	Position *Position
+	// Properties holds every other attribute; nested values are
+	// flattened to dotted keys and non-strings kept as compact JSON.
+	Properties map[string]string
+
+	// off is the byte offset of the component in its source file.
+	off int
+}
+
+// Position places a component.
+type Position struct {
+	X, Y     float64
+	Rotation float64
+}
+
+// Net is a set of connected pins.
+type Net struct {
+	Name string
+	// Pins are "REF.PIN" strings in natural order.
+	Pins []string
+}
+
+// Component returns the component with reference ref, or nil.
+func (c *Circuit) Component(ref string) *Component {
+	if c.byRef == nil {
+		c.index()
+	}
+	return c.byRef[ref]
+}
+
+// Net returns the net called name, or nil.
+func (c *Circuit) Net(name string) *Net {
+	if c.byNet == nil {
+		c.index()
+	}
+	return c.byNet[name]
+}
+
+// NetOf returns the name of the first net (in name order) that holds pin
+// "REF.PIN", or "" when the pin is unconnected.
+func (c *Circuit) NetOf(pin string) string {
+	for _, n := range c.Nets {
+		if containsSorted(n.Pins, pin) {
+			return n.Name
+		}
+	}
+	return ""
+}
+
+func containsSorted(pins []string, pin string) bool {
+	i := sort.Search(len(pins), func(i int) bool { return !naturalLess(pins[i], pin) })
+	return i < len(pins) && pins[i] == pin
+}
+
+func (c *Circuit) index() {
+	c.byRef = make(map[string]*Component, len(c.Components))
+	for _, comp := range c.Components {
+		if _, dup := c.byRef[comp.Ref]; !dup {
+			c.byRef[comp.Ref] = comp
+		}
+	}
+	c.byNet = make(map[string]*Net, len(c.Nets))
+	for _, n := range c.Nets {
+		if _, dup := c.byNet[n.Name]; !dup {
+			c.byNet[n.Name] = n
+		}
+	}
+}
+
+// normalise sorts everything into its canonical order and builds the
+// indexes. Adapters call it last.
+func (c *Circuit) normalise() {
+	if c.Metadata == nil {
+		c.Metadata = map[string]string{}
+	}
+	sort.SliceStable(c.Components, func(i, j int) bool {
+		return naturalLess(c.Components[i].Ref, c.Components[j].Ref)
+	})
+	for _, comp := range c.Components {
+		sortNatural(comp.Pins)
+		if comp.Properties == nil {
+			comp.Properties = map[string]string{}
+		}
+	}
+	for _, n := range c.Nets {
+		sortNatural(n.Pins)
+		n.Pins = dedupSorted(n.Pins)
+	}
+	sort.SliceStable(c.Nets, func(i, j int) bool { return naturalLess(c.Nets[i].Name, c.Nets[j].Name) })
+	c.index()
+}
+
+func dedupSorted(s []string) []string {
+	if len(s) < 2 {
+		return s
+	}
+	out := s[:1]
+	for _, v := range s[1:] {
+		if v != out[len(out)-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// SplitPin splits "REF.PIN" at its first dot. Pin names may contain dots
+// (Wokwi's GND.1); references may not.
+func SplitPin(pin string) (ref, name string, ok bool) {
+	i := strings.IndexByte(pin, '.')
+	if i <= 0 || i == len(pin)-1 {
+		return "", "", false
+	}
+	return pin[:i], pin[i+1:], true
+}
+
+func sortNatural(s []string) {
+	sort.Slice(s, func(i, j int) bool { return naturalLess(s[i], s[j]) })
+}
+
+// naturalLess orders strings so that runs of digits compare by value:
+// R2 < R10, U1.8 < U1.10. Ties fall back to byte order so the order is
+// total.
+func naturalLess(a, b string) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		ca, cb := a[i], b[j]
+		if isDigit(ca) && isDigit(cb) {
+			si := i
+			for i < len(a) && isDigit(a[i]) {
+				i++
+			}
+			sj := j
+			for j < len(b) && isDigit(b[j]) {
+				j++
+			}
+			da := strings.TrimLeft(a[si:i], "0")
+			db := strings.TrimLeft(b[sj:j], "0")
+			if len(da) != len(db) {
+				return len(da) < len(db)
+			}
+			if da != db {
+				return da < db
+			}
+			continue
+		}
+		if ca != cb {
+			return ca < cb
+		}
+		i++
+		j++
+	}
+	if len(a)-i != len(b)-j {
+		return len(a)-i < len(b)-j
+	}
+	return a < b
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// formatFloat writes a coordinate or quantity the shortest way.
+func formatFloat(f float64) string {
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}

@@ -1,0 +1,199 @@
+package circuit
+
+import "sort"
+
+// Parse reads a circuit in any supported format (see Detect) into the
+// normalised model. It fails only when no model can be built: malformed
+// JSON, a document of the wrong shape, or input that is not a circuit
+// (the error then wraps ErrNotCircuit). Broken rules such as duplicate
+// references or dangling net pins do not stop Parse, so that a broken
+// circuit can still be diffed; Validate reports them. The error is always
+// an *Error with file, line, column and JSON path.
+func Parse(name string, data []byte) (*Circuit, error) {
+	c, s := decode(name, data)
+	if len(s.fatals) > 0 {
+		return nil, s.fatals[0]
+	}
+	return c, nil
+}
+
+// decode runs the adapter for data's format and, for a usable model,
+// the semantic checks. It returns the model (nil when impossible) and
+// every problem found.
+func decode(name string, data []byte) (*Circuit, *errorSink) {
+	s := &errorSink{file: name, data: data}
+	c, st, _ := decodeRaw(name, data, s)
+	if c == nil {
+		return nil, s
+	}
+	c.Name = name
+	dedupComponents(c, st, s)
+	checkNets(c, st, s)
+	c.normalise()
+	return c, s
+}
+
+// decodeRaw parses data with the right adapter. root is the parsed
+// document for native and Wokwi files (tscircuit is streamed).
+func decodeRaw(name string, data []byte, s *errorSink) (*Circuit, *sites, *node) {
+	p := newParser(data)
+	p.skipBOM()
+	f := hintFormat(name)
+	if sf, err := sniff(p, name); err == nil {
+		f = sf
+	} else if !f.IsCircuit() {
+		s.syntax(err)
+		return nil, nil, nil
+	}
+	switch f {
+	case FormatTscircuit:
+		c, st := decodeTscircuit(data, s)
+		return c, st, nil
+	case FormatNative, FormatWokwi:
+		root, se := parseJSON(data)
+		if se != nil {
+			s.syntax(se)
+			return nil, nil, nil
+		}
+		var c *Circuit
+		var st *sites
+		if f == FormatNative {
+			c, st = decodeNative(&root, s)
+		} else {
+			c, st = decodeWokwi(&root, s)
+		}
+		return c, st, &root
+	}
+	e := s.at(0, "", "a native, Wokwi or tscircuit circuit", "not a circuit file (%s)", f)
+	e.Line, e.Col, e.Err = 0, 0, ErrNotCircuit
+	s.fatals = append(s.fatals, e)
+	return nil, nil, nil
+}
+
+// dedupComponents keeps the first of components that share a reference
+// and reports the others.
+func dedupComponents(c *Circuit, st *sites, s *errorSink) {
+	first := make(map[string]int, len(st.refs))
+	for _, r := range st.refs {
+		if prev, dup := first[r.name]; dup {
+			if s.index == nil {
+				s.index = newLineIndex(s.data)
+			}
+			line, _ := s.index.pos(prev)
+			s.problem(r.off, st.refPath(r.i), "a unique reference", "duplicate reference %q (first defined on line %d)", r.name, line)
+			continue
+		}
+		first[r.name] = r.off
+	}
+	if len(first) == len(c.Components) {
+		return
+	}
+	seen := make(map[string]bool, len(c.Components))
+	out := c.Components[:0]
+	for _, comp := range c.Components {
+		if seen[comp.Ref] {
+			continue
+		}
+		seen[comp.Ref] = true
+		out = append(out, comp)
+	}
+	c.Components = out
+}
+
+// checkNets reports net pins that name no component or no such pin,
+// pins listed on two nets, and nets that share a name. Offending pins
+// stay in the model.
+func checkNets(c *Circuit, st *sites, s *errorSink) {
+	comps := make(map[string]*Component, len(c.Components))
+	for _, comp := range c.Components {
+		comps[comp.Ref] = comp
+	}
+	var declared map[*Component]map[string]bool
+	netNames := make(map[string]bool, len(st.netNames))
+	for _, n := range st.netNames {
+		if netNames[n.name] {
+			s.problem(n.off, st.netPath(n.i), "a unique net name", "duplicate net name %q", n.name)
+		}
+		netNames[n.name] = true
+	}
+	onNet := make(map[string]string, len(st.pins))
+	for _, p := range st.pins {
+		ref, pin, _ := SplitPin(p.name)
+		comp := comps[ref]
+		switch {
+		case comp == nil:
+			if c.Format != FormatWokwi { // Wokwi reports these while joining nets
+				s.problem(p.off, st.pinPath(p.i, p.j), st.unknownExpected, st.unknownRef, p.name, ref)
+			}
+			continue
+		case st.declared[ref]:
+			if declared == nil {
+				declared = map[*Component]map[string]bool{}
+			}
+			set := declared[comp]
+			if set == nil {
+				set = make(map[string]bool, len(comp.Pins))
+				for _, name := range comp.Pins {
+					set[name] = true
+				}
+				declared[comp] = set
+			}
+			if !set[pin] {
+				s.problem(p.off, st.pinPath(p.i, p.j), "one of its pins: "+pinList(comp.Pins),
+					"component %s has no pin %q", ref, pin)
+			}
+		}
+		if prev, ok := onNet[p.name]; ok {
+			if prev == p.net {
+				s.problem(p.off, st.pinPath(p.i, p.j), "each pin once per net", "pin %s is listed twice on net %q", p.name, p.net)
+			} else {
+				s.problem(p.off, st.pinPath(p.i, p.j), "each pin on at most one net", "pin %s is on two nets: %q and %q", p.name, prev, p.net)
+			}
+			continue
+		}
+		onNet[p.name] = p.net
+	}
+	// Components without a declared pin list get the pins their nets use.
+	for _, n := range c.Nets {
+		for _, p := range n.Pins {
+			ref, pin, _ := SplitPin(p)
+			if comp := comps[ref]; comp != nil && !st.declared[ref] && c.Format == FormatNative {
+				comp.Pins = appendUnique(comp.Pins, pin)
+			}
+		}
+	}
+	sort.SliceStable(s.errs, func(i, j int) bool { return s.errs[i].Offset < s.errs[j].Offset })
+}
+
+func appendUnique(list []string, v string) []string {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
+}
+
+// pinList names up to eight pins for an error message.
+func pinList(pins []string) string {
+	sorted := append([]string(nil), pins...)
+	sortNatural(sorted)
+	if len(sorted) == 0 {
+		return "(none declared)"
+	}
+	if len(sorted) > 8 {
+		return joinComma(sorted[:8]) + ", …"
+	}
+	return joinComma(sorted)
+}
+
+func joinComma(s []string) string {
+	out := ""
+	for i, v := range s {
+		if i > 0 {
+			out += ", "
+		}
+		out += v
+	}
+	return out
+}
