@@ -1,0 +1,242 @@
+// Package cli is circuitvc's command line: one urfave/cli command per
+// file, each parsing flags and printing output while package worktree
+// does the work. Run is the entry point; main calls it.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/objects"
+	"github.com/circuitvc/circuitvc/worktree"
+)
+
+// Env is everything a run of the command line touches outside its
+// arguments, so tests and embedders can supply their own.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Dir is the directory the command runs in.
+	Dir string
+	FS  fsx.FS
+	Now func() time.Time
+}
+
+// OSEnv is the Env of a real process.
+func OSEnv() Env {
+	wd, _ := os.Getwd()
+	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Dir: wd, FS: fsx.OS(), Now: time.Now}
+}
+
+// Main runs the command line of this process and returns its exit code.
+func Main() int {
+	return Run(context.Background(), os.Args, OSEnv())
+}
+
+// Run executes one command line (args[0] is the program name) and returns
+// the exit code. Errors are printed to env.Stderr as
+// "circuitvc: <what>: <why>".
+func Run(ctx context.Context, args []string, env Env) int {
+	app := newApp(&env)
+	err := app.RunContext(ctx, permuteArgs(app, args))
+	code := exitCode(err)
+	if msg := errText(err); msg != "" {
+		fmt.Fprintf(env.Stderr, "circuitvc: %s\n", msg)
+		if code == ExitUsage {
+			fmt.Fprintln(env.Stderr, "Run 'circuitvc help' or 'circuitvc help COMMAND' for usage.")
+		}
+	}
+	return code
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	var se silentError
+	if errors.As(err, &se) {
+		return ""
+	}
+	return err.Error()
+}
+
+func newApp(env *Env) *ucli.App {
+	app := &ucli.App{
+		Name:            "circuitvc",
+		Usage:           "version control for circuit files",
+		Description:     appDescription,
+		Reader:          env.Stdin,
+		Writer:          env.Stdout,
+		ErrWriter:       env.Stderr,
+		HideHelpCommand: false,
+		Suggest:         true,
+		ExitErrHandler:  func(*ucli.Context, error) {}, // Run decides the exit code
+		OnUsageError:    onUsageError,
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "C", Usage: "run as if started in `DIR`"},
+			&ucli.DurationFlag{Name: "lock-timeout", Usage: "how long to wait for another process's lock (default: the store's circuitvc.lockTimeout, 5s)"},
+		},
+		Commands: []*ucli.Command{
+			initCommand(env), saveCommand(env), logCommand(env), showCommand(env),
+			diffCommand(env), restoreCommand(env), statusCommand(env), validateCommand(env),
+			exportCommand(env), verifyCommand(env), hashCommand(env), tagCommand(env),
+			gcCommand(env), demoCommand(env),
+		},
+	}
+	for _, c := range app.Commands {
+		c.OnUsageError = onUsageError
+	}
+	return app
+}
+
+const appDescription = `circuitvc keeps every saved version of your circuit files (*.circuit.json,
+Wokwi diagram.json, tscircuit Circuit JSON) in .circuitvc/, a Git-compatible
+store, and speaks about changes in circuit terms: components, nets and BOM lines.
+
+Examples:
+   circuitvc init
+   circuitvc save -m "first working amplifier"
+   circuitvc log --oneline
+   circuitvc diff current~1 current
+   circuitvc restore --to current~1
+
+Exit codes: 0 ok, 1 differences or problems found, 2 usage, 3 invalid circuit,
+4 locked, 5 not a circuitvc directory, 6 unknown revision, 7 no such file,
+8 corrupt store, 9 file-system error, 10 other failure.`
+
+func onUsageError(_ *ucli.Context, err error, _ bool) error {
+	return usageError{msg: err.Error()}
+}
+
+// usagef reports a mistake in the arguments.
+func usagef(format string, a ...any) error { return usageError{msg: fmt.Sprintf(format, a...)} }
+
+// workDir is the directory commands act in: -C, then CIRCUITVC_DIR, then
+// the process's own.
+func workDir(c *ucli.Context, env *Env) string {
+	dir := env.Dir
+	if d := env.Getenv("CIRCUITVC_DIR"); d != "" {
+		dir = resolveDir(dir, d)
+	}
+	if d := c.String("C"); d != "" {
+		dir = resolveDir(dir, d)
+	}
+	return dir
+}
+
+func resolveDir(base, d string) string {
+	if filepath.IsAbs(d) {
+		return d
+	}
+	return filepath.Join(base, d)
+}
+
+// openRepo finds the store for the command's directory.
+func openRepo(c *ucli.Context, env *Env) (*worktree.Repo, error) {
+	return worktree.Find(workDir(c, env), worktree.OpenOptions{FS: env.FS, LockTimeout: c.Duration("lock-timeout")})
+}
+
+// relPaths turns file arguments into paths relative to the root.
+func relPaths(c *ucli.Context, env *Env, repo *worktree.Repo, args []string) ([]string, error) {
+	out := make([]string, 0, len(args))
+	for _, a := range args {
+		p, err := repo.RelPath(workDir(c, env), a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// identity is the signature for commits made by this command.
+func identity(c *ucli.Context, env *Env) (objects.Signature, error) {
+	return worktree.Identity(env.FS, c.String("author"), env.Getenv, env.Now())
+}
+
+// colour reports whether output to w may use ANSI colours: only on a
+// terminal and never with NO_COLOR set.
+func colour(env *Env, w io.Writer) bool {
+	if env.Getenv("NO_COLOR") != "" || env.Getenv("TERM") == "dumb" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
+}
+
+// permuteArgs moves a command's flags ahead of its arguments, so that
+// "circuitvc log FILE -n 5" works: the flag package stops at the first
+// argument. Everything after "--" is left alone.
+func permuteArgs(app *ucli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	out := []string{args[0]}
+	i := 1
+	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
+		out = append(out, args[i])
+		if takesValue(app.Flags, args[i]) && i+1 < len(args) {
+			i++
+			out = append(out, args[i])
+		}
+		i++
+	}
+	if i >= len(args) {
+		return out
+	}
+	cmd := app.Command(args[i])
+	out = append(out, args[i])
+	i++
+	if cmd == nil || cmd.SkipFlagParsing {
+		return append(out, args[i:]...)
+	}
+	var flags, rest []string
+	for ; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			rest = append(rest, args[i:]...)
+			i = len(args)
+		case strings.HasPrefix(a, "-") && a != "-":
+			flags = append(flags, a)
+			if takesValue(cmd.Flags, a) && i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return append(append(out, flags...), rest...)
+}
+
+// takesValue reports whether arg names a flag that needs a separate value.
+func takesValue(flags []ucli.Flag, arg string) bool {
+	name := strings.TrimLeft(arg, "-")
+	if strings.Contains(name, "=") {
+		return false
+	}
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n != name {
+				continue
+			}
+			if bf, ok := f.(*ucli.BoolFlag); ok && bf != nil {
+				return false
+			}
+			return true
+		}
+	}
+	return false
+}

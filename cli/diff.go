@@ -1,0 +1,264 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/circuitvc/circuitvc/internal/circuit"
+	"github.com/circuitvc/circuitvc/internal/textdiff"
+	"github.com/circuitvc/circuitvc/objects"
+	"github.com/circuitvc/circuitvc/worktree"
+)
+
+func diffCommand(env *Env) *ucli.Command {
+	return &ucli.Command{
+		Name:      "diff",
+		Usage:     "compare versions, the working files, or two files",
+		ArgsUsage: "[REV1 [REV2]] [--] [FILE...] | FILE_A FILE_B",
+		Description: `Without REV: the working files against the current version. With one REV:
+the working files against REV. With two: REV1 against REV2. When both
+arguments are existing files, the two files are compared (no store needed).
+
+Circuits are compared in circuit terms (components, nets, pins, BOM); other
+JSON structurally; anything else as a unified line diff with 3 lines of
+context. --format json prints the documented JSON form for scripts.
+
+Examples:
+   circuitvc diff
+   circuitvc diff current~1 current
+   circuitvc diff v1 -- amp.circuit.json
+   circuitvc diff --format unified backup
+   circuitvc diff old.circuit.json new.circuit.json
+   circuitvc diff --exit-code --stat current`,
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "format", Value: "semantic", Usage: "`semantic`, unified or json"},
+			&ucli.BoolFlag{Name: "stat", Usage: "only count changed lines per file"},
+			&ucli.BoolFlag{Name: "exit-code", Usage: "exit 1 when there are differences"},
+			&ucli.IntFlag{Name: "unified", Aliases: []string{"U"}, Value: 3, Usage: "`N` lines of context in line diffs"},
+		},
+		Action: func(c *ucli.Context) error {
+			switch c.String("format") {
+			case "semantic", "unified", "json":
+			default:
+				return usagef("diff --format %q: want semantic, unified or json", c.String("format"))
+			}
+			pairs, sides, err := diffPairs(c, env)
+			if err != nil {
+				return err
+			}
+			if err := renderDiff(c, env, pairs, sides); err != nil {
+				return err
+			}
+			if c.Bool("exit-code") && len(pairs) > 0 {
+				return silentError{code: ExitDifferent}
+			}
+			return nil
+		},
+	}
+}
+
+// diffPairs works out what is compared with what.
+func diffPairs(c *ucli.Context, env *Env) ([]worktree.FilePair, [2]string, error) {
+	args := c.Args().Slice()
+	if a, b, ok := plainFiles(workDir(c, env), args); ok {
+		p, err := readPlainPair(env, workDir(c, env), a, b)
+		return p, [2]string{a, b}, err
+	}
+	repo, err := openRepo(c, env)
+	if err != nil {
+		return nil, [2]string{}, err
+	}
+	defer repo.Close()
+	var revs []objects.Hash
+	var names []string
+	var paths []string
+	dashed := false
+	for _, a := range args {
+		if a == "--" {
+			dashed = true
+			continue
+		}
+		if !dashed && len(revs) < 2 && len(paths) == 0 {
+			h, rerr := repo.Resolve(a)
+			if rerr == nil {
+				revs, names = append(revs, h), append(names, a)
+				continue
+			}
+			if _, serr := os.Stat(resolveDir(workDir(c, env), a)); serr != nil {
+				return nil, [2]string{}, rerr
+			}
+		}
+		p, err := repo.RelPath(workDir(c, env), a)
+		if err != nil {
+			return nil, [2]string{}, err
+		}
+		paths = append(paths, p)
+	}
+	oldH, newH := objects.ZeroHash, objects.ZeroHash
+	sides := [2]string{"current", "working tree"}
+	switch len(revs) {
+	case 0:
+		if oldH, err = repo.Head(); err != nil {
+			return nil, sides, err
+		}
+	case 1:
+		oldH, sides[0] = revs[0], names[0]
+	case 2:
+		oldH, newH, sides = revs[0], revs[1], [2]string{names[0], names[1]}
+	}
+	pairs, err := repo.Compare(c.Context, oldH, newH, paths)
+	return pairs, sides, err
+}
+
+// plainFiles reports whether the arguments are exactly two existing files.
+func plainFiles(dir string, args []string) (string, string, bool) {
+	if len(args) != 2 {
+		return "", "", false
+	}
+	for _, a := range args {
+		fi, err := os.Stat(resolveDir(dir, a))
+		if err != nil || !fi.Mode().IsRegular() {
+			return "", "", false
+		}
+	}
+	return args[0], args[1], true
+}
+
+func readPlainPair(env *Env, dir, a, b string) ([]worktree.FilePair, error) {
+	p := worktree.FilePair{Path: filepath.ToSlash(b), OldOK: true, NewOK: true}
+	var err error
+	if p.Old, err = readArgFile(env, dir, a); err != nil {
+		return nil, err
+	}
+	if p.New, err = readArgFile(env, dir, b); err != nil {
+		return nil, err
+	}
+	if string(p.Old) == string(p.New) {
+		return nil, nil
+	}
+	return []worktree.FilePair{p}, nil
+}
+
+// fileDiff is one file's comparison, ready to print.
+type fileDiff struct {
+	Path   string         `json:"path"`
+	Status string         `json:"status"` // modified, added, deleted
+	Format string         `json:"format"` // native, wokwi, tscircuit, json, text
+	Delta  json.Marshaler `json:"delta,omitempty"`
+	Text   string         `json:"unified,omitempty"`
+	text   interface{ WriteText(io.Writer) error }
+	pair   worktree.FilePair
+}
+
+func renderDiff(c *ucli.Context, env *Env, pairs []worktree.FilePair, sides [2]string) error {
+	format, w := c.String("format"), env.Stdout
+	if c.Bool("stat") {
+		return writeStat(w, pairs)
+	}
+	var all []*fileDiff
+	for _, p := range pairs {
+		d, err := compareFile(c.Context, p, format, c.Int("unified"))
+		if err != nil {
+			return err
+		}
+		all = append(all, d)
+	}
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"old": sides[0], "new": sides[1], "files": nonNil(all)})
+	}
+	col := colour(env, w)
+	for _, d := range all {
+		if err := writeFileDiff(w, col, d, sides); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func nonNil(all []*fileDiff) []*fileDiff {
+	if all == nil {
+		return []*fileDiff{}
+	}
+	return all
+}
+
+func status(p worktree.FilePair) string {
+	switch {
+	case !p.OldOK:
+		return "added"
+	case !p.NewOK:
+		return "deleted"
+	}
+	return "modified"
+}
+
+// compareFile diffs one file at the deepest level both sides allow:
+// circuits semantically, other JSON structurally, the rest by lines.
+func compareFile(ctx context.Context, p worktree.FilePair, format string, context int) (*fileDiff, error) {
+	d := &fileDiff{Path: p.Path, Status: status(p), Format: "text", pair: p}
+	if format != "unified" && p.OldOK && p.NewOK {
+		if semanticDiff(d, p) {
+			return d, nil
+		}
+	}
+	var b bytes.Buffer
+	if _, err := textdiff.Unified(&b, "a/"+p.Path, "b/"+p.Path, p.Old, p.New, context); err != nil {
+		return nil, err
+	}
+	d.Text = b.String()
+	return d, nil
+}
+
+// semanticDiff fills d with a circuit or JSON delta when both sides parse.
+func semanticDiff(d *fileDiff, p worktree.FilePair) bool {
+	fo, fn := circuit.Detect(p.Path, p.Old), circuit.Detect(p.Path, p.New)
+	if fo.IsCircuit() && fo == fn {
+		a, errA := circuit.Parse(p.Path, p.Old)
+		b, errB := circuit.Parse(p.Path, p.New)
+		if errA == nil && errB == nil {
+			delta := circuit.Diff(a, b)
+			d.Format, d.Delta, d.text = fn.String(), delta, delta
+			return true
+		}
+	}
+	if fo != circuit.FormatUnknown && fn != circuit.FormatUnknown {
+		if delta, err := circuit.DiffJSON(p.Old, p.New); err == nil {
+			d.Format, d.Delta, d.text = "json", delta, delta
+			return true
+		}
+	}
+	return false
+}
+
+func writeFileDiff(w io.Writer, col bool, d *fileDiff, sides [2]string) error {
+	if d.text == nil {
+		_, err := io.WriteString(w, colourUnified(col, d.Text))
+		return err
+	}
+	fmt.Fprintf(w, "%s\n", paint(col, bold, fmt.Sprintf("%s %s (%s, %s → %s)", d.Status, d.Path, d.Format, sides[0], sides[1])))
+	return d.text.WriteText(w)
+}
+
+func writeStat(w io.Writer, pairs []worktree.FilePair) error {
+	width := 0
+	for _, p := range pairs {
+		width = max(width, len(p.Path))
+	}
+	var adds, dels int
+	for _, p := range pairs {
+		a, d := textdiff.Stat(p.Old, p.New)
+		adds, dels = adds+a, dels+d
+		fmt.Fprintf(w, " %-*s | +%d -%d\n", width, p.Path, a, d)
+	}
+	_, err := fmt.Fprintf(w, " %d file(s) changed, %d insertion(s)(+), %d deletion(s)(-)\n", len(pairs), adds, dels)
+	return err
+}

@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/circuitvc/circuitvc/worktree"
+)
+
+func gcCommand(env *Env) *ucli.Command {
+	return &ucli.Command{
+		Name:  "gc",
+		Usage: "pack loose objects into a compressed packfile",
+		Description: `Packs every loose object into one packfile with deltas, which stock git
+reads. The pack is written under a temporary name, synced, checked, and only
+then are the loose objects removed: a crash at any point loses nothing.
+Saves run gc automatically past circuitvc.autoGC loose objects (default
+2000; 'git config --file .circuitvc/config circuitvc.autoGC 0' turns it off).
+
+Examples:
+   circuitvc gc`,
+		Action: func(c *ucli.Context) error {
+			repo, err := openRepo(c, env)
+			if err != nil {
+				return err
+			}
+			defer repo.Close()
+			opts := worktree.GCOptions{}
+			var bar *progressbar.ProgressBar
+			if colour(env, env.Stderr) { // a terminal: draw progress
+				opts.Progress = func(done, total int) {
+					if bar == nil {
+						bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr),
+							progressbar.OptionSetDescription("packing objects"), progressbar.OptionClearOnFinish())
+					}
+					_ = bar.Set(done)
+				}
+			}
+			st, err := repo.GC(c.Context, opts)
+			if bar != nil {
+				_ = bar.Finish()
+			}
+			if err != nil {
+				return fmt.Errorf("gc: %w", err)
+			}
+			fmt.Fprintf(env.Stdout, "packed %d objects into %s (%d bytes); removed %d loose objects\n",
+				st.Objects, st.Pack, st.PackSize, st.LooseRemoved)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/circuitvc/circuitvc/objects"
+	"github.com/circuitvc/circuitvc/refs"
+	"github.com/circuitvc/circuitvc/worktree"
+)
+
+func logCommand(env *Env) *ucli.Command {
+	return &ucli.Command{
+		Name:      "log",
+		Usage:     "show saved versions, newest first",
+		ArgsUsage: "[REV] [FILE]",
+		Description: `Lists the versions reachable from REV (default: current), newest first.
+With FILE, only the versions that changed that file.
+
+Examples:
+   circuitvc log
+   circuitvc log --oneline -n 10
+   circuitvc log amp.circuit.json
+   circuitvc log --json backup`,
+		Flags: []ucli.Flag{
+			&ucli.IntFlag{Name: "max-count", Aliases: []string{"n"}, Usage: "show at most `N` versions"},
+			&ucli.BoolFlag{Name: "oneline", Usage: "one line per version: short hash and message"},
+			&ucli.BoolFlag{Name: "json", Usage: "a JSON array, for scripts"},
+		},
+		Action: func(c *ucli.Context) error {
+			repo, err := openRepo(c, env)
+			if err != nil {
+				return err
+			}
+			defer repo.Close()
+			opts := worktree.LogOptions{Max: c.Int("max-count")}
+			for _, a := range c.Args().Slice() {
+				if a == "--" {
+					continue
+				}
+				if opts.Path != "" {
+					return usagef("log takes at most one revision and one file")
+				}
+				h, rerr := repo.Resolve(a)
+				if rerr == nil && opts.From.IsZero() {
+					opts.From = h
+					continue
+				}
+				p, err := repo.RelPath(workDir(c, env), a)
+				if err != nil {
+					return err
+				}
+				if !knownPath(c, repo, p) {
+					return rerr // neither a revision nor a file: say why as a revision
+				}
+				opts.Path = p
+			}
+			return writeLog(c, env, repo, opts)
+		},
+	}
+}
+
+func writeLog(c *ucli.Context, env *Env, repo *worktree.Repo, opts worktree.LogOptions) error {
+	deco := decorations(repo)
+	w := env.Stdout
+	if c.Bool("json") {
+		entries := []logJSON{}
+		err := repo.Log(c.Context, opts, func(e worktree.LogEntry) error {
+			entries = append(entries, toLogJSON(e, deco[e.Hash]))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(entries)
+	}
+	col := colour(env, w)
+	first := true
+	return repo.Log(c.Context, opts, func(e worktree.LogEntry) error {
+		if c.Bool("oneline") {
+			fmt.Fprintf(w, "%s%s %s\n", paint(col, yellow, e.Hash.String()[:7]), decoText(col, deco[e.Hash]), firstLine(e.Commit.Message))
+			return nil
+		}
+		if !first {
+			fmt.Fprintln(w)
+		}
+		first = false
+		writeCommitHeader(w, col, e.Hash, e.Commit, deco[e.Hash])
+		return nil
+	})
+}
+
+// writeCommitHeader prints a version the way git log does.
+func writeCommitHeader(w io.Writer, col bool, h objects.Hash, c *objects.Commit, deco []string) {
+	fmt.Fprintf(w, "%s%s\n", paint(col, yellow, "version "+h.String()), decoText(col, deco))
+	fmt.Fprintf(w, "Author: %s <%s>\n", c.Author.Name, c.Author.Email)
+	fmt.Fprintf(w, "Date:   %s\n\n", c.Author.When.Format(time.RFC1123Z))
+	for _, line := range strings.Split(strings.TrimRight(c.Message, "\n"), "\n") {
+		fmt.Fprintf(w, "    %s\n", line)
+	}
+}
+
+// decorations names the commits that refs point at: current, backup, tags.
+func decorations(repo *worktree.Repo) map[objects.Hash][]string {
+	out := map[objects.Hash][]string{}
+	if h, err := repo.Refs().Read(refs.HEAD); err == nil {
+		out[h] = append(out[h], "current")
+	}
+	if h, err := repo.Refs().Read(refs.Backup); err == nil {
+		out[h] = append(out[h], "backup")
+	}
+	tags, _ := repo.Refs().List(refs.TagPrefix)
+	for _, t := range tags {
+		out[t.Hash] = append(out[t.Hash], "tag: "+strings.TrimPrefix(t.Name, refs.TagPrefix))
+	}
+	return out
+}
+
+func decoText(col bool, names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return " " + paint(col, green, "("+strings.Join(names, ", ")+")")
+}
+
+type logJSON struct {
+	Hash      string     `json:"hash"`
+	Parents   []string   `json:"parents"`
+	Author    personJSON `json:"author"`
+	Committer personJSON `json:"committer"`
+	Message   string     `json:"message"`
+	Refs      []string   `json:"refs,omitempty"`
+}
+
+type personJSON struct {
+	Name  string    `json:"name"`
+	Email string    `json:"email"`
+	Time  time.Time `json:"time"`
+}
+
+func toLogJSON(e worktree.LogEntry, deco []string) logJSON {
+	j := logJSON{
+		Hash:      e.Hash.String(),
+		Parents:   []string{},
+		Author:    personJSON{e.Commit.Author.Name, e.Commit.Author.Email, e.Commit.Author.When},
+		Committer: personJSON{e.Commit.Committer.Name, e.Commit.Committer.Email, e.Commit.Committer.When},
+		Message:   e.Commit.Message,
+		Refs:      deco,
+	}
+	for _, p := range e.Commit.Parents {
+		j.Parents = append(j.Parents, p.String())
+	}
+	return j
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+// knownPath reports whether p is a working file or in the current version.
+func knownPath(c *ucli.Context, repo *worktree.Repo, p string) bool {
+	if _, ok, _ := repo.WorkFile(c.Context, p); ok {
+		return true
+	}
+	head, err := repo.Head()
+	if err != nil || head.IsZero() {
+		return false
+	}
+	_, err = repo.FileAt(head, "current", p)
+	return err == nil
+}

@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"fmt"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/circuitvc/circuitvc/worktree"
+)
+
+func restoreCommand(env *Env) *ucli.Command {
+	return &ucli.Command{
+		Name:      "restore",
+		Usage:     "make the working files as they were at a version",
+		ArgsUsage: "--to REV [FILE...]",
+		Description: `Replaces the working files (or only the FILEs named) with their contents at
+REV. Nothing is lost: the working files as they were, saved or not, first
+become the backup version, so 'circuitvc restore --to backup' undoes the
+restore. Each file is replaced atomically, and a new version records the
+restore in history.
+
+Examples:
+   circuitvc restore --to current~1
+   circuitvc restore --to v1 amp.circuit.json
+   circuitvc restore --to backup`,
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "to", Usage: "the `REV` to restore (required)"},
+			&ucli.StringFlag{Name: "author", Usage: "`\"NAME <EMAIL>\"` for the backup and restore versions"},
+		},
+		Action: func(c *ucli.Context) error {
+			if c.String("to") == "" {
+				return usagef("restore needs --to REV (for example --to current~1 or --to backup)")
+			}
+			repo, err := openRepo(c, env)
+			if err != nil {
+				return err
+			}
+			defer repo.Close()
+			paths, err := relPaths(c, env, repo, c.Args().Slice())
+			if err != nil {
+				return err
+			}
+			who, err := identity(c, env)
+			if err != nil {
+				return usagef("%v", err)
+			}
+			res, err := repo.Restore(c.Context, worktree.RestoreOptions{To: c.String("to"), Paths: paths, Author: who})
+			if err != nil {
+				return fmt.Errorf("restore: %w", err)
+			}
+			w := env.Stdout
+			for _, p := range res.Written {
+				fmt.Fprintf(w, "  restored: %s\n", p)
+			}
+			for _, p := range res.Removed {
+				fmt.Fprintf(w, "  removed:  %s\n", p)
+			}
+			fmt.Fprintf(w, "Restored %d file(s) to %s (%s)", len(res.Written)+len(res.Removed), c.String("to"), res.Target.String()[:7])
+			if !res.Commit.IsZero() {
+				fmt.Fprintf(w, " as version %s", res.Commit.String()[:7])
+			}
+			fmt.Fprintln(w)
+			if !res.Backup.IsZero() {
+				fmt.Fprintf(w, "Previous working files are in backup (%s): undo with 'circuitvc restore --to backup'\n", res.Backup.String()[:7])
+			}
+			return nil
+		},
+	}
+}

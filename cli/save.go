@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/circuitvc/circuitvc/worktree"
+)
+
+func saveCommand(env *Env) *ucli.Command {
+	return &ucli.Command{
+		Name:      "save",
+		Aliases:   []string{"commit"},
+		Usage:     "record the tracked files as a new version",
+		ArgsUsage: "[FILE...]",
+		Description: `Saves every tracked file (every file saved before, plus files matching the
+store's patterns) and any FILE named, as one new version. Circuits are
+validated first: an invalid circuit is refused and nothing is stored, unless
+--no-verify. Without -m, the message is a one-line summary of the change.
+
+Examples:
+   circuitvc save
+   circuitvc save -m "swap R5 for 4.7k"
+   circuitvc save notes/bringup.json --author "Ada Lovelace <ada@example.com>"`,
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "the version's `MESSAGE` (default: a semantic summary)"},
+			&ucli.StringFlag{Name: "author", Usage: "`\"NAME <EMAIL>\"` (default: CIRCUITVC_AUTHOR, git's user.name/email, $USER@host)"},
+			&ucli.BoolFlag{Name: "no-verify", Usage: "save even if validation fails"},
+		},
+		Action: func(c *ucli.Context) error {
+			repo, err := openRepo(c, env)
+			if err != nil {
+				return err
+			}
+			defer repo.Close()
+			paths, err := relPaths(c, env, repo, c.Args().Slice())
+			if err != nil {
+				return err
+			}
+			who, err := identity(c, env)
+			if err != nil {
+				return usagef("%v", err)
+			}
+			res, err := repo.Save(c.Context, worktree.SaveOptions{
+				Paths: paths, Message: c.String("message"), Author: who, NoVerify: c.Bool("no-verify"),
+			})
+			if errors.Is(err, worktree.ErrNothingToSave) {
+				fmt.Fprintln(env.Stdout, "nothing to save: the working files match the current version")
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("save: %w", err)
+			}
+			fmt.Fprintf(env.Stdout, "[%s] %s\n", res.Commit.String()[:7], firstLine(res.Message))
+			for _, ch := range res.Changes {
+				fmt.Fprintf(env.Stdout, "  %-9s %s\n", ch.Kind.String()+":", ch.Path)
+			}
+			if res.Packed > 0 {
+				fmt.Fprintf(env.Stdout, "packed %d objects (automatic gc)\n", res.Packed)
+			}
+			if res.GCError != nil {
+				fmt.Fprintf(env.Stderr, "circuitvc: warning: automatic gc failed (the save is complete): %v\n", res.GCError)
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/circuitvc/circuitvc/worktree"
+)
+
+func statusCommand(env *Env) *ucli.Command {
+	return &ucli.Command{
+		Name:  "status",
+		Usage: "show which tracked files changed since the current version",
+		Description: `Lists tracked files that are modified, new (never saved) or deleted compared
+with the current version. With --all, unchanged files too.
+
+Examples:
+   circuitvc status
+   circuitvc status --json`,
+		Flags: []ucli.Flag{
+			&ucli.BoolFlag{Name: "all", Usage: "list unchanged files too"},
+			&ucli.BoolFlag{Name: "json", Usage: "a JSON array of {path, status}, for scripts"},
+		},
+		Action: func(c *ucli.Context) error {
+			repo, err := openRepo(c, env)
+			if err != nil {
+				return err
+			}
+			defer repo.Close()
+			files, err := repo.Status(c.Context)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return writeStatusJSON(env, files)
+			}
+			return writeStatus(c, env, repo, files)
+		},
+	}
+}
+
+func writeStatus(c *ucli.Context, env *Env, repo *worktree.Repo, files []worktree.FileStatus) error {
+	w, col := env.Stdout, colour(env, env.Stdout)
+	head, err := repo.Head()
+	if err != nil {
+		return err
+	}
+	if head.IsZero() {
+		fmt.Fprintln(w, "No version saved yet.")
+	} else if commit, err := repo.Commit(head); err == nil {
+		fmt.Fprintf(w, "Current version %s: %s\n", head.String()[:7], firstLine(commit.Message))
+	}
+	changed := 0
+	for _, f := range files {
+		if f.Kind == worktree.Unchanged && !c.Bool("all") {
+			continue
+		}
+		if f.Kind != worktree.Unchanged {
+			changed++
+		}
+		code := map[worktree.ChangeKind]string{worktree.Modified: yellow, worktree.Added: green, worktree.Deleted: red}[f.Kind]
+		fmt.Fprintf(w, "  %s %s\n", paint(col && code != "", code, fmt.Sprintf("%-10s", f.Kind.String()+":")), f.Path)
+	}
+	if changed == 0 {
+		fmt.Fprintln(w, "Nothing to save: the working files match the current version.")
+	}
+	return nil
+}
+
+func writeStatusJSON(env *Env, files []worktree.FileStatus) error {
+	type entry struct {
+		Path   string `json:"path"`
+		Status string `json:"status"`
+	}
+	out := make([]entry, 0, len(files))
+	for _, f := range files {
+		out = append(out, entry{f.Path, f.Kind.String()})
+	}
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

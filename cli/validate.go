@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/circuitvc/circuitvc/internal/circuit"
+	"github.com/circuitvc/circuitvc/worktree"
+)
+
+func validateCommand(env *Env) *ucli.Command {
+	return &ucli.Command{
+		Name:      "validate",
+		Usage:     "check circuit files",
+		ArgsUsage: "[FILE...]",
+		Description: `Checks each FILE (default: every tracked file of the store) against its
+format: JSON syntax, the native schema, unique references, net pins that
+name real components and pins, no pin on two nets, Wokwi connections to
+known parts. Every problem names file:line:column and the JSON path.
+--schema adds a JSON Schema of your own. Exits 3 when anything is invalid.
+
+Examples:
+   circuitvc validate amp.circuit.json
+   circuitvc validate --schema house-rules.json
+   circuitvc validate --json diagram.json`,
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "schema", Usage: "also check against the JSON Schema in `FILE`"},
+			&ucli.BoolFlag{Name: "json", Usage: "problems as a JSON array"},
+		},
+		Action: func(c *ucli.Context) error {
+			files, err := validateTargets(c, env)
+			if err != nil {
+				return err
+			}
+			opts := circuit.ValidateOptions{}
+			if s := c.String("schema"); s != "" {
+				if opts.Schema, err = readArgFile(env, workDir(c, env), s); err != nil {
+					return fmt.Errorf("--schema: %w", err)
+				}
+			}
+			var problems []*circuit.Error
+			for _, f := range files {
+				data, err := readArgFile(env, workDir(c, env), f)
+				if err != nil {
+					return err
+				}
+				problems = append(problems, circuit.Validate(f, data, opts)...)
+			}
+			if err := writeProblems(c, env, problems, len(files)); err != nil {
+				return err
+			}
+			if len(problems) > 0 {
+				return silentError{code: ExitInvalid}
+			}
+			return nil
+		},
+	}
+}
+
+// validateTargets is the files named, or every tracked file of the store.
+func validateTargets(c *ucli.Context, env *Env) ([]string, error) {
+	if c.NArg() > 0 {
+		return c.Args().Slice(), nil
+	}
+	repo, err := openRepo(c, env)
+	if err != nil {
+		return nil, fmt.Errorf("validate: name the files to check, or run inside a circuitvc directory: %w", err)
+	}
+	defer repo.Close()
+	st, err := repo.Status(c.Context)
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, f := range st {
+		if f.Kind != worktree.Deleted {
+			files = append(files, resolveDir(repo.Root(), f.Path))
+		}
+	}
+	return files, nil
+}
+
+func writeProblems(c *ucli.Context, env *Env, problems []*circuit.Error, nfiles int) error {
+	if c.Bool("json") {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if problems == nil {
+			problems = []*circuit.Error{}
+		}
+		return enc.Encode(problems)
+	}
+	for _, p := range problems {
+		fmt.Fprintln(env.Stderr, p.Error())
+	}
+	if len(problems) == 0 {
+		fmt.Fprintf(env.Stdout, "%d file(s) valid\n", nfiles)
+	} else {
+		fmt.Fprintf(env.Stderr, "%d problem(s) in %d file(s) checked\n", len(problems), nfiles)
+	}
+	return nil
+}

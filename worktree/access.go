@@ -1,0 +1,146 @@
+package worktree
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/circuitvc/circuitvc/objects"
+)
+
+// Snapshot reads the files of a commit.
+func (r *Repo) Snapshot(commit objects.Hash) (Snapshot, error) { return r.snapshot(commit) }
+
+// Commit reads one commit.
+func (r *Repo) Commit(h objects.Hash) (*objects.Commit, error) { return r.objects.ReadCommit(h) }
+
+// FileAt returns the bytes of path p at a commit; a missing file is a
+// *PathError wrapping ErrPathNotFound. rev names the commit in messages.
+func (r *Repo) FileAt(commit objects.Hash, rev, p string) ([]byte, error) {
+	c, err := r.objects.ReadCommit(commit)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.lookup(c.Tree, p)
+	if err != nil {
+		return nil, err
+	}
+	if e.Hash.IsZero() {
+		return nil, &PathError{Path: p, Rev: rev, Err: ErrPathNotFound}
+	}
+	_, data, err := r.objects.Read(e.Hash)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%s: %w", rev, p, err)
+	}
+	return data, nil
+}
+
+// WorkFile returns the bytes of the working file p, or nil and false when
+// it does not exist.
+func (r *Repo) WorkFile(ctx context.Context, p string) ([]byte, bool, error) {
+	wf, err := r.readWork(ctx, p)
+	return wf.Data, !wf.Missing && err == nil, err
+}
+
+// FilePair is one file on both sides of a comparison.
+type FilePair struct {
+	Path     string
+	Old, New []byte
+	// OldOK and NewOK say whether the file exists on each side.
+	OldOK, NewOK bool
+}
+
+// Compare lists the files that differ between two commits. A ZeroHash
+// new side means the working files. paths, when given, limit the result.
+func (r *Repo) Compare(ctx context.Context, oldC, newC objects.Hash, paths []string) ([]FilePair, error) {
+	oldSnap, err := r.snapshot(oldC)
+	if err != nil {
+		return nil, err
+	}
+	var newSnap Snapshot
+	if newC.IsZero() {
+		head, err := r.Head()
+		if err != nil {
+			return nil, err
+		}
+		headSnap, err := r.snapshot(head)
+		if err != nil {
+			return nil, err
+		}
+		newSnap, err = r.hashWork(ctx, headSnap, oldSnap)
+		if err != nil {
+			return nil, err
+		}
+	} else if newSnap, err = r.snapshot(newC); err != nil {
+		return nil, err
+	}
+	var out []FilePair
+	for _, p := range unionPaths(oldSnap, newSnap, paths) {
+		o, ook := oldSnap[p]
+		n, nok := newSnap[p]
+		if ook == nok && o == n {
+			continue
+		}
+		fp := FilePair{Path: p, OldOK: ook, NewOK: nok}
+		if ook {
+			if _, fp.Old, err = r.objects.Read(o.Hash); err != nil {
+				return nil, err
+			}
+		}
+		if nok {
+			if fp.New, err = r.readSide(ctx, newC, p, n); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, fp)
+	}
+	return out, nil
+}
+
+func (r *Repo) readSide(ctx context.Context, c objects.Hash, p string, e Entry) ([]byte, error) {
+	if c.IsZero() {
+		wf, err := r.readWork(ctx, p)
+		return wf.Data, err
+	}
+	_, data, err := r.objects.Read(e.Hash)
+	return data, err
+}
+
+// hashWork is the working state of the files tracked now or present in
+// other, hashed but not stored.
+func (r *Repo) hashWork(ctx context.Context, head, other Snapshot) (Snapshot, error) {
+	paths, err := r.trackedPaths(head, other.Paths())
+	if err != nil {
+		return nil, err
+	}
+	work := Snapshot{}
+	for _, p := range paths {
+		wf, err := r.readWork(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		if !wf.Missing {
+			work[p] = Entry{Mode: wf.Mode, Hash: objects.HashObject(plumbing.BlobObject, wf.Data)}
+		}
+	}
+	return work, nil
+}
+
+func unionPaths(a, b Snapshot, only []string) []string {
+	if len(only) > 0 {
+		return only
+	}
+	seen := map[string]bool{}
+	for p := range a {
+		seen[p] = true
+	}
+	for p := range b {
+		seen[p] = true
+	}
+	s := make(Snapshot, len(seen))
+	for p := range seen {
+		s[p] = Entry{}
+	}
+	return s.Paths()
+}

@@ -1,0 +1,70 @@
+package worktree
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/circuitvc/circuitvc/internal/circuit"
+)
+
+// Sentinel errors of the repository layer. Each is wrapped by a typed
+// error carrying the file or revision, so callers can use errors.Is for the
+// kind and errors.As for the details.
+var (
+	// ErrNotRepo: no .circuitvc directory here or in any parent.
+	ErrNotRepo = errors.New("not a circuitvc directory (or any of the parent directories)")
+	// ErrRevisionNotFound: a revision names no commit.
+	ErrRevisionNotFound = errors.New("unknown revision")
+	// ErrPathNotFound: a file is not in the revision asked for.
+	ErrPathNotFound = errors.New("no such file in revision")
+	// ErrInvalidCircuit: validation refused a save.
+	ErrInvalidCircuit = errors.New("invalid circuit")
+	// ErrNothingToSave: the working files equal the current version.
+	ErrNothingToSave = errors.New("nothing to save")
+	// ErrUnsafePath: a path would escape the working tree or touch the store.
+	ErrUnsafePath = errors.New("unsafe path")
+	// ErrExists: init found a store already there.
+	ErrExists = errors.New("already a circuitvc directory")
+)
+
+// RevisionError reports a revision that could not be resolved.
+type RevisionError struct {
+	Rev string
+	Err error
+}
+
+func (e *RevisionError) Error() string { return fmt.Sprintf("revision %q: %v", e.Rev, e.Err) }
+func (e *RevisionError) Unwrap() error { return e.Err }
+
+// PathError reports a file that a revision does not hold, or a path that
+// is not safe to write.
+type PathError struct {
+	Path string
+	Rev  string // empty when not about a revision
+	Err  error
+}
+
+func (e *PathError) Error() string {
+	if e.Rev != "" {
+		return fmt.Sprintf("%s: %v %s", e.Path, e.Err, e.Rev)
+	}
+	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+}
+func (e *PathError) Unwrap() error { return e.Err }
+
+// ValidationError lists why save refused the working files.
+type ValidationError struct {
+	Problems []*circuit.Error
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v: %d problem(s)", ErrInvalidCircuit, len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+func (e *ValidationError) Unwrap() error { return ErrInvalidCircuit }

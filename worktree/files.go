@@ -1,0 +1,222 @@
+package worktree
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+
+	"github.com/circuitvc/circuitvc/internal/fsx"
+)
+
+// skipDirs are never searched for tracked files.
+var skipDirs = map[string]bool{DirName: true, ".git": true, "node_modules": true}
+
+// RelPath turns a path given by the user (absolute, or relative to cwd)
+// into a slash-separated path relative to the root, refusing paths outside
+// the working tree or inside the store.
+func (r *Repo) RelPath(cwd, p string) (string, error) {
+	abs := p
+	if !filepath.IsAbs(p) {
+		abs = filepath.Join(cwd, p)
+	}
+	rel, err := filepath.Rel(r.root, filepath.Clean(abs))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", &PathError{Path: p, Err: fmt.Errorf("%w: outside the working tree %s", ErrUnsafePath, r.root)}
+	}
+	rel = filepath.ToSlash(rel)
+	if err := checkPath(rel); err != nil {
+		return "", &PathError{Path: p, Err: err}
+	}
+	return rel, nil
+}
+
+// checkPath refuses a tree path that could escape the working tree or
+// overwrite a store: empty, absolute, "..", ".", ".circuitvc" or ".git"
+// anywhere, backslashes or NUL.
+func checkPath(p string) error {
+	if p == "" || strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\\\x00") || (len(p) > 1 && p[1] == ':') {
+		return fmt.Errorf("%w: %q is not a relative path", ErrUnsafePath, p)
+	}
+	for _, part := range strings.Split(p, "/") {
+		switch strings.ToLower(part) {
+		case "", ".", "..":
+			return fmt.Errorf("%w: %q has an empty, . or .. component", ErrUnsafePath, p)
+		case DirName, ".git":
+			return fmt.Errorf("%w: %q is inside a store", ErrUnsafePath, p)
+		}
+	}
+	return nil
+}
+
+// abs is the OS path of a tree path.
+func (r *Repo) abs(p string) string { return filepath.Join(r.root, filepath.FromSlash(p)) }
+
+// matchTracked reports whether p matches one of the configured patterns.
+func (r *Repo) matchTracked(p string) bool {
+	for _, pat := range r.cfg.Track {
+		subject := path.Base(p)
+		if strings.Contains(pat, "/") {
+			subject = p
+		}
+		if ok, _ := path.Match(pat, subject); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// walkMatching lists the working files that match the tracked patterns.
+func (r *Repo) walkMatching() ([]string, error) {
+	var out []string
+	var walk func(rel string) error
+	walk = func(rel string) error {
+		entries, err := r.fs.ReadDir(r.abs(rel))
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			p := path.Join(rel, e.Name())
+			switch {
+			case e.IsDir():
+				if !skipDirs[e.Name()] {
+					if err := walk(p); err != nil {
+						return err
+					}
+				}
+			case e.Type().IsRegular() && r.matchTracked(p):
+				out = append(out, p)
+			}
+		}
+		return nil
+	}
+	if err := walk(""); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// trackedPaths is every path save and status look at: the files of the
+// current version, the working files matching the patterns, and extra.
+func (r *Repo) trackedPaths(head Snapshot, extra []string) ([]string, error) {
+	seen := map[string]bool{}
+	for p := range head {
+		seen[p] = true
+	}
+	matching, err := r.walkMatching()
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range append(matching, extra...) {
+		seen[p] = true
+	}
+	out := make([]string, 0, len(seen))
+	for p := range seen {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// workFile is one working file as read from disk.
+type workFile struct {
+	Path    string
+	Data    []byte
+	Mode    filemode.FileMode
+	Missing bool
+}
+
+// readWork reads the working file p, retrying transient errors. A file
+// that does not exist is reported as Missing, not as an error.
+func (r *Repo) readWork(ctx context.Context, p string) (workFile, error) {
+	wf := workFile{Path: p, Mode: filemode.Regular}
+	name := r.abs(p)
+	fi, err := r.fs.Lstat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		wf.Missing = true
+		return wf, nil
+	}
+	if err != nil {
+		return wf, err
+	}
+	if !fi.Mode().IsRegular() {
+		return wf, &PathError{Path: p, Err: fmt.Errorf("not a regular file (%v); circuitvc tracks regular files only", fi.Mode().Type())}
+	}
+	if fi.Mode().Perm()&0o111 != 0 {
+		wf.Mode = filemode.Executable
+	}
+	err = fsx.Retry(ctx, fsx.DefaultRetry, func() error {
+		var rerr error
+		wf.Data, rerr = fsx.ReadFile(r.fs, name)
+		return rerr
+	})
+	return wf, err
+}
+
+// writeWork replaces the working file p atomically with data. It refuses
+// to write through a symbolic link in any parent directory, so a hostile
+// tree cannot reach outside the working tree.
+func (r *Repo) writeWork(ctx context.Context, p string, data []byte, mode filemode.FileMode) error {
+	if err := checkPath(p); err != nil {
+		return &PathError{Path: p, Err: err}
+	}
+	if err := r.checkParents(p); err != nil {
+		return err
+	}
+	name := r.abs(p)
+	if err := fsx.MkdirAll(r.fs, filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	perm := fs.FileMode(0o644)
+	if mode == filemode.Executable {
+		perm = 0o755
+	}
+	return fsx.Retry(ctx, fsx.DefaultRetry, func() error {
+		return fsx.WriteFile(r.fs, name, data, perm)
+	})
+}
+
+// removeWork deletes the working file p if it exists.
+func (r *Repo) removeWork(p string) error {
+	if err := checkPath(p); err != nil {
+		return &PathError{Path: p, Err: err}
+	}
+	if err := r.checkParents(p); err != nil {
+		return err
+	}
+	name := r.abs(p)
+	if err := r.fs.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return r.fs.SyncDir(filepath.Dir(name))
+}
+
+// checkParents refuses a path whose parent directories include a
+// symbolic link or a non-directory.
+func (r *Repo) checkParents(p string) error {
+	parts := strings.Split(p, "/")
+	at := r.root
+	for _, part := range parts[:len(parts)-1] {
+		at = filepath.Join(at, part)
+		fi, err := r.fs.Lstat(at)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // created fresh by MkdirAll
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return &PathError{Path: p, Err: fmt.Errorf("%w: %s is a symbolic link", ErrUnsafePath, at)}
+		}
+		if !fi.IsDir() {
+			return &PathError{Path: p, Err: fmt.Errorf("%s is not a directory", at)}
+		}
+	}
+	return nil
+}

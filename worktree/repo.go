@@ -1,0 +1,156 @@
+package worktree
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"time"
+
+	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/objects"
+	"github.com/circuitvc/circuitvc/refs"
+)
+
+// DirName is the name of the store directory at the root of a working tree.
+const DirName = ".circuitvc"
+
+// lockName is the whole-command lock inside the store: save, restore and
+// gc hold it; readers do not.
+const lockName = "circuitvc.lock"
+
+// Repo is a working directory and its store.
+type Repo struct {
+	fs      fsx.FS
+	root    string // absolute path of the working tree
+	dir     string // root/.circuitvc
+	objects *objects.Store
+	refs    *refs.Store
+	cfg     Config
+}
+
+// OpenOptions tune how a Repo is found and opened.
+type OpenOptions struct {
+	// FS is the file system; nil means the operating system's.
+	FS fsx.FS
+	// LockTimeout overrides the configured wait for locks when non-zero.
+	LockTimeout time.Duration
+}
+
+func (o OpenOptions) fsys() fsx.FS {
+	if o.FS == nil {
+		return fsx.OS()
+	}
+	return o.FS
+}
+
+// Init makes a new store in dir (which must exist) and opens it.
+func Init(dir string, opts OpenOptions) (*Repo, error) {
+	fsys := opts.fsys()
+	root, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	store := filepath.Join(root, DirName)
+	if _, err := fsys.Stat(filepath.Join(store, "HEAD")); err == nil {
+		return nil, fmt.Errorf("%s: %w", store, ErrExists)
+	}
+	if err := fsx.MkdirAll(fsys, store, 0o755); err != nil {
+		return nil, err
+	}
+	if err := objects.Init(fsys, store); err != nil {
+		return nil, err
+	}
+	if err := writeConfig(fsys, store, DefaultConfig()); err != nil {
+		return nil, err
+	}
+	// HEAD last: its presence is what marks a complete store.
+	if err := refs.Init(fsys, store); err != nil {
+		return nil, err
+	}
+	return open(fsys, root, opts)
+}
+
+// Find opens the store of the working tree containing dir, walking up
+// through its parents as git does.
+func Find(dir string, opts OpenOptions) (*Repo, error) {
+	fsys := opts.fsys()
+	start, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	for d := start; ; {
+		fi, err := fsys.Stat(filepath.Join(d, DirName, "HEAD"))
+		if err == nil && !fi.IsDir() {
+			return open(fsys, d, opts)
+		}
+		if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
+			return nil, err
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return nil, fmt.Errorf("%s: %w", start, ErrNotRepo)
+		}
+		d = parent
+	}
+}
+
+func open(fsys fsx.FS, root string, opts OpenOptions) (*Repo, error) {
+	dir := filepath.Join(root, DirName)
+	cfg, err := readConfig(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	if opts.LockTimeout > 0 {
+		cfg.LockTimeout = opts.LockTimeout
+	}
+	obj, err := objects.Open(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Repo{
+		fs:      fsys,
+		root:    root,
+		dir:     dir,
+		objects: obj,
+		refs:    refs.Open(fsys, dir, refs.Options{LockTimeout: cfg.LockTimeout}),
+		cfg:     cfg,
+	}, nil
+}
+
+// Root is the absolute path of the working tree.
+func (r *Repo) Root() string { return r.root }
+
+// Dir is the absolute path of the store (.circuitvc).
+func (r *Repo) Dir() string { return r.dir }
+
+// Config is the store's configuration as read at open.
+func (r *Repo) Config() Config { return r.cfg }
+
+// Objects gives the object store, for plumbing commands.
+func (r *Repo) Objects() *objects.Store { return r.objects }
+
+// Refs gives the ref store, for plumbing commands.
+func (r *Repo) Refs() *refs.Store { return r.refs }
+
+// Close releases what the store holds open.
+func (r *Repo) Close() error { return r.objects.Close() }
+
+// lock takes the whole-command lock, waiting up to the lock timeout.
+func (r *Repo) lock(ctx context.Context) (func() error, error) {
+	release, err := fsx.Lock(ctx, r.fs, filepath.Join(r.dir, lockName), r.cfg.LockTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.dir, err)
+	}
+	return release, nil
+}
+
+// Head is the current commit, or ZeroHash before the first save.
+func (r *Repo) Head() (objects.Hash, error) {
+	h, err := r.refs.Read(refs.HEAD)
+	if errors.Is(err, refs.ErrNotFound) {
+		return objects.ZeroHash, nil
+	}
+	return h, err
+}

@@ -1,0 +1,192 @@
+package worktree
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/circuitvc/circuitvc/objects"
+	"github.com/circuitvc/circuitvc/refs"
+)
+
+// RestoreOptions say what to restore.
+type RestoreOptions struct {
+	// To is the revision to restore (see Resolve).
+	To string
+	// Paths limit the restore to these files (relative to the root);
+	// empty means every file of the revision.
+	Paths []string
+	// Author signs the backup and restore commits.
+	Author objects.Signature
+}
+
+// RestoreResult describes a restore that happened.
+type RestoreResult struct {
+	Target  objects.Hash
+	Backup  objects.Hash // what backup now names; ZeroHash when nothing was saved or edited yet
+	Commit  objects.Hash // the commit recording the restore; ZeroHash when history already matched
+	Written []string     // working files replaced
+	Removed []string     // working files deleted (saved, but absent from the target)
+}
+
+// Restore makes the working files as they were at a revision. First the
+// working files as they are go to the backup ref (so `restore --to backup`
+// undoes this), then each differing file is replaced atomically, then a
+// commit records the restore. The whole command holds the store lock.
+func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult, error) {
+	release, err := r.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+
+	target, err := r.Resolve(opts.To)
+	if err != nil {
+		return nil, err
+	}
+	targetSnap, err := r.snapshot(target)
+	if err != nil {
+		return nil, err
+	}
+	head, err := r.Head()
+	if err != nil {
+		return nil, err
+	}
+	headSnap, err := r.snapshot(head)
+	if err != nil {
+		return nil, err
+	}
+	want, err := restoreSet(headSnap, targetSnap, opts)
+	if err != nil {
+		return nil, err
+	}
+	for p := range want { // refuse a hostile tree before touching anything
+		if err := checkPath(p); err != nil {
+			return nil, &PathError{Path: p, Rev: opts.To, Err: err}
+		}
+	}
+	res := &RestoreResult{Target: target}
+	work, err := r.workSnapshot(ctx, headSnap)
+	if err != nil {
+		return nil, err
+	}
+	if res.Backup, err = r.backup(ctx, head, headSnap, work, opts); err != nil {
+		return nil, err
+	}
+	if err := r.materialise(ctx, work, want, headSnap, res); err != nil {
+		return nil, err
+	}
+	if want.Equal(headSnap) {
+		return res, nil
+	}
+	msg := fmt.Sprintf("restore to %s (%s)", opts.To, short(target))
+	res.Commit, err = r.commit(ctx, head, want, opts.Author, msg, "restore")
+	return res, err
+}
+
+// restoreSet is the snapshot the working tree should hold afterwards:
+// the target's files, or the current version with the named files taken
+// from the target.
+func restoreSet(head, target Snapshot, opts RestoreOptions) (Snapshot, error) {
+	if len(opts.Paths) == 0 {
+		return target, nil
+	}
+	want := make(Snapshot, len(head))
+	for p, e := range head {
+		want[p] = e
+	}
+	for _, p := range opts.Paths {
+		e, ok := target[p]
+		if !ok {
+			return nil, &PathError{Path: p, Rev: opts.To, Err: ErrPathNotFound}
+		}
+		want[p] = e
+	}
+	return want, nil
+}
+
+// workSnapshot stores the tracked working files as blobs (unchanged ones
+// are already stored) and returns them as a snapshot.
+func (r *Repo) workSnapshot(ctx context.Context, head Snapshot) (Snapshot, error) {
+	paths, err := r.trackedPaths(head, nil)
+	if err != nil {
+		return nil, err
+	}
+	work := Snapshot{}
+	for _, p := range paths {
+		wf, err := r.readWork(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		if wf.Missing {
+			continue
+		}
+		h := objects.HashObject(plumbing.BlobObject, wf.Data)
+		if old, ok := head[p]; !ok || old.Hash != h {
+			if h, err = r.objects.Write(plumbing.BlobObject, wf.Data); err != nil {
+				return nil, err
+			}
+		}
+		work[p] = Entry{Mode: wf.Mode, Hash: h}
+	}
+	return work, nil
+}
+
+// backup points the backup ref at the working files as they are: the
+// current commit when they match it, else a new commit on top of it.
+func (r *Repo) backup(ctx context.Context, head objects.Hash, headSnap, work Snapshot, opts RestoreOptions) (objects.Hash, error) {
+	if head.IsZero() && len(work) == 0 {
+		return objects.ZeroHash, nil
+	}
+	b := head
+	if !work.Equal(headSnap) {
+		var err error
+		msg := fmt.Sprintf("backup of unsaved work before restore to %s", opts.To)
+		if b, err = r.writeCommit(head, work, opts.Author, msg); err != nil {
+			return b, err
+		}
+	}
+	old, err := r.refs.Read(refs.Backup)
+	if err != nil && !errors.Is(err, refs.ErrNotFound) {
+		return b, err
+	}
+	if old == b {
+		return b, nil
+	}
+	return b, r.refs.Update(ctx, refs.Backup, old, b, opts.Author, "backup: before restore to "+opts.To)
+}
+
+// materialise makes the working files equal want: files whose content
+// differs are replaced atomically; files saved in the current version but
+// absent from want are removed. Files never saved are left alone.
+func (r *Repo) materialise(ctx context.Context, work, want, head Snapshot, res *RestoreResult) error {
+	for _, p := range want.Paths() {
+		e := want[p]
+		if w, ok := work[p]; ok && w == e {
+			continue
+		}
+		_, data, err := r.objects.Read(e.Hash)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		if err := r.writeWork(ctx, p, data, e.Mode); err != nil {
+			return err
+		}
+		res.Written = append(res.Written, p)
+	}
+	for _, p := range head.Paths() {
+		if _, keep := want[p]; keep {
+			continue
+		}
+		if _, exists := work[p]; !exists {
+			continue
+		}
+		if err := r.removeWork(p); err != nil {
+			return err
+		}
+		res.Removed = append(res.Removed, p)
+	}
+	return nil
+}

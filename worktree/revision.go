@@ -1,0 +1,113 @@
+package worktree
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/circuitvc/circuitvc/objects"
+	"github.com/circuitvc/circuitvc/refs"
+)
+
+// Resolve turns a revision (a hash or its prefix, current/HEAD/@, backup,
+// a tag, a ref name, with @{N}, ~N and ^N suffixes) into a commit hash.
+// Failures are *RevisionError wrapping ErrRevisionNotFound, or the parse
+// error for malformed syntax.
+func (r *Repo) Resolve(rev string) (objects.Hash, error) {
+	parsed, err := refs.ParseRev(rev)
+	if err != nil {
+		return objects.ZeroHash, &RevisionError{Rev: rev, Err: fmt.Errorf("%w: %v", ErrRevisionNotFound, err)}
+	}
+	h, err := r.resolveBase(parsed)
+	if err != nil {
+		return objects.ZeroHash, &RevisionError{Rev: rev, Err: err}
+	}
+	for _, st := range parsed.Steps {
+		if h, err = r.step(h, st); err != nil {
+			return objects.ZeroHash, &RevisionError{Rev: rev, Err: err}
+		}
+	}
+	return h, nil
+}
+
+// refName maps a revision's base to the ref it names, if any.
+func (r *Repo) refName(base string) (string, bool) {
+	switch base {
+	case "", "@", "HEAD", "current", "main":
+		return refs.HEAD, true
+	case "backup":
+		return refs.Backup, true
+	}
+	if strings.HasPrefix(base, "refs/") {
+		return base, true
+	}
+	if _, err := r.refs.Read(refs.TagPrefix + base); err == nil {
+		return refs.TagPrefix + base, true
+	}
+	return "", false
+}
+
+func (r *Repo) resolveBase(rev *refs.Rev) (objects.Hash, error) {
+	name, isRef := r.refName(rev.Base)
+	if isRef {
+		var h objects.Hash
+		var err error
+		if rev.Reflog >= 0 {
+			h, err = r.refs.ReflogAt(name, rev.Reflog)
+		} else {
+			h, err = r.refs.Read(name)
+		}
+		if errors.Is(err, refs.ErrNotFound) {
+			if name == refs.HEAD && rev.Reflog < 0 {
+				return h, fmt.Errorf("%w: nothing saved yet", ErrRevisionNotFound)
+			}
+			return h, fmt.Errorf("%w: %v", ErrRevisionNotFound, err)
+		}
+		return h, err
+	}
+	if rev.Reflog >= 0 {
+		return objects.ZeroHash, fmt.Errorf("%w: @{%d} needs a ref", ErrRevisionNotFound, rev.Reflog)
+	}
+	h, err := r.objects.ResolvePrefix(rev.Base)
+	if errors.Is(err, objects.ErrNotFound) {
+		return h, fmt.Errorf("%w: no commit, tag or ref of that name", ErrRevisionNotFound)
+	}
+	if err != nil {
+		return h, err
+	}
+	if _, err := r.objects.ReadCommit(h); err != nil {
+		return h, fmt.Errorf("%w: %s is not a commit", ErrRevisionNotFound, h)
+	}
+	return h, nil
+}
+
+// step applies one ~N or ^N suffix.
+func (r *Repo) step(h objects.Hash, st refs.Step) (objects.Hash, error) {
+	if st.Kind == '^' {
+		if st.N == 0 {
+			return h, nil
+		}
+		c, err := r.objects.ReadCommit(h)
+		if err != nil {
+			return h, err
+		}
+		if st.N > len(c.Parents) {
+			return h, fmt.Errorf("%w: %s has no parent %d", ErrRevisionNotFound, short(h), st.N)
+		}
+		return c.Parents[st.N-1], nil
+	}
+	for i := 0; i < st.N; i++ {
+		c, err := r.objects.ReadCommit(h)
+		if err != nil {
+			return h, err
+		}
+		if len(c.Parents) == 0 {
+			return h, fmt.Errorf("%w: history has only %d version(s) before it", ErrRevisionNotFound, i)
+		}
+		h = c.Parents[0]
+	}
+	return h, nil
+}
+
+// short is the 7-hex abbreviation used in messages.
+func short(h objects.Hash) string { return h.String()[:7] }

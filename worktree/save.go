@@ -1,0 +1,269 @@
+package worktree
+
+import (
+	"context"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/circuitvc/circuitvc/internal/circuit"
+	"github.com/circuitvc/circuitvc/objects"
+	"github.com/circuitvc/circuitvc/refs"
+)
+
+// ChangeKind says how a file differs between two versions.
+type ChangeKind int
+
+// The kinds of change, in the order status lists them.
+const (
+	Unchanged ChangeKind = iota
+	Modified
+	Added
+	Deleted
+)
+
+func (k ChangeKind) String() string {
+	return [...]string{"unchanged", "modified", "new", "deleted"}[k]
+}
+
+// Change is one file that a save recorded.
+type Change struct {
+	Path string
+	Kind ChangeKind
+}
+
+// SaveOptions say what to save and how.
+type SaveOptions struct {
+	// Paths are extra files to track, relative to the root (RelPath).
+	Paths []string
+	// Message is the commit message; empty means a semantic summary.
+	Message string
+	// Author signs the commit (see Identity).
+	Author objects.Signature
+	// NoVerify saves circuits even when validation fails.
+	NoVerify bool
+}
+
+// SaveResult describes a save that happened.
+type SaveResult struct {
+	Commit  objects.Hash
+	Parent  objects.Hash // ZeroHash for the first save
+	Message string
+	Changes []Change
+	// Packed is the number of objects automatic gc packed (0 if none ran).
+	Packed int
+	// GCError is why automatic gc failed; the save itself stands.
+	GCError error
+}
+
+// pending is a changed working file on its way into the store.
+type pending struct {
+	workFile
+	kind ChangeKind
+	old  Entry
+}
+
+// Save records the tracked working files as a new version. It validates
+// circuits first (unless NoVerify or config says not to) and fails with
+// *ValidationError, writing nothing; it fails with ErrNothingToSave when
+// nothing changed. The whole command holds the store lock.
+func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) {
+	release, err := r.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+
+	head, err := r.Head()
+	if err != nil {
+		return nil, err
+	}
+	headSnap, err := r.snapshot(head)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := r.collectChanges(ctx, headSnap, opts.Paths)
+	if err != nil {
+		return nil, err
+	}
+	if len(changes) == 0 {
+		return nil, ErrNothingToSave
+	}
+	if r.cfg.Validate && !opts.NoVerify {
+		if err := validateChanges(changes); err != nil {
+			return nil, err
+		}
+	}
+	snap, err := r.storeChanges(headSnap, changes)
+	if err != nil {
+		return nil, err
+	}
+	msg := opts.Message
+	if msg == "" {
+		msg = r.summarize(changes)
+	}
+	commit, err := r.commit(ctx, head, snap, opts.Author, msg, "commit")
+	if err != nil {
+		return nil, err
+	}
+	res := &SaveResult{Commit: commit, Parent: head, Message: msg}
+	for _, c := range changes {
+		res.Changes = append(res.Changes, Change{Path: c.Path, Kind: c.kind})
+	}
+	res.Packed, res.GCError = r.autoGC(ctx)
+	return res, nil
+}
+
+// collectChanges reads every tracked file and keeps those that differ
+// from the current version.
+func (r *Repo) collectChanges(ctx context.Context, head Snapshot, named []string) ([]pending, error) {
+	paths, err := r.trackedPaths(head, named)
+	if err != nil {
+		return nil, err
+	}
+	isNamed := map[string]bool{}
+	for _, p := range named {
+		isNamed[p] = true
+	}
+	var out []pending
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		wf, err := r.readWork(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		old, inHead := head[p]
+		switch {
+		case wf.Missing && isNamed[p]:
+			return nil, &PathError{Path: p, Err: fs.ErrNotExist}
+		case wf.Missing && inHead:
+			out = append(out, pending{workFile: wf, kind: Deleted, old: old})
+		case wf.Missing:
+		case !inHead:
+			out = append(out, pending{workFile: wf, kind: Added})
+		case old.Hash != objects.HashObject(plumbing.BlobObject, wf.Data) || old.Mode != wf.Mode:
+			out = append(out, pending{workFile: wf, kind: Modified, old: old})
+		}
+	}
+	return out, nil
+}
+
+// isCircuitCandidate reports whether validation applies to a file: any
+// JSON file must at least parse; circuits must also be valid.
+func isCircuitCandidate(p string, data []byte) bool {
+	return strings.HasSuffix(strings.ToLower(p), ".json") || circuit.Detect(p, data) != circuit.FormatUnknown
+}
+
+func validateChanges(changes []pending) error {
+	var problems []*circuit.Error
+	for _, c := range changes {
+		if c.kind == Deleted || !isCircuitCandidate(c.Path, c.Data) {
+			continue
+		}
+		problems = append(problems, circuit.Validate(c.Path, c.Data, circuit.ValidateOptions{})...)
+	}
+	if len(problems) > 0 {
+		return &ValidationError{Problems: problems}
+	}
+	return nil
+}
+
+// storeChanges writes the changed blobs and returns the new snapshot.
+func (r *Repo) storeChanges(head Snapshot, changes []pending) (Snapshot, error) {
+	snap := make(Snapshot, len(head)+len(changes))
+	for p, e := range head {
+		snap[p] = e
+	}
+	for _, c := range changes {
+		if c.kind == Deleted {
+			delete(snap, c.Path)
+			continue
+		}
+		h, err := r.objects.Write(plumbing.BlobObject, c.Data)
+		if err != nil {
+			return nil, err
+		}
+		snap[c.Path] = Entry{Mode: c.Mode, Hash: h}
+	}
+	return snap, nil
+}
+
+// commit writes snap as a commit on top of parent and moves HEAD there
+// with compare-and-swap; verb starts the reflog message as git's does.
+func (r *Repo) commit(ctx context.Context, parent objects.Hash, snap Snapshot, who objects.Signature, msg, verb string) (objects.Hash, error) {
+	h, err := r.writeCommit(parent, snap, who, msg)
+	if err != nil {
+		return h, err
+	}
+	if parent.IsZero() {
+		verb += " (initial)"
+	}
+	return h, r.refs.Update(ctx, refs.HEAD, parent, h, who, verb+": "+firstLine(msg))
+}
+
+// writeCommit stores snap as a commit with the given parent, without
+// moving any ref.
+func (r *Repo) writeCommit(parent objects.Hash, snap Snapshot, who objects.Signature, msg string) (objects.Hash, error) {
+	tree, err := r.writeSnapshot(snap)
+	if err != nil {
+		return objects.ZeroHash, err
+	}
+	c := &objects.Commit{Tree: tree, Author: who, Committer: who, Message: strings.TrimRight(msg, "\n") + "\n"}
+	if !parent.IsZero() {
+		c.Parents = []objects.Hash{parent}
+	}
+	return r.objects.WriteCommit(c)
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+// summarize makes the one-line message of a save without -m: the
+// semantic change of each file, so that log never has to re-diff.
+func (r *Repo) summarize(changes []pending) string {
+	parts := make([]string, 0, len(changes))
+	for _, c := range changes {
+		parts = append(parts, r.summarizeOne(c, len(changes) > 1))
+	}
+	s := strings.Join(parts, "; ")
+	const max = 200
+	if len(s) > max {
+		cut := strings.LastIndex(s[:max], "; ")
+		if cut < 0 {
+			cut = max
+		}
+		s = s[:cut] + "; …"
+	}
+	return s
+}
+
+func (r *Repo) summarizeOne(c pending, named bool) string {
+	base := path.Base(c.Path)
+	switch c.kind {
+	case Deleted:
+		return "remove " + c.Path
+	case Added:
+		if s := circuit.Summarize(c.Path, nil, c.Data); s != "" {
+			return "add " + c.Path + ": " + s
+		}
+		return "add " + c.Path
+	}
+	var old []byte
+	if _, data, err := r.objects.Read(c.old.Hash); err == nil {
+		old = data
+	}
+	s := circuit.Summarize(c.Path, old, c.Data)
+	switch {
+	case s == "":
+		return "edit " + c.Path
+	case named:
+		return base + ": " + s
+	}
+	return s
+}

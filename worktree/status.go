@@ -1,0 +1,57 @@
+package worktree
+
+import (
+	"context"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/circuitvc/circuitvc/objects"
+)
+
+// FileStatus is one tracked file compared with the current version.
+type FileStatus struct {
+	Path string
+	Kind ChangeKind
+}
+
+// Status compares every tracked working file with the current version:
+// unchanged, modified, new (matches a pattern or named, never saved) or
+// deleted.
+func (r *Repo) Status(ctx context.Context) ([]FileStatus, error) {
+	head, err := r.Head()
+	if err != nil {
+		return nil, err
+	}
+	headSnap, err := r.snapshot(head)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := r.trackedPaths(headSnap, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FileStatus, 0, len(paths))
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		wf, err := r.readWork(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		old, inHead := headSnap[p]
+		kind := Unchanged
+		switch {
+		case wf.Missing && inHead:
+			kind = Deleted
+		case wf.Missing:
+			continue
+		case !inHead:
+			kind = Added
+		case old.Mode != wf.Mode || old.Hash != objects.HashObject(plumbing.BlobObject, wf.Data):
+			kind = Modified
+		}
+		out = append(out, FileStatus{Path: p, Kind: kind})
+	}
+	return out, nil
+}
