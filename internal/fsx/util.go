@@ -93,11 +93,16 @@ func CreateTemp(fsys FS, dir, prefix string, perm fs.FileMode) (File, error) {
 // that name is at every instant either whole-old or whole-new: the bytes
 // go to a temp file in the same directory, which is fsynced, given the
 // old file's mode (perm when there was none) and renamed over name; then
-// the directory is fsynced. On any error the temp file is removed and
-// name is untouched.
+// the directory is fsynced. On any error before the rename the temp file
+// is removed and name is untouched; if only the directory fsync fails,
+// name is whole-new but may not survive a power cut.
 func WriteFileAtomic(fsys FS, name string, perm fs.FileMode, write func(io.Writer) error) (err error) {
+	// Only a missing file means "no mode to keep": on any other error the
+	// old mode is unknown, and guessing would silently change it.
 	if fi, err := fsys.Stat(name); err == nil {
 		perm = fi.Mode().Perm()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
 	dir := filepath.Dir(name)
 	f, err := CreateTemp(fsys, dir, "."+filepath.Base(name)+".tmp-", perm)
@@ -105,8 +110,9 @@ func WriteFileAtomic(fsys FS, name string, perm fs.FileMode, write func(io.Write
 		return err
 	}
 	tmp := f.Name()
+	renamed := false
 	defer func() {
-		if err != nil {
+		if err != nil && !renamed {
 			_ = f.Close()
 			_ = fsys.Remove(tmp)
 		}
@@ -127,6 +133,7 @@ func WriteFileAtomic(fsys FS, name string, perm fs.FileMode, write func(io.Write
 	if err = fsys.Rename(tmp, name); err != nil {
 		return err
 	}
+	renamed = true // tmp is name now: never remove it
 	return fsys.SyncDir(dir)
 }
 
