@@ -116,7 +116,7 @@ func fsck(t testing.TB, dir string) {
 	if _, err := exec.LookPath("git"); err != nil {
 		return
 	}
-	out, err := gitCmd(dir, "fsck", "--strict", "--no-progress")
+	out, err := gitCmd(dir, "fsck", "--strict", "--no-progress", "--no-dangling")
 	if err != nil || out != "" {
 		t.Fatalf("git fsck --strict: %v\n%s", err, out)
 	}
