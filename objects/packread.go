@@ -171,7 +171,9 @@ func (s *Store) openPackLocked(p *pack) error {
 		return &CorruptError{Path: p.path(), Err: fmt.Errorf("pack: %w", err)}
 	}
 	p.file = billyFile{f}
-	p.pf = packfile.NewPackfileWithCache(p.idx, billyFS{s.fsys}, p.file, s.cache, s.opts.StreamThreshold)
+	// A large-object threshold of 0 keeps go-git off its streaming delta
+	// path (see streamPacked); large whole objects are streamed by Open.
+	p.pf = packfile.NewPackfileWithCache(p.idx, billyFS{s.fsys}, p.file, s.cache, 0)
 	return nil
 }
 
@@ -237,8 +239,9 @@ func readAllExact(obj plumbing.EncodedObject) (data []byte, err error) {
 	return data, nil
 }
 
-// openPacked streams h from its pack: small objects from memory, large
-// ones through go-git's direct pack reader on a file of their own.
+// openPacked streams h from its pack. Objects up to StreamThreshold and
+// deltified ones are inflated in memory (a delta needs its whole base);
+// larger whole objects stream from a file handle of their own.
 func (s *Store) openPacked(h Hash) (Type, int64, io.ReadCloser, error) {
 	s.mu.Lock()
 	obj, p, err := s.packedObjectLocked(h)
@@ -246,26 +249,58 @@ func (s *Store) openPacked(h Hash) (Type, int64, io.ReadCloser, error) {
 		s.mu.Unlock()
 		return 0, 0, nil, err
 	}
-	if obj.Size() <= s.opts.StreamThreshold {
-		data, err := readAllExact(obj)
-		s.mu.Unlock()
-		if err != nil {
-			return 0, 0, nil, &CorruptError{Hash: h, Path: p.path(), Err: err}
+	if obj.Size() > s.opts.StreamThreshold {
+		rc, err := s.streamPacked(p, h)
+		if rc != nil || err != nil {
+			s.mu.Unlock()
+			return obj.Type(), obj.Size(), rc, err
 		}
-		return obj.Type(), obj.Size(), io.NopCloser(bytes.NewReader(data)), nil
 	}
-	rc, err := obj.Reader() // an FSObject: opens its own file handle
+	data, err := readAllExact(obj)
 	s.mu.Unlock()
 	if err != nil {
 		return 0, 0, nil, &CorruptError{Hash: h, Path: p.path(), Err: err}
 	}
-	return obj.Type(), obj.Size(), &packStream{rc: rc, remaining: obj.Size(), h: h, path: p.path()}, nil
+	return obj.Type(), obj.Size(), io.NopCloser(bytes.NewReader(data)), nil
+}
+
+// streamPacked returns a streaming reader of a non-delta object, or nil
+// when the object is stored as a delta.
+//
+// go-git's own streaming path (FSObject above a large-object threshold)
+// is not used: its ReaderFromDelta does not reset its base position when
+// a delta copies from an earlier offset, and returns wrong bytes.
+func (s *Store) streamPacked(p *pack, h Hash) (io.ReadCloser, error) {
+	off, err := p.idx.FindOffset(h)
+	if err != nil {
+		return nil, &CorruptError{Hash: h, Path: p.path(), Err: err}
+	}
+	f, err := s.fsys.OpenFile(p.path(), os.O_RDONLY, 0)
+	if err != nil {
+		return nil, fmt.Errorf("objects: read %s: %w", h, err)
+	}
+	sc := packfile.NewScanner(f)
+	hdr, err := sc.SeekObjectHeader(off)
+	if err != nil || !validType(hdr.Type) {
+		_ = f.Close()
+		if err != nil {
+			return nil, &CorruptError{Hash: h, Path: p.path(), Err: err}
+		}
+		return nil, nil
+	}
+	rc, err := sc.ReadObject()
+	if err != nil {
+		_ = f.Close()
+		return nil, &CorruptError{Hash: h, Path: p.path(), Err: err}
+	}
+	return &packStream{rc: rc, f: f, remaining: hdr.Length, h: h, path: p.path()}, nil
 }
 
 // packStream turns errors and short content of a streamed packed object
 // into *CorruptError.
 type packStream struct {
 	rc        io.ReadCloser
+	f         io.Closer
 	remaining int64
 	h         Hash
 	path      string
@@ -283,7 +318,7 @@ func (r *packStream) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (r *packStream) Close() error { return r.rc.Close() }
+func (r *packStream) Close() error { return errors.Join(r.rc.Close(), r.f.Close()) }
 
 // pathOf names the file that holds h, for error messages.
 func (s *Store) pathOf(h Hash) string {

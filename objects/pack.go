@@ -1,0 +1,542 @@
+package objects
+
+import (
+	"bufio"
+	"bytes"
+	"container/list"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+)
+
+// DefaultPackWindow is git's default delta window (pack.window).
+const DefaultPackWindow = 10
+
+// PackOptions tune Pack.
+type PackOptions struct {
+	// Progress, when set, is called as work advances; total stays fixed
+	// for one Pack call. The phases are: reading object headers, encoding
+	// (first read of each object), verifying the written pack, removing
+	// loose objects.
+	Progress func(done, total int)
+	// Window is the delta window: how many similar objects each object is
+	// compared with. 0 means DefaultPackWindow; negative disables deltas.
+	Window int
+	// All repacks every object, loose and packed, into one new pack and
+	// then removes the old packs (except those with a .keep file). Without
+	// it only loose objects are packed, into a new pack beside the old.
+	All bool
+	// CacheBytes bounds the object contents kept in memory for delta
+	// search; default 128 MiB. Objects larger than it are streamed.
+	CacheBytes int64
+}
+
+// PackStats says what Pack did.
+type PackStats struct {
+	Objects      int    // objects in the new pack
+	LooseRemoved int    // loose objects deleted because the pack holds them
+	PacksRemoved int    // old packs deleted (All only)
+	Pack         string // path of the new .pack, "" when there was nothing to pack
+	PackSize     int64  // its size in bytes
+}
+
+// Pack is `git gc` for circuitvc: it writes loose objects (with All, every
+// object) into a new pack with deltas, through go-git's packfile encoder,
+// crash-safely:
+//
+//  1. pack and index are written under temporary names (tmp_pack_*,
+//     tmp_idx_*, which git also recognises) and fsynced;
+//  2. the pack is parsed back from disk: every object is inflated, its
+//     deltas resolved and its hash computed, and the set of hashes must be
+//     exactly the set packed; the index is built from that parse;
+//  3. pack then index are renamed into place (git ignores a pack without
+//     an index) and objects/pack is fsynced;
+//  4. only then are the packed loose objects (and, with All, the old packs:
+//     index first) removed, and their directories fsynced.
+//
+// A crash at any point leaves every object readable: at worst temp files
+// or duplicate copies remain. go-git's RepackObjects is never used: it
+// deletes loose objects before its pack is complete.
+//
+// The caller holds the repository lock: two concurrent Packs would each
+// do the work, harmlessly but twice.
+func (s *Store) Pack(ctx context.Context, opts PackOptions) (PackStats, error) {
+	var st PackStats
+	job, err := s.planPack(opts)
+	if err != nil || len(job.hashes) == 0 {
+		return st, err
+	}
+	src := newPackSource(s, job, opts)
+	if err := src.scan(ctx); err != nil {
+		return st, err
+	}
+	packPath, size, err := s.writePack(ctx, src, job, opts)
+	if err != nil {
+		return st, err
+	}
+	st.Objects, st.Pack, st.PackSize = len(job.hashes), packPath, size
+	if err := s.rescanPacks(); err != nil {
+		return st, err
+	}
+	st.LooseRemoved, err = s.removeLoose(job.loose, src.progress)
+	if err != nil {
+		return st, err
+	}
+	if opts.All {
+		st.PacksRemoved, err = s.removePacks(job.oldPacks, strings.TrimSuffix(packPath, ".pack"))
+	}
+	return st, err
+}
+
+// packJob is what one Pack call packs.
+type packJob struct {
+	hashes   []Hash
+	loose    map[Hash]string // loose objects to delete afterwards → path
+	oldPacks []string        // pack bases to delete afterwards (All)
+}
+
+func (s *Store) planPack(opts PackOptions) (*packJob, error) {
+	job := &packJob{loose: map[Hash]string{}}
+	seen := map[Hash]bool{}
+	err := s.forEachLoose(func(h Hash, path string) error {
+		if fi, err := s.fsys.Stat(path); err == nil && fi.Size() == 0 {
+			return nil // a crashed writer's leftover: not an object
+		}
+		job.loose[h] = path
+		if !seen[h] {
+			seen[h] = true
+			job.hashes = append(job.hashes, h)
+		}
+		return nil
+	})
+	if err != nil || !opts.All {
+		return job, err
+	}
+	bases, err := s.listPacks()
+	if err != nil {
+		return nil, err
+	}
+	for _, base := range bases {
+		if _, err := s.fsys.Stat(base + ".keep"); err == nil {
+			continue // kept packs are neither repacked nor removed, as in git
+		}
+		idx, err := s.loadIndex(base + ".idx")
+		if err != nil {
+			return nil, fmt.Errorf("objects: pack: %w", err)
+		}
+		job.oldPacks = append(job.oldPacks, base)
+		for off := 0; off < 256; off++ {
+			k := idx.FanoutMapping[off]
+			if k < 0 || k >= len(idx.Names) {
+				continue
+			}
+			for names := idx.Names[k]; len(names) >= 20; names = names[20:] {
+				h := Hash(names[:20])
+				if !seen[h] {
+					seen[h] = true
+					job.hashes = append(job.hashes, h)
+				}
+			}
+		}
+	}
+	return job, nil
+}
+
+// writePack encodes the pack and its index under temporary names,
+// verifies the pack by parsing it back, and renames both into place.
+func (s *Store) writePack(ctx context.Context, src *packSource, job *packJob, opts PackOptions) (string, int64, error) {
+	dir := s.packDir()
+	if err := fsx.MkdirAll(s.fsys, dir, 0o755); err != nil {
+		return "", 0, fmt.Errorf("objects: pack: %w", err)
+	}
+	pf, err := fsx.CreateTemp(s.fsys, dir, "tmp_pack_", 0o444)
+	if err != nil {
+		return "", 0, fmt.Errorf("objects: pack: %w", err)
+	}
+	tmpPack := pf.Name()
+	tmpIdx := ""
+	ok := false
+	defer func() {
+		if !ok {
+			_ = pf.Close()
+			_ = s.fsys.Remove(tmpPack)
+			if tmpIdx != "" {
+				_ = s.fsys.Remove(tmpIdx)
+			}
+		}
+	}()
+	window := opts.Window
+	switch {
+	case window == 0:
+		window = DefaultPackWindow
+	case window < 0:
+		window = 0
+	}
+	bw := bufio.NewWriterSize(pf, 256<<10)
+	sum, err := packfile.NewEncoder(bw, src, false).Encode(job.hashes, uint(window))
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = pf.Sync()
+	}
+	if err != nil {
+		return "", 0, fmt.Errorf("objects: pack: write %s: %w", tmpPack, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return "", 0, err
+	}
+	idx, err := s.checkNewPack(pf, sum, job.hashes, src.progress)
+	if err != nil {
+		return "", 0, err
+	}
+	fi, err := pf.Stat()
+	if err != nil {
+		return "", 0, err
+	}
+	if err := pf.Close(); err != nil {
+		return "", 0, err
+	}
+	tmpIdx, err = s.writeIndexTemp(idx)
+	if err != nil {
+		return "", 0, err
+	}
+	base := filepath.Join(dir, "pack-"+sum.String())
+	// Pack first, index second: until the index exists, readers (and git)
+	// ignore the pack.
+	if err := s.fsys.Rename(tmpPack, base+".pack"); err != nil {
+		return "", 0, fmt.Errorf("objects: pack: %w", err)
+	}
+	if err := s.fsys.Rename(tmpIdx, base+".idx"); err != nil {
+		return "", 0, fmt.Errorf("objects: pack: %w", err)
+	}
+	ok = true
+	if err := s.fsys.SyncDir(dir); err != nil {
+		return "", 0, fmt.Errorf("objects: pack: %w", err)
+	}
+	// The renamed index must be the one we wrote, holding every object.
+	final, err := s.loadIndex(base + ".idx")
+	if err != nil {
+		return "", 0, err
+	}
+	for _, h := range job.hashes {
+		if found, _ := final.Contains(h); !found {
+			return "", 0, fmt.Errorf("objects: pack %s: index lacks %s after rename", base, h)
+		}
+	}
+	return base + ".pack", fi.Size(), nil
+}
+
+// checkNewPack parses the written pack back from disk with go-git's
+// parser, which inflates every object, resolves its deltas and hashes it;
+// the hashes must be exactly those packed. It returns the index built
+// from that parse.
+func (s *Store) checkNewPack(f fsx.File, sum Hash, want []Hash, progress func()) (*idxfile.MemoryIndex, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	w := new(idxfile.Writer)
+	parser, err := packfile.NewParser(packfile.NewScanner(f), w, progressObserver(progress))
+	if err != nil {
+		return nil, err
+	}
+	got, err := parser.Parse()
+	if err != nil {
+		return nil, fmt.Errorf("objects: pack %s does not read back: %w", f.Name(), err)
+	}
+	if got != sum {
+		return nil, fmt.Errorf("objects: pack %s: checksum %s, encoder wrote %s", f.Name(), got, sum)
+	}
+	idx, err := w.Index()
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := idx.Count(); n != int64(len(want)) {
+		return nil, fmt.Errorf("objects: pack %s holds %d objects, want %d", f.Name(), n, len(want))
+	}
+	for _, h := range want {
+		if found, _ := idx.Contains(h); !found {
+			return nil, fmt.Errorf("objects: pack %s lacks %s (content does not hash to its name?)", f.Name(), h)
+		}
+	}
+	return idx, nil
+}
+
+func (s *Store) writeIndexTemp(idx *idxfile.MemoryIndex) (name string, err error) {
+	f, err := fsx.CreateTemp(s.fsys, s.packDir(), "tmp_idx_", 0o444)
+	if err != nil {
+		return "", fmt.Errorf("objects: pack: %w", err)
+	}
+	name = f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = s.fsys.Remove(name)
+			err = fmt.Errorf("objects: pack: write %s: %w", name, err)
+		}
+	}()
+	bw := bufio.NewWriter(f)
+	if _, err = idxfile.NewEncoder(bw).Encode(idx); err != nil {
+		return name, err
+	}
+	if err = bw.Flush(); err != nil {
+		return name, err
+	}
+	if err = f.Sync(); err != nil {
+		return name, err
+	}
+	return name, f.Close()
+}
+
+// removeLoose deletes the loose copies of packed objects, fsyncs each
+// directory touched, removes directories left empty and fsyncs objects/.
+func (s *Store) removeLoose(loose map[Hash]string, progress func()) (int, error) {
+	dirs := map[string]bool{}
+	n := 0
+	for _, path := range loose {
+		if err := s.fsys.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, fmt.Errorf("objects: pack: remove packed loose object: %w", err)
+		}
+		n++
+		dirs[filepath.Dir(path)] = true
+		progress()
+	}
+	for dir := range dirs {
+		if err := s.fsys.SyncDir(dir); err != nil {
+			return n, fmt.Errorf("objects: pack: %w", err)
+		}
+		_ = s.fsys.Remove(dir) // only succeeds when empty
+	}
+	if len(dirs) > 0 {
+		if err := s.fsys.SyncDir(s.objDir); err != nil {
+			return n, fmt.Errorf("objects: pack: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// removePacks deletes old packs that the new pack supersedes: the index
+// first, so that no reader ever sees an index without its pack.
+func (s *Store) removePacks(bases []string, keep string) (int, error) {
+	n := 0
+	for _, base := range bases {
+		if base == keep {
+			continue
+		}
+		for _, ext := range []string{".idx", ".pack", ".rev", ".bitmap"} {
+			if err := s.fsys.Remove(base + ext); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return n, fmt.Errorf("objects: pack: remove old pack: %w", err)
+			}
+		}
+		n++
+	}
+	if n > 0 {
+		if err := s.fsys.SyncDir(s.packDir()); err != nil {
+			return n, err
+		}
+	}
+	return n, s.rescanPacks()
+}
+
+// progressObserver counts objects as the parser verifies them.
+type progressObserver func()
+
+func (p progressObserver) OnHeader(uint32) error { return nil }
+func (p progressObserver) OnInflatedObjectHeader(plumbing.ObjectType, int64, int64) error {
+	return nil
+}
+func (p progressObserver) OnInflatedObjectContent(plumbing.Hash, int64, uint32, []byte) error {
+	p()
+	return nil
+}
+func (p progressObserver) OnFooter(plumbing.Hash) error { return nil }
+
+// packSource is the storer.EncodedObjectStorer the encoder reads from: a
+// read-only view of the Store whose objects load lazily, with a bounded
+// cache of contents so that the delta window does not re-inflate the
+// same object over and over.
+type packSource struct {
+	s     *Store
+	job   *packJob
+	meta  map[Hash]objMeta
+	limit int64
+
+	mu     sync.Mutex
+	cache  map[Hash]*list.Element // of *cached
+	lru    list.List
+	bytes  int64
+	loaded map[Hash]bool // objects read at least once, for progress
+
+	progressMu   sync.Mutex
+	done, total  int
+	progressFunc func(done, total int)
+}
+
+type objMeta struct {
+	typ  Type
+	size int64
+}
+
+type cached struct {
+	h    Hash
+	data []byte
+}
+
+func newPackSource(s *Store, job *packJob, opts PackOptions) *packSource {
+	limit := opts.CacheBytes
+	if limit <= 0 {
+		limit = 128 << 20
+	}
+	n := len(job.hashes)
+	return &packSource{
+		s: s, job: job, limit: limit,
+		meta:         make(map[Hash]objMeta, n),
+		cache:        map[Hash]*list.Element{},
+		loaded:       make(map[Hash]bool, n),
+		total:        3*n + len(job.loose),
+		progressFunc: opts.Progress,
+	}
+}
+
+func (p *packSource) progress() {
+	if p.progressFunc == nil {
+		return
+	}
+	p.progressMu.Lock()
+	defer p.progressMu.Unlock()
+	p.done = min(p.done+1, p.total)
+	p.progressFunc(p.done, p.total)
+}
+
+// scan reads every object's type and size (headers only for loose ones).
+func (p *packSource) scan(ctx context.Context) error {
+	for _, h := range p.job.hashes {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		t, size, rc, err := p.s.openHeader(h)
+		if err != nil {
+			return fmt.Errorf("objects: pack: %w", err)
+		}
+		_ = rc.Close()
+		p.meta[h] = objMeta{t, size}
+		p.progress()
+	}
+	return nil
+}
+
+// openHeader opens h for its type and size, preferring the loose copy
+// (cheap: only the header is inflated).
+func (s *Store) openHeader(h Hash) (Type, int64, io.ReadCloser, error) {
+	t, size, rc, err := s.openLoose(h)
+	if errors.Is(err, ErrNotFound) {
+		return s.Open(h)
+	}
+	return t, size, rc, err
+}
+
+// content returns h's bytes, from the cache when possible.
+func (p *packSource) content(h Hash) ([]byte, error) {
+	p.mu.Lock()
+	if e, ok := p.cache[h]; ok {
+		p.lru.MoveToFront(e)
+		p.mu.Unlock()
+		return e.Value.(*cached).data, nil
+	}
+	first := !p.loaded[h]
+	p.loaded[h] = true
+	p.mu.Unlock()
+	if first {
+		p.progress()
+	}
+	_, data, err := p.s.Read(h)
+	if err != nil {
+		return nil, fmt.Errorf("objects: pack: %w", err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.cache[h]; !ok && int64(len(data)) <= p.limit {
+		p.cache[h] = p.lru.PushFront(&cached{h, data})
+		p.bytes += int64(len(data))
+		for p.bytes > p.limit {
+			old := p.lru.Remove(p.lru.Back()).(*cached)
+			delete(p.cache, old.h)
+			p.bytes -= int64(len(old.data))
+		}
+	}
+	return data, nil
+}
+
+func (p *packSource) EncodedObject(t plumbing.ObjectType, h Hash) (plumbing.EncodedObject, error) {
+	m, ok := p.meta[h]
+	if !ok || (t != plumbing.AnyObject && t != m.typ) {
+		return nil, plumbing.ErrObjectNotFound
+	}
+	return &lazyObject{src: p, h: h, typ: m.typ, size: m.size}, nil
+}
+
+func (p *packSource) HasEncodedObject(h Hash) error {
+	if _, ok := p.meta[h]; !ok {
+		return plumbing.ErrObjectNotFound
+	}
+	return nil
+}
+
+func (p *packSource) EncodedObjectSize(h Hash) (int64, error) {
+	m, ok := p.meta[h]
+	if !ok {
+		return 0, plumbing.ErrObjectNotFound
+	}
+	return m.size, nil
+}
+
+var errPackSourceReadOnly = errors.New("objects: pack source is read-only")
+
+func (p *packSource) NewEncodedObject() plumbing.EncodedObject { return &plumbing.MemoryObject{} }
+func (p *packSource) SetEncodedObject(plumbing.EncodedObject) (Hash, error) {
+	return ZeroHash, errPackSourceReadOnly
+}
+func (p *packSource) IterEncodedObjects(plumbing.ObjectType) (storer.EncodedObjectIter, error) {
+	return nil, errPackSourceReadOnly
+}
+func (p *packSource) AddAlternate(string) error { return errPackSourceReadOnly }
+
+// lazyObject is an object whose content is read only when asked for.
+type lazyObject struct {
+	src  *packSource
+	h    Hash
+	typ  Type
+	size int64
+}
+
+func (o *lazyObject) Hash() Hash                      { return o.h }
+func (o *lazyObject) Type() plumbing.ObjectType       { return o.typ }
+func (o *lazyObject) SetType(plumbing.ObjectType)     {}
+func (o *lazyObject) Size() int64                     { return o.size }
+func (o *lazyObject) SetSize(int64)                   {}
+func (o *lazyObject) Writer() (io.WriteCloser, error) { return nil, errPackSourceReadOnly }
+
+func (o *lazyObject) Reader() (io.ReadCloser, error) {
+	if o.size > o.src.limit {
+		// Too large to cache: stream it (bounded memory for the write;
+		// delta search still loads it whole, as go-git's differ must).
+		_, _, rc, err := o.src.s.Open(o.h)
+		return rc, err
+	}
+	data, err := o.src.content(o.h)
+	if err != nil {
+		return nil, err
+	}
+	return io.NopCloser(bytes.NewReader(data)), nil
+}
