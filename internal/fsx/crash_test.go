@@ -200,7 +200,7 @@ func TestCrashAfter(t *testing.T) {
 // subset is tried, duplicates dropped, the worst case first.
 func TestCrashStatesEnumerates(t *testing.T) {
 	c := NewCrashFS(nil)
-	create(t, c, "/a", "1", false) // pending: create, write
+	create(t, c, "/a", "1", false)  // pending: create, write
 	mustDo(t, c.Mkdir("/d", 0o755)) // pending: mkdir
 	if got := len(c.Pending()); got != 3 {
 		t.Fatalf("pending %q", c.Pending())
