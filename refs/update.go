@@ -41,7 +41,7 @@ func (s *Store) update(ctx context.Context, name string, old *objects.Hash, new 
 		return fmt.Errorf("refs: %s: cannot set a ref to the zero hash (use Delete)", name)
 	}
 	target, err := s.followSymrefs(name)
-	if err != nil {
+	if err != nil && (old != nil || target == "" || !errors.Is(err, ErrCorrupt)) {
 		return err
 	}
 	lock, err := acquireLock(ctx, s.fsys, target, s.path(target), s.lockTimeout)
@@ -72,7 +72,8 @@ func (s *Store) update(ctx context.Context, name string, old *objects.Hash, new 
 }
 
 // followSymrefs returns the direct ref that name designates: name itself
-// unless it is a symbolic ref. The final ref need not exist.
+// unless it is a symbolic ref. The final ref need not exist. When a ref
+// on the way cannot be read, that ref is returned with the error.
 func (s *Store) followSymrefs(name string) (string, error) {
 	orig := name
 	for range maxSymrefDepth + 1 {
@@ -81,7 +82,7 @@ func (s *Store) followSymrefs(name string) (string, error) {
 			return name, nil
 		}
 		if err != nil {
-			return "", err
+			return name, err // the damaged ref, which Set may repair
 		}
 		if v.Target == "" {
 			return name, nil

@@ -1,0 +1,176 @@
+package refs
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/objects"
+)
+
+// TestStaleLock: a lock file nobody removes makes Update wait and then
+// fail with a *LockedError naming it, changing nothing — and stock git
+// fails the same way on the same lock.
+func TestStaleLock(t *testing.T) {
+	needGit(t)
+	s, dir := newStore(t, Options{LockTimeout: 50 * time.Millisecond})
+	c := commits(t, dir, 2)
+	if err := s.Update(bg, HEAD, objects.ZeroHash, c[0], sig(), "first"); err != nil {
+		t.Fatal(err)
+	}
+	lockPath := filepath.Join(dir, "refs", "heads", "main.lock")
+	writeFile(t, lockPath, "someone else's\n")
+	logBefore := readAll(t, filepath.Join(dir, "logs", "HEAD"))
+
+	_, gitErr := gitCmd(dir, "update-ref", Main, c[1].String())
+	if gitErr == nil || !strings.Contains(gitErr.Error(), "main.lock") {
+		t.Errorf("git update-ref with main.lock held: %v; want a lock failure", gitErr)
+	}
+	for _, ref := range []string{HEAD, Main} {
+		err := s.Update(bg, ref, c[0], c[1], sig(), "second")
+		var le *LockedError
+		if !errors.As(err, &le) || !errors.Is(err, ErrLocked) {
+			t.Fatalf("Update(%s) = %v; want a *LockedError", ref, err)
+		}
+		if le.Path != lockPath || le.Ref != Main || !strings.Contains(err.Error(), lockPath) || !strings.Contains(err.Error(), "may be removed") {
+			t.Errorf("LockedError = %+v, %q", le, err)
+		}
+	}
+	if err := s.Delete(bg, Main, objects.ZeroHash); !errors.Is(err, ErrLocked) {
+		t.Errorf("Delete = %v; want ErrLocked", err)
+	}
+	if h, err := s.Read(HEAD); err != nil || h != c[0] {
+		t.Errorf("Read after failed updates = %s, %v; want %s", h, err, c[0])
+	}
+	if got := readAll(t, lockPath); got != "someone else's\n" {
+		t.Errorf("the other writer's lock was touched: %q", got)
+	}
+	if got := readAll(t, filepath.Join(dir, "logs", "HEAD")); got != logBefore {
+		t.Errorf("reflog changed:\n%s", got)
+	}
+	// Once the lock is gone both work again.
+	os.Remove(lockPath)
+	if err := s.Update(bg, HEAD, c[0], c[1], sig(), "second"); err != nil {
+		t.Fatal(err)
+	}
+	runGit(t, dir, "update-ref", Main, c[0].String(), c[1].String())
+	fsck(t, dir)
+}
+
+// TestOurLockBlocksGit: while circuitvc holds a ref's lock, git cannot
+// update the ref.
+func TestOurLockBlocksGit(t *testing.T) {
+	needGit(t)
+	s, dir := newStore(t, Options{})
+	c := commits(t, dir, 2)
+	runGit(t, dir, "update-ref", Main, c[0].String())
+	lock, err := acquireLock(bg, fsx.OS(), Main, s.path(Main), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := gitCmd(dir, "update-ref", Main, c[1].String(), c[0].String()); err == nil {
+		t.Errorf("git update-ref succeeded while we held the lock: %s", out)
+	}
+	if _, err := gitCmd(dir, "tag", "-d", "nothing"); err == nil {
+		t.Error("sanity: git tag -d of a missing tag succeeded")
+	}
+	lock.release()
+	runGit(t, dir, "update-ref", Main, c[1].String(), c[0].String())
+	if h, _ := s.Read(Main); h != c[1] {
+		t.Errorf("main = %s after git's update, want %s", h, c[1])
+	}
+}
+
+// TestLockReleasedWhileWaiting: a lock that goes away during the wait
+// lets the update through.
+func TestLockReleasedWhileWaiting(t *testing.T) {
+	s, dir := newStore(t, Options{LockTimeout: time.Minute})
+	h := fakeHashes(1)[0]
+	lockPath := filepath.Join(dir, "refs", "heads", "main.lock")
+	writeFile(t, lockPath, "")
+	done := make(chan error, 1)
+	go func() { done <- s.Update(bg, HEAD, objects.ZeroHash, h, sig(), "waited") }()
+	time.Sleep(30 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("Update returned while the lock was held: %v", err)
+	default:
+	}
+	os.Remove(lockPath)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Read(HEAD); err != nil || got != h {
+		t.Errorf("Read = %s, %v", got, err)
+	}
+}
+
+func TestLockWaitCancelled(t *testing.T) {
+	s, dir := newStore(t, Options{LockTimeout: time.Minute})
+	writeFile(t, filepath.Join(dir, "refs", "heads", "main.lock"), "")
+	ctx, cancel := context.WithCancel(bg)
+	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	err := s.Update(ctx, Main, objects.ZeroHash, fakeHashes(1)[0], sig(), "x")
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "main.lock") {
+		t.Fatalf("Update = %v; want context.Canceled naming the lock", err)
+	}
+}
+
+func TestLockNoWait(t *testing.T) {
+	s, dir := newStore(t, Options{LockTimeout: -1})
+	writeFile(t, filepath.Join(dir, "refs", "tags", "v1.lock"), "")
+	err := s.Update(bg, TagPrefix+"v1", objects.ZeroHash, fakeHashes(1)[0], sig(), "x")
+	var le *LockedError
+	if !errors.As(err, &le) || le.Waited != 0 {
+		t.Fatalf("Update = %v; want an immediate *LockedError", err)
+	}
+}
+
+func TestUpdateRefusals(t *testing.T) {
+	s, dir := newStore(t, Options{})
+	h := fakeHashes(1)[0]
+	tests := []struct {
+		name, ref string
+		new       objects.Hash
+		wantErr   error
+	}{
+		{"zero new", Main, objects.ZeroHash, nil},
+		{"bad name", "refs/heads/../../config", h, ErrInvalidName},
+		{"not under refs", "config", h, ErrInvalidName},
+		{"lock suffix", "refs/tags/x.lock", h, ErrInvalidName},
+	}
+	for _, tt := range tests {
+		err := s.Update(bg, tt.ref, objects.ZeroHash, tt.new, sig(), "x")
+		if err == nil || (tt.wantErr != nil && !errors.Is(err, tt.wantErr)) {
+			t.Errorf("%s: Update = %v; want %v", tt.name, err, tt.wantErr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "config.lock")); !os.IsNotExist(err) {
+		t.Error("a lock was made outside refs/")
+	}
+	// A damaged ref refuses a compare-and-swap but may be repaired by Set.
+	writeFile(t, filepath.Join(dir, "refs", "circuitvc", "backup"), "garbage")
+	if err := s.Update(bg, Backup, objects.ZeroHash, h, sig(), "x"); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Update over garbage = %v; want ErrCorrupt", err)
+	}
+	if err := s.Set(bg, Backup, h, sig(), "repair"); err != nil {
+		t.Errorf("Set over garbage = %v", err)
+	}
+	if got, err := s.Read(Backup); err != nil || got != h {
+		t.Errorf("Read after repair = %s, %v", got, err)
+	}
+}
+
+func readAll(t testing.TB, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
