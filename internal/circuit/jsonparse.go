@@ -619,7 +619,7 @@ func appendCompact(b []byte, n *node) []byte {
 	case kBool, kNumber:
 		return append(b, n.str...)
 	case kString:
-		return strconv.AppendQuote(b, n.str)
+		return appendJSONString(b, n.str)
 	case kArray:
 		b = append(b, '[')
 		for i := range n.arr {
@@ -635,10 +635,46 @@ func appendCompact(b []byte, n *node) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = strconv.AppendQuote(b, n.obj[i].key)
+			b = appendJSONString(b, n.obj[i].key)
 			b = append(b, ':')
 			b = appendCompact(b, &n.obj[i].val)
 		}
 		return append(b, '}')
 	}
+}
+
+// appendJSONString writes s as a JSON string literal. Invalid UTF-8
+// becomes U+FFFD, as encoding/json does.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, "\\ufffd"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
 }

@@ -130,8 +130,10 @@ func decodeTscircuit(data []byte, s *errorSink) (*Circuit, *sites) {
 	}
 	c := &Circuit{Format: FormatTscircuit, Metadata: map[string]string{}}
 	st := &sites{
-		refPath:         func(i int) string { return "$[" + strconv.Itoa(i) + "].name" },
-		pinPath:         func(i, j int) string { return "$[" + strconv.Itoa(i) + "].connected_source_port_ids[" + strconv.Itoa(j) + "]" },
+		refPath: func(i int) string { return "$[" + strconv.Itoa(i) + "].name" },
+		pinPath: func(i, j int) string {
+			return "$[" + strconv.Itoa(i) + "].connected_source_port_ids[" + strconv.Itoa(j) + "]"
+		},
 		declared:        map[string]bool{},
 		unknownRef:      "pin %q names no component %q",
 		unknownExpected: "a source_component name",

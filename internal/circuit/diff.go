@@ -1,0 +1,558 @@
+package circuit
+
+import (
+	"sort"
+	"strings"
+)
+
+// Delta is the semantic difference between two circuits, in the order a
+// reader wants it: components, nets, pin moves, metadata, BOM. Every list
+// is sorted (references and net names in natural order).
+type Delta struct {
+	// Added and Removed components, with their attributes.
+	Added   []*Component
+	Removed []*Component
+	// Renamed components kept every attribute and connection but their
+	// reference.
+	Renamed []Rename
+	// Changed components, each with the attributes that differ. A
+	// renamed component that also moved appears here under its new
+	// reference.
+	Changed []ComponentChange
+
+	NetsAdded   []*Net
+	NetsRemoved []*Net
+	// NetsRenamed kept exactly the same pins.
+	NetsRenamed []Rename
+	// NetsChanged gained or lost pins (other than pins that moved to or
+	// from another net, which are in PinsMoved).
+	NetsChanged []NetChange
+	// PinsMoved left one net for another.
+	PinsMoved []PinMove
+
+	// Metadata changes, by key; Old or New is "" when the key was added
+	// or removed. The format version appears as key "version".
+	Metadata []Change
+	// BOM lists the BOM groups whose quantity or references changed.
+	BOM []BOMChange
+}
+
+// Rename is a reference or net name that changed.
+type Rename struct{ Old, New string }
+
+// Change is one attribute's old and new value ("" when absent).
+type Change struct{ Attr, Old, New string }
+
+// ComponentChange lists the attributes of one component that changed.
+type ComponentChange struct {
+	Ref     string
+	Changes []Change
+}
+
+// NetChange is a net that gained or lost pins.
+type NetChange struct {
+	Name           string
+	Added, Removed []string
+}
+
+// PinMove is a pin that left one net for another.
+type PinMove struct{ Pin, From, To string }
+
+// BOMChange is one BOM group (value + footprint + MPN) whose quantity or
+// references changed. Quantity 0 means the group is new or gone.
+type BOMChange struct {
+	Value, Footprint, MPN string
+	Type                  string
+	DNP                   bool
+	OldQty, NewQty        int
+	OldRefs, NewRefs      []string
+}
+
+// Empty reports whether the circuits are the same in every way the model
+// sees.
+func (d *Delta) Empty() bool {
+	return len(d.Added)+len(d.Removed)+len(d.Renamed)+len(d.Changed)+
+		len(d.NetsAdded)+len(d.NetsRemoved)+len(d.NetsRenamed)+len(d.NetsChanged)+
+		len(d.PinsMoved)+len(d.Metadata)+len(d.BOM) == 0
+}
+
+// Diff compares two circuits, which may come from different formats.
+// Either may be nil, meaning an empty circuit.
+func Diff(old, new *Circuit) *Delta {
+	if old == nil {
+		old = &Circuit{}
+	}
+	if new == nil {
+		new = &Circuit{}
+	}
+	if old.byRef == nil {
+		old.index()
+	}
+	if new.byRef == nil {
+		new.index()
+	}
+	d := &Delta{}
+	renames := diffComponents(d, old, new)
+	diffNets(d, old, new, renames)
+	d.Metadata = diffMetadata(old, new)
+	d.BOM = diffBOM(old, new)
+	return d
+}
+
+// diffComponents fills the component sections and returns the renames,
+// old reference → new.
+func diffComponents(d *Delta, old, new *Circuit) map[string]string {
+	var removed, added []*Component
+	for _, c := range old.Components {
+		if new.byRef[c.Ref] == nil {
+			removed = append(removed, c)
+		}
+	}
+	for _, c := range new.Components {
+		o := old.byRef[c.Ref]
+		if o == nil {
+			added = append(added, c)
+			continue
+		}
+		if ch := compareComponents(o, c); len(ch) > 0 {
+			d.Changed = append(d.Changed, ComponentChange{Ref: c.Ref, Changes: ch})
+		}
+	}
+	renames := map[string]string{}
+	if len(removed) > 0 && len(added) > 0 {
+		removed, added = matchRenames(d, old, new, removed, added, renames)
+	}
+	d.Added, d.Removed = added, removed
+	// Renamed components that also moved were appended out of order.
+	sort.SliceStable(d.Changed, func(i, j int) bool { return naturalLess(d.Changed[i].Ref, d.Changed[j].Ref) })
+	return renames
+}
+
+// matchRenames pairs removed and added components that are identical but
+// for their reference: first by attributes and the names of the nets on
+// each pin, then by attributes and the pins each pin connects to (which
+// survives a net being renamed at the same time).
+func matchRenames(d *Delta, old, new *Circuit, removed, added []*Component, renames map[string]string) ([]*Component, []*Component) {
+	oldNets, newNets := pinNets(old), pinNets(new)
+	for pass := 0; pass < 2; pass++ {
+		sig := func(c *Component, circ *Circuit, nets map[string]*Net) string {
+			var b strings.Builder
+			b.WriteString(attrSignature(c))
+			for _, p := range c.Pins {
+				b.WriteString("\x01")
+				b.WriteString(p)
+				b.WriteString("=")
+				n := nets[c.Ref+"."+p]
+				switch {
+				case n == nil:
+				case pass == 0:
+					b.WriteString(n.Name)
+				default:
+					for _, q := range n.Pins {
+						if ref, _, _ := SplitPin(q); ref != c.Ref {
+							b.WriteString(q)
+							b.WriteString(",")
+						}
+					}
+				}
+			}
+			return b.String()
+		}
+		pool := map[string][]*Component{}
+		for _, c := range removed {
+			k := sig(c, old, oldNets)
+			pool[k] = append(pool[k], c)
+		}
+		var stillAdded []*Component
+		matched := map[*Component]bool{}
+		for _, c := range added {
+			k := sig(c, new, newNets)
+			if list := pool[k]; len(list) > 0 {
+				o := list[0]
+				pool[k] = list[1:]
+				matched[o] = true
+				renames[o.Ref] = c.Ref
+				d.Renamed = append(d.Renamed, Rename{Old: o.Ref, New: c.Ref})
+				if !samePosition(o.Position, c.Position) {
+					d.Changed = append(d.Changed, ComponentChange{Ref: c.Ref,
+						Changes: []Change{{Attr: "position", Old: positionString(o.Position), New: positionString(c.Position)}}})
+				}
+				continue
+			}
+			stillAdded = append(stillAdded, c)
+		}
+		var stillRemoved []*Component
+		for _, c := range removed {
+			if !matched[c] {
+				stillRemoved = append(stillRemoved, c)
+			}
+		}
+		removed, added = stillRemoved, stillAdded
+		if len(removed) == 0 || len(added) == 0 {
+			break
+		}
+	}
+	sort.SliceStable(d.Renamed, func(i, j int) bool { return naturalLess(d.Renamed[i].Old, d.Renamed[j].Old) })
+	return removed, added
+}
+
+// pinNets maps every "REF.PIN" to its (first) net.
+func pinNets(c *Circuit) map[string]*Net {
+	m := make(map[string]*Net)
+	for _, n := range c.Nets {
+		for _, p := range n.Pins {
+			if _, ok := m[p]; !ok {
+				m[p] = n
+			}
+		}
+	}
+	return m
+}
+
+// attrSignature is everything about a component except its reference
+// and position.
+func attrSignature(c *Component) string {
+	var b strings.Builder
+	for _, s := range []string{c.Type, c.Value, c.Footprint, c.MPN, c.Manufacturer} {
+		b.WriteString(s)
+		b.WriteByte(0)
+	}
+	if c.DNP {
+		b.WriteString("dnp")
+	}
+	if c.Virtual {
+		b.WriteString("virtual")
+	}
+	b.WriteByte(0)
+	b.WriteString(strings.Join(c.Pins, "\x02"))
+	for _, k := range sortedKeys(c.Properties) {
+		b.WriteByte(0)
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(c.Properties[k])
+	}
+	return b.String()
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// compareComponents lists the attributes that differ, in a fixed order.
+func compareComponents(a, b *Component) []Change {
+	var ch []Change
+	add := func(attr, x, y string) {
+		if x != y {
+			ch = append(ch, Change{Attr: attr, Old: x, New: y})
+		}
+	}
+	add("type", a.Type, b.Type)
+	add("value", a.Value, b.Value)
+	add("footprint", a.Footprint, b.Footprint)
+	add("mpn", a.MPN, b.MPN)
+	add("manufacturer", a.Manufacturer, b.Manufacturer)
+	add("dnp", boolString(a.DNP), boolString(b.DNP))
+	if !equalStrings(a.Pins, b.Pins) {
+		add("pins", strings.Join(a.Pins, " "), strings.Join(b.Pins, " "))
+	}
+	if !samePosition(a.Position, b.Position) {
+		add("position", positionString(a.Position), positionString(b.Position))
+	}
+	if len(a.Properties) > 0 || len(b.Properties) > 0 {
+		for _, k := range unionKeys(a.Properties, b.Properties) {
+			add("properties."+k, a.Properties[k], b.Properties[k])
+		}
+	}
+	return ch
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func samePosition(a, b *Position) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// positionString renders a position as "(x, y)" plus " rot N" when
+// rotated; "" for none.
+func positionString(p *Position) string {
+	if p == nil {
+		return ""
+	}
+	s := "(" + formatFloat(p.X) + ", " + formatFloat(p.Y) + ")"
+	if p.Rotation != 0 {
+		s += " rot " + formatFloat(p.Rotation)
+	}
+	return s
+}
+
+func unionKeys(a, b map[string]string) []string {
+	keys := make([]string, 0, len(a)+len(b))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// diffNets fills the net sections. Old pins are first translated through
+// the component renames, so a renamed part does not look rewired.
+func diffNets(d *Delta, old, new *Circuit, renames map[string]string) {
+	oldNets := old.Nets
+	if len(renames) > 0 {
+		oldNets = renamePins(old.Nets, renames)
+	}
+	oldByName := make(map[string]*Net, len(oldNets))
+	for _, n := range oldNets {
+		if _, dup := oldByName[n.Name]; !dup {
+			oldByName[n.Name] = n
+		}
+	}
+	type pinEdit struct{ added, removed []string }
+	edits := map[string]*pinEdit{}
+	var removedNets, addedNets []*Net
+	for _, n := range new.Nets {
+		o := oldByName[n.Name]
+		if o == nil {
+			addedNets = append(addedNets, n)
+			continue
+		}
+		if equalStrings(o.Pins, n.Pins) {
+			continue
+		}
+		a, r := sortedDiff(o.Pins, n.Pins)
+		edits[n.Name] = &pinEdit{added: a, removed: r}
+	}
+	for _, n := range oldNets {
+		if new.byNet[n.Name] == nil {
+			removedNets = append(removedNets, n)
+		}
+	}
+	// Renamed nets: same pins, different name.
+	if len(removedNets) > 0 && len(addedNets) > 0 {
+		byPins := map[string][]*Net{}
+		for _, n := range removedNets {
+			if len(n.Pins) > 0 {
+				k := strings.Join(n.Pins, "\x00")
+				byPins[k] = append(byPins[k], n)
+			}
+		}
+		var still []*Net
+		gone := map[*Net]bool{}
+		for _, n := range addedNets {
+			k := strings.Join(n.Pins, "\x00")
+			if list := byPins[k]; len(list) > 0 && len(n.Pins) > 0 {
+				byPins[k] = list[1:]
+				gone[list[0]] = true
+				d.NetsRenamed = append(d.NetsRenamed, Rename{Old: list[0].Name, New: n.Name})
+				continue
+			}
+			still = append(still, n)
+		}
+		addedNets = still
+		var stillRemoved []*Net
+		for _, n := range removedNets {
+			if !gone[n] {
+				stillRemoved = append(stillRemoved, n)
+			}
+		}
+		removedNets = stillRemoved
+	}
+	// Pin moves: a pin that left one net and joined another.
+	from := map[string]string{}
+	for name, e := range edits {
+		for _, p := range e.removed {
+			from[p] = name
+		}
+	}
+	for _, n := range removedNets {
+		for _, p := range n.Pins {
+			from[p] = n.Name
+		}
+	}
+	moved := map[string]bool{}
+	addMove := func(p, to string) {
+		if f, ok := from[p]; ok {
+			d.PinsMoved = append(d.PinsMoved, PinMove{Pin: p, From: f, To: to})
+			moved[p] = true
+		}
+	}
+	for name, e := range edits {
+		for _, p := range e.added {
+			addMove(p, name)
+		}
+	}
+	for _, n := range addedNets {
+		for _, p := range n.Pins {
+			addMove(p, n.Name)
+		}
+	}
+	for name, e := range edits {
+		e.added = without(e.added, moved)
+		e.removed = without(e.removed, moved)
+		if len(e.added)+len(e.removed) > 0 {
+			d.NetsChanged = append(d.NetsChanged, NetChange{Name: name, Added: e.added, Removed: e.removed})
+		}
+	}
+	d.NetsAdded, d.NetsRemoved = addedNets, removedNets
+	sort.Slice(d.NetsChanged, func(i, j int) bool { return naturalLess(d.NetsChanged[i].Name, d.NetsChanged[j].Name) })
+	sort.Slice(d.NetsRenamed, func(i, j int) bool { return naturalLess(d.NetsRenamed[i].Old, d.NetsRenamed[j].Old) })
+	sort.Slice(d.PinsMoved, func(i, j int) bool { return naturalLess(d.PinsMoved[i].Pin, d.PinsMoved[j].Pin) })
+}
+
+// renamePins copies the nets that hold pins of renamed components, with
+// those pins under their new reference.
+func renamePins(nets []*Net, renames map[string]string) []*Net {
+	out := make([]*Net, len(nets))
+	for i, n := range nets {
+		out[i] = n
+		for j, p := range n.Pins {
+			ref, pin, _ := SplitPin(p)
+			nr, ok := renames[ref]
+			if !ok {
+				continue
+			}
+			if out[i] == n {
+				out[i] = &Net{Name: n.Name, Pins: append([]string(nil), n.Pins...)}
+			}
+			out[i].Pins[j] = nr + "." + pin
+		}
+		if out[i] != n {
+			sortNatural(out[i].Pins)
+		}
+	}
+	return out
+}
+
+// sortedDiff returns the elements only in b (added) and only in a
+// (removed); both inputs are in natural order.
+func sortedDiff(a, b []string) (added, removed []string) {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j >= len(b) || (i < len(a) && naturalLess(a[i], b[j])):
+			removed = append(removed, a[i])
+			i++
+		case i >= len(a) || naturalLess(b[j], a[i]):
+			added = append(added, b[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return added, removed
+}
+
+func without(list []string, drop map[string]bool) []string {
+	out := list[:0]
+	for _, p := range list {
+		if !drop[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func diffMetadata(old, new *Circuit) []Change {
+	a, b := old.Metadata, new.Metadata
+	if a == nil {
+		a = map[string]string{}
+	}
+	if b == nil {
+		b = map[string]string{}
+	}
+	var ch []Change
+	if old.Version != new.Version {
+		ch = append(ch, Change{Attr: "version", Old: old.Version, New: new.Version})
+	}
+	for _, k := range unionKeys(a, b) {
+		if a[k] != b[k] {
+			ch = append(ch, Change{Attr: k, Old: a[k], New: b[k]})
+		}
+	}
+	return ch
+}
+
+// diffBOM compares the BOMs group by group.
+func diffBOM(old, new *Circuit) []BOMChange {
+	ol, oi := old.bomMap()
+	nl, ni := new.bomMap()
+	var out []BOMChange
+	for k, i := range ni {
+		n := &nl[i]
+		bc := BOMChange{Value: n.Value, Footprint: n.Footprint, MPN: n.MPN, Type: n.Type, DNP: n.DNP,
+			NewQty: n.Qty, NewRefs: n.Refs}
+		if j, ok := oi[k]; ok {
+			o := &ol[j]
+			if o.Qty == n.Qty && equalStrings(o.Refs, n.Refs) {
+				continue
+			}
+			bc.OldQty, bc.OldRefs = o.Qty, o.Refs
+		}
+		out = append(out, bc)
+	}
+	for k, j := range oi {
+		if _, ok := ni[k]; ok {
+			continue
+		}
+		o := &ol[j]
+		out = append(out, BOMChange{Value: o.Value, Footprint: o.Footprint, MPN: o.MPN, Type: o.Type, DNP: o.DNP,
+			OldQty: o.Qty, OldRefs: o.Refs})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := firstRef(out[i]), firstRef(out[j])
+		if a != b {
+			return naturalLess(a, b)
+		}
+		// Old group before new group of the same first part.
+		if (out[i].OldQty > 0) != (out[j].OldQty > 0) {
+			return out[i].OldQty > 0
+		}
+		return bomChangeKey(out[i]) < bomChangeKey(out[j])
+	})
+	return out
+}
+
+func firstRef(b BOMChange) string {
+	if len(b.OldRefs) > 0 {
+		return b.OldRefs[0]
+	}
+	if len(b.NewRefs) > 0 {
+		return b.NewRefs[0]
+	}
+	return ""
+}
+
+func bomChangeKey(b BOMChange) string {
+	return b.Value + "\x00" + b.Footprint + "\x00" + b.MPN + "\x00" + b.Type
+}
