@@ -84,7 +84,7 @@ var demoSteps = []demoStep{
 		args: []string{"restore", "--to", "current~2"}},
 	{args: []string{"status"}},
 	{note: "The unsaved edit is safe in backup", args: []string{"diff", "--format", "unified", "current", "backup"}},
-	{note: "Stock git reads the same store", args: []string{"verify"}},
+	{note: "Check every object, ref and reflog of the store (stock git reads it too)", args: []string{"verify"}},
 }
 
 func runDemo(ctx context.Context, env *Env, dir string) error {
@@ -114,10 +114,22 @@ func runDemo(ctx context.Context, env *Env, dir string) error {
 				return err
 			}
 		}
-		fmt.Fprintf(env.Stdout, "$ circuitvc %s\n", strings.Join(st.args, " "))
+		fmt.Fprintf(env.Stdout, "$ circuitvc %s\n", shellQuote(st.args))
 		if code := Run(ctx, append([]string{"circuitvc"}, st.args...), sub); code != ExitOK {
 			return fmt.Errorf("demo step %q failed with exit code %d", strings.Join(st.args, " "), code)
 		}
 	}
 	return nil
+}
+
+// shellQuote renders args as a user would type them.
+func shellQuote(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if strings.ContainsAny(a, " '\"") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		out[i] = a
+	}
+	return strings.Join(out, " ")
 }

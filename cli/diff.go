@@ -211,7 +211,7 @@ func compareFile(ctx context.Context, p worktree.FilePair, format string, contex
 		}
 	}
 	var b bytes.Buffer
-	if _, err := textdiff.Unified(&b, "a/"+p.Path, "b/"+p.Path, p.Old, p.New, context); err != nil {
+	if _, err := textdiff.Unified(&b, p.Path, p.Path, p.Old, p.New, context); err != nil {
 		return nil, err
 	}
 	d.Text = b.String()

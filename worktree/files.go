@@ -136,6 +136,9 @@ type workFile struct {
 // that does not exist is reported as Missing, not as an error.
 func (r *Repo) readWork(ctx context.Context, p string) (workFile, error) {
 	wf := workFile{Path: p, Mode: filemode.Regular}
+	if err := r.checkParents(p); err != nil {
+		return wf, err
+	}
 	name := r.abs(p)
 	fi, err := r.fs.Lstat(name)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -62,7 +62,13 @@ func (r *Repo) readTree(h objects.Hash, prefix string, into Snapshot) error {
 		return err
 	}
 	for _, e := range t.Entries {
-		p := path.Join(prefix, e.Name)
+		p := e.Name
+		if prefix != "" {
+			p = prefix + "/" + e.Name
+		}
+		if err := checkPath(p); err != nil || strings.Contains(e.Name, "/") {
+			return &PathError{Path: p, Err: fmt.Errorf("%w: tree %s holds a hostile entry %q", ErrUnsafePath, short(h), e.Name)}
+		}
 		switch {
 		case e.Mode == filemode.Dir:
 			if err := r.readTree(e.Hash, p, into); err != nil {
