@@ -224,7 +224,7 @@ func newLooseReader(s *Store, f fsx.File, h Hash, path string, verify bool) (*lo
 	r := &looseReader{s: s, f: f, h: h, path: path}
 	zr, err := s.getZlibReader(f)
 	if err != nil {
-		if err == io.EOF {
+		if fi, serr := f.Stat(); serr == nil && fi.Size() == 0 {
 			err = errors.New("empty file")
 		}
 		return nil, corrupt(h, path, "zlib: %w", err)
