@@ -49,6 +49,9 @@ func (s *Store) Delete(ctx context.Context, name string, old objects.Hash) error
 	if err := s.removeIfExists(s.logPath(target)); err != nil {
 		return fmt.Errorf("refs: delete reflog of %s: %w", target, err)
 	}
+	if err := lock.unlock(); err != nil {
+		return fmt.Errorf("refs: %s was deleted, but %w", target, err)
+	}
 	return nil
 }
 

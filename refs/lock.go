@@ -89,8 +89,23 @@ func (l *lockFile) commit() error {
 	return l.fsys.SyncDir(filepath.Dir(l.target))
 }
 
-// release removes the lock unless it was committed; it is safe to defer
-// after commit.
+// unlock removes the lock without committing it, reporting failure: a
+// lock left behind would block every later update.
+func (l *lockFile) unlock() error {
+	if l.f != nil {
+		_ = l.f.Close()
+		l.f = nil
+	}
+	p := l.path
+	l.path = ""
+	if err := l.fsys.Remove(p); err != nil {
+		return fmt.Errorf("could not remove lock file %s; remove it by hand: %w", p, err)
+	}
+	return nil
+}
+
+// release removes the lock unless it was committed or unlocked; it is
+// safe to defer.
 func (l *lockFile) release() {
 	if l.f != nil {
 		_ = l.f.Close()

@@ -59,8 +59,12 @@ func (s *Store) update(ctx context.Context, name string, old *objects.Hash, new 
 	if err := lock.write([]byte(new.String() + "\n")); err != nil {
 		return fmt.Errorf("refs: %s: write %s: %w; nothing was changed", target, lock.path, err)
 	}
+	logs, err := s.logsFor(target)
+	if err != nil {
+		return fmt.Errorf("refs: %s: %w; nothing was changed", target, err)
+	}
 	line := formatReflogLine(ReflogEntry{Old: cur, New: new, Who: who, Message: msg})
-	for _, log := range s.logsFor(target) {
+	for _, log := range logs {
 		if err := s.appendReflog(log, line); err != nil {
 			return fmt.Errorf("refs: %s: %w; the ref was not changed", target, err)
 		}
@@ -111,15 +115,21 @@ func (s *Store) readDirect(name string) (objects.Hash, bool, error) {
 
 // logsFor lists the reflogs an update of target is written to: its own
 // and, when HEAD points at it, HEAD's.
-func (s *Store) logsFor(target string) []string {
+func (s *Store) logsFor(target string) ([]string, error) {
 	logs := []string{target}
 	if target == HEAD {
-		return logs
+		return logs, nil
 	}
-	if v, err := s.readRaw(HEAD); err == nil && v.Target == target {
+	v, err := s.readRaw(HEAD)
+	switch {
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrCorrupt):
+		// No (usable) HEAD: it points at nothing, so its log is not ours to write.
+	case err != nil:
+		return nil, err
+	case v.Target == target:
 		logs = append(logs, HEAD)
 	}
-	return logs
+	return logs, nil
 }
 
 // appendReflog appends one line to a ref's reflog and fsyncs it (and the
