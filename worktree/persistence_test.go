@@ -1,0 +1,826 @@
+package worktree
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// persistFastRetry retries without real waiting worth the name.
+const persistFastRetry = time.Microsecond
+
+type persistCircuit struct {
+	Version    string            `json:"version"`
+	Components []persistPart     `json:"components"`
+	Metadata   map[string]string `json:"metadata,omitempty"`
+}
+
+type persistPart struct {
+	ID    string `json:"id"`
+	Value string `json:"value"`
+}
+
+var persistSample = persistCircuit{
+	Version:    "1.0",
+	Components: []persistPart{{"R1", "10k"}, {"C1", "100nF"}},
+	Metadata:   map[string]string{"title": "Verstärker <Ω> & filter"},
+}
+
+func persistWriteFile(t *testing.T, name, data string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func persistReadFile(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// persistDirNames lists a directory, so that tests can see stray temp files.
+func persistDirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestPersistenceSaveFormatAndRoundTrip(t *testing.T) {
+	tests := []struct {
+		name string
+		v    any
+		want string
+	}{
+		{"struct", persistSample, `{
+  "version": "1.0",
+  "components": [
+    {
+      "id": "R1",
+      "value": "10k"
+    },
+    {
+      "id": "C1",
+      "value": "100nF"
+    }
+  ],
+  "metadata": {
+    "title": "Verstärker <Ω> & filter"
+  }
+}
+`},
+		{"map keys sorted", map[string]any{"b": 1, "a": []any{true, nil}}, "{\n  \"a\": [\n    true,\n    null\n  ],\n  \"b\": 1\n}\n"},
+		{"scalar", "π", "\"π\"\n"},
+		{"empty array", []int{}, "[]\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := filepath.Join(t.TempDir(), "c.json")
+			p := NewPersistence(Options{})
+			if err := p.Save(name, tt.v); err != nil {
+				t.Fatal(err)
+			}
+			if got := persistReadFile(t, name); got != tt.want {
+				t.Errorf("file holds\n%s\nwant\n%s", got, tt.want)
+			}
+			// Loading into a value of the same type gives the value back.
+			back := reflect.New(reflect.TypeOf(tt.v))
+			if err := p.Load(name, back.Interface()); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(back.Elem().Interface(), tt.v) && tt.name != "map keys sorted" {
+				t.Errorf("loaded %#v, want %#v", back.Elem().Interface(), tt.v)
+			}
+		})
+	}
+}
+
+// TestPersistenceNumbersExact checks that a load into any and a save keep
+// numbers that float64 would round.
+func TestPersistenceNumbersExact(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "n.json")
+	in := "{\n  \"big\": 12345678901234567890,\n  \"exp\": 1e400,\n  \"small\": 0.1000000000000000055511151231257827\n}\n"
+	persistWriteFile(t, name, in)
+	p := NewPersistence(Options{})
+	var v any
+	if err := p.Load(name, &v); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Save(name, v); err != nil {
+		t.Fatal(err)
+	}
+	if got := persistReadFile(t, name); got != in {
+		t.Errorf("numbers changed:\n%s\nwant\n%s", got, in)
+	}
+}
+
+func TestPersistenceLoadErrors(t *testing.T) {
+	tests := []struct {
+		name      string
+		data      *string // nil: no file
+		into      func() any
+		integrity bool // want *DataIntegrityError
+		line, col int
+		errText   string
+	}{
+		{name: "missing file", into: persistAnyPtr, errText: "no such file"},
+		{name: "empty", data: persistStr(""), into: persistAnyPtr, integrity: true, errText: "empty"},
+		{name: "only spaces", data: persistStr("  \n"), into: persistAnyPtr, integrity: true, errText: "empty"},
+		{name: "truncated", data: persistStr("{\n  \"a\": [1,\n"), into: persistAnyPtr, integrity: true, line: 3, col: 1, errText: "truncated"},
+		{name: "syntax", data: persistStr("{\n  \"a\": 1,\n}\n"), into: persistAnyPtr, integrity: true, line: 3, col: 1, errText: "invalid character '}'"},
+		{name: "trailing data", data: persistStr("{}\n{}\n"), into: persistAnyPtr, integrity: true, line: 2, col: 1, errText: "data after the JSON value"},
+		{name: "invalid utf8", data: persistStr("{\"a\":\n \"\xff\"}"), into: persistAnyPtr, integrity: true, line: 2, col: 3, errText: "invalid UTF-8"},
+		{name: "bom then invalid", data: persistStr("\uFEFF[\n1,]"), into: persistAnyPtr, integrity: true, line: 2, col: 3, errText: "invalid character ']'"},
+		{name: "wrong type", data: persistStr("{\"version\": 3}"), into: func() any { return new(persistCircuit) }, integrity: true, line: 1, col: 13, errText: "cannot unmarshal number"},
+		{name: "not a pointer", data: persistStr("{}"), into: func() any { return persistCircuit{} }, errText: "non-pointer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := filepath.Join(t.TempDir(), "c.json")
+			if tt.data != nil {
+				persistWriteFile(t, name, *tt.data)
+			}
+			err := NewPersistence(Options{}).Load(name, tt.into())
+			if !errors.Is(err, ErrPersistence) {
+				t.Fatalf("Load error %v does not match ErrPersistence", err)
+			}
+			var die *DataIntegrityError
+			if errors.As(err, &die) != tt.integrity {
+				t.Fatalf("Load error %v: DataIntegrityError = %v, want %v", err, !tt.integrity, tt.integrity)
+			}
+			if tt.integrity && (die.Line != tt.line || die.Col != tt.col || die.Path != name) {
+				t.Errorf("position %s:%d:%d, want %s:%d:%d", die.Path, die.Line, die.Col, name, tt.line, tt.col)
+			}
+			if !strings.Contains(err.Error(), tt.errText) || !strings.Contains(err.Error(), name) {
+				t.Errorf("error %q should name %s and say %q", err, name, tt.errText)
+			}
+			if tt.data == nil && !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("missing file error %v should match fs.ErrNotExist", err)
+			}
+		})
+	}
+}
+
+func persistStr(s string) *string { return &s }
+func persistAnyPtr() any          { return new(any) }
+
+// TestPersistenceLoadTolerated lists inputs Load accepts.
+func TestPersistenceLoadTolerated(t *testing.T) {
+	tests := []struct {
+		name, data string
+	}{
+		{"bom", "\uFEFF{\"version\": \"1\"}\n"},
+		{"crlf", "{\r\n  \"version\": \"1\"\r\n}\r\n"},
+		{"no final newline", "{\"version\": \"1\"}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := filepath.Join(t.TempDir(), "c.json")
+			persistWriteFile(t, name, tt.data)
+			var c persistCircuit
+			p := NewPersistence(Options{})
+			if err := p.Load(name, &c); err != nil || c.Version != "1" {
+				t.Errorf("Load = %v, version %q", err, c.Version)
+			}
+			if err := p.CheckIntegrity(name); err != nil {
+				t.Errorf("CheckIntegrity = %v", err)
+			}
+		})
+	}
+}
+
+func TestPersistenceValidationRefusesAndWritesNothing(t *testing.T) {
+	errNoParts := errors.New("a circuit needs components")
+	refuse := WithValidate(func(v any) error {
+		if c, ok := v.(persistCircuit); ok && len(c.Components) > 0 {
+			return nil
+		}
+		return errNoParts
+	})
+	tests := []struct {
+		name    string
+		v       any
+		opts    []SaveOption
+		wantErr error // nil: the JSON encoder's error
+	}{
+		{"validator refuses", persistCircuit{Version: "2"}, []SaveOption{refuse}, errNoParts},
+		{"NaN cannot be encoded", map[string]float64{"x": math.NaN()}, nil, nil},
+		{"channel cannot be encoded", map[string]any{"c": make(chan int)}, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			name := filepath.Join(dir, "c.json")
+			persistWriteFile(t, name, "{\"old\": true}\n")
+			fsys := persistNewFaultFS(0)
+			p := NewPersistence(Options{EnableBackups: true, FS: fsys})
+			err := p.Save(name, tt.v, tt.opts...)
+			var die *DataIntegrityError
+			if !errors.As(err, &die) || !errors.Is(err, ErrPersistence) || die.Path != name {
+				t.Fatalf("Save error %v, want a DataIntegrityError on %s", err, name)
+			}
+			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+				t.Errorf("Save error %v does not wrap %v", err, tt.wantErr)
+			}
+			if n := fsys.ops(); n != 0 {
+				t.Errorf("refused save made %d file-system calls, first %q", n, fsys.opAt(1))
+			}
+			if got := persistReadFile(t, name); got != "{\"old\": true}\n" {
+				t.Errorf("file changed to %q", got)
+			}
+			if names := persistDirNames(t, dir); !slices.Equal(names, []string{"c.json"}) {
+				t.Errorf("directory holds %v, want only c.json", names)
+			}
+		})
+	}
+	t.Run("validator accepts", func(t *testing.T) {
+		name := filepath.Join(t.TempDir(), "c.json")
+		if err := NewPersistence(Options{}).Save(name, persistSample, refuse); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("SaveBytes validator sees the bytes", func(t *testing.T) {
+		name := filepath.Join(t.TempDir(), "c.json")
+		var seen any
+		err := NewPersistence(Options{}).SaveBytes(name, []byte("x\r\n"), WithValidate(func(v any) error { seen = v; return nil }))
+		if err != nil || !bytes.Equal(seen.([]byte), []byte("x\r\n")) {
+			t.Errorf("SaveBytes = %v, validator saw %q", err, seen)
+		}
+	})
+}
+
+// TestPersistenceSaveFaultAtEveryOp fails each file-system call of a Save
+// in turn with EIO: the file must stay whole-old (or, when only the final
+// directory fsync failed, whole-new and said so), the backup whole, and no
+// temp file may be left behind.
+func TestPersistenceSaveFaultAtEveryOp(t *testing.T) {
+	const oldData, oldBackup = "{\"rev\": 1}\r\n", "{\"rev\": 0}\n"
+	newValue := map[string]int{"rev": 2}
+	newData := "{\n  \"rev\": 2\n}\n"
+	for _, existing := range []bool{true, false} {
+		t.Run(fmt.Sprintf("existing=%v", existing), func(t *testing.T) {
+			setup := func() (string, string) {
+				dir := t.TempDir()
+				name := filepath.Join(dir, "amp.circuit.json")
+				if existing {
+					persistWriteFile(t, name, oldData)
+					persistWriteFile(t, name+".backup", oldBackup)
+				}
+				return dir, name
+			}
+			// A clean run counts the calls to fail.
+			_, name := setup()
+			probe := persistNewFaultFS(syscall.EIO)
+			if err := NewPersistence(Options{EnableBackups: true, FS: probe}).Save(name, newValue); err != nil {
+				t.Fatal(err)
+			}
+			total, harmless := probe.ops(), 0
+			for n := 1; n <= total; n++ {
+				dir, name := setup()
+				fsys := persistNewFaultFS(syscall.EIO)
+				fsys.failAt = n
+				err := NewPersistence(Options{EnableBackups: true, FS: fsys}).Save(name, newValue)
+				op := fsys.opAt(n)
+				if err == nil {
+					// Only a fault that cannot matter may go unreported:
+					// the save must then be whole and complete.
+					if !persistSaveComplete(t, name, existing, oldData, newData) {
+						t.Errorf("fault at call %d (%s): Save succeeded but the result is wrong", n, op)
+					}
+					harmless++
+					continue
+				}
+				if !errors.Is(err, ErrPersistence) || !errors.Is(err, syscall.EIO) || !strings.Contains(err.Error(), "amp.circuit.json") {
+					t.Errorf("fault at call %d (%s): error %v should match ErrPersistence and EIO and name the file", n, op, err)
+				}
+				persistCheckWhole(t, n, op, err, name, existing, oldData, newData)
+				want := []string{"amp.circuit.json", "amp.circuit.json.backup"}
+				if existing {
+					if b := persistReadFile(t, name+".backup"); b != oldBackup && b != oldData {
+						t.Errorf("fault at call %d (%s): backup torn: %q", n, op, b)
+					}
+				} else {
+					want = want[:1]
+					if _, err := os.Stat(name); err != nil {
+						want = want[:0]
+					}
+				}
+				if got := persistDirNames(t, dir); !slices.Equal(got, want) {
+					t.Errorf("fault at call %d (%s): directory holds %v, want %v", n, op, got, want)
+				}
+			}
+			t.Logf("fault points exercised: %d (%d harmless: the save succeeded whole)", total, harmless)
+		})
+	}
+}
+
+// persistSaveComplete reports whether name holds the new data and its
+// backup the old.
+func persistSaveComplete(t *testing.T, name string, existing bool, oldData, newData string) bool {
+	t.Helper()
+	got, err := os.ReadFile(name)
+	if err != nil || string(got) != newData {
+		return false
+	}
+	backup, err := os.ReadFile(name + ".backup")
+	if !existing {
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	return err == nil && string(backup) == oldData
+}
+
+// persistCheckWhole asserts that name is whole-old, or whole-new only
+// when the error says so.
+func persistCheckWhole(t *testing.T, n int, op string, err error, name string, existing bool, oldData, newData string) {
+	t.Helper()
+	got, rerr := os.ReadFile(name)
+	switch {
+	case rerr != nil && !existing && errors.Is(rerr, fs.ErrNotExist):
+		if !strings.Contains(err.Error(), "not created") {
+			t.Errorf("fault at call %d (%s): error %q should say the file was not created", n, op, err)
+		}
+	case rerr != nil:
+		t.Errorf("fault at call %d (%s): %v", n, op, rerr)
+	case string(got) == newData:
+		if !strings.HasPrefix(op, "syncdir") || !strings.Contains(err.Error(), "new contents") {
+			t.Errorf("fault at call %d (%s): file replaced although Save failed with %q", n, op, err)
+		}
+	case existing && string(got) == oldData:
+		if !strings.Contains(err.Error(), "unchanged") {
+			t.Errorf("fault at call %d (%s): error %q should say the file is unchanged", n, op, err)
+		}
+	default:
+		t.Errorf("fault at call %d (%s): file torn: %q", n, op, got)
+	}
+}
+
+func TestPersistenceRetries(t *testing.T) {
+	tests := []struct {
+		name      string
+		op        string
+		errno     syscall.Errno
+		times     int
+		retries   int // Options.MaxRetries
+		wantOK    bool
+		wantCalls int // calls of op made
+	}{
+		{"no fault", "rename", syscall.EAGAIN, 0, 3, true, 1},
+		{"EAGAIN once", "rename", syscall.EAGAIN, 1, 3, true, 2},
+		{"EBUSY up to the limit", "rename", syscall.EBUSY, 3, 3, true, 4},
+		{"EINTR on write up to the limit", "write", syscall.EINTR, 3, 3, true, 4},
+		{"one more than the limit", "rename", syscall.EBUSY, 4, 3, false, 4},
+		{"custom limit", "sync", syscall.EAGAIN, 5, 5, true, 6},
+		{"custom limit exceeded", "sync", syscall.EAGAIN, 6, 5, false, 6},
+		{"retries disabled", "rename", syscall.EAGAIN, 1, -1, false, 1},
+		{"ENOSPC not retried", "write", syscall.ENOSPC, 1, 3, false, 1},
+		{"EACCES not retried", "open", syscall.EACCES, 1, 3, false, 2}, // the 2nd open reads the file back to confirm it is unchanged
+		{"EROFS not retried", "rename", syscall.EROFS, 1, 3, false, 1},
+		{"EIO not retried", "sync", syscall.EIO, 1, 3, false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			name := filepath.Join(dir, "c.json")
+			persistWriteFile(t, name, "old\n")
+			fsys := persistNewFaultFS(tt.errno)
+			fsys.failOp, fsys.failTimes = tt.op, tt.times
+			p := NewPersistence(Options{FS: fsys, MaxRetries: tt.retries, RetryDelay: persistFastRetry})
+			err := p.SaveBytes(name, []byte("new\n"))
+			if got := fsys.count(tt.op); got != tt.wantCalls {
+				t.Errorf("%s called %d times, want %d", tt.op, got, tt.wantCalls)
+			}
+			want := "new\n"
+			if !tt.wantOK {
+				want = "old\n"
+				if !errors.Is(err, ErrPersistence) || !errors.Is(err, tt.errno) {
+					t.Fatalf("SaveBytes error %v, want ErrPersistence wrapping %v", err, tt.errno)
+				}
+				if !strings.Contains(err.Error(), "unchanged") {
+					t.Errorf("error %q should say the file is unchanged", err)
+				}
+			} else if err != nil {
+				t.Fatalf("SaveBytes: %v", err)
+			}
+			if got := persistReadFile(t, name); got != want {
+				t.Errorf("file holds %q, want %q", got, want)
+			}
+			if got := persistDirNames(t, dir); !slices.Equal(got, []string{"c.json"}) {
+				t.Errorf("directory holds %v", got)
+			}
+		})
+	}
+}
+
+// TestPersistenceRetryOtherOperations checks that reads, hashes and
+// restores retry transient errors too.
+func TestPersistenceRetryOtherOperations(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(p *Persistence, name string) error
+	}{
+		{"Load", func(p *Persistence, name string) error { var v any; return p.Load(name, &v) }},
+		{"CheckIntegrity", func(p *Persistence, name string) error { return p.CheckIntegrity(name) }},
+		{"ComputeFileHash", func(p *Persistence, name string) error { _, err := p.ComputeFileHash(name); return err }},
+		{"RestoreBackup", func(p *Persistence, name string) error { _, err := p.RestoreBackup(name); return err }},
+	}
+	for _, tt := range tests {
+		for _, times := range []int{3, 4} {
+			t.Run(fmt.Sprintf("%s/%d faults", tt.name, times), func(t *testing.T) {
+				name := filepath.Join(t.TempDir(), "c.json")
+				persistWriteFile(t, name, "{}\n")
+				persistWriteFile(t, name+".backup", "[]\n")
+				fsys := persistNewFaultFS(syscall.EAGAIN)
+				fsys.failOp, fsys.failTimes = "read", times
+				err := tt.run(NewPersistence(Options{FS: fsys, RetryDelay: persistFastRetry}), name)
+				if times <= 3 && err != nil {
+					t.Errorf("%d transient faults: %v", times, err)
+				}
+				if times > 3 && (!errors.Is(err, ErrPersistence) || !errors.Is(err, syscall.EAGAIN)) {
+					t.Errorf("%d transient faults: error %v, want ErrPersistence wrapping EAGAIN", times, err)
+				}
+			})
+		}
+	}
+}
+
+func TestPersistenceBackups(t *testing.T) {
+	tests := []struct {
+		name       string
+		opts       Options
+		backupName string // "" when no backup is expected
+	}{
+		{"enabled", Options{EnableBackups: true}, "c.json.backup"},
+		{"custom suffix", Options{EnableBackups: true, BackupSuffix: ".bak"}, "c.json.bak"},
+		{"disabled", Options{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			name := filepath.Join(dir, "c.json")
+			p := NewPersistence(tt.opts)
+			if ok, err := p.RestoreBackup(name); ok || err != nil {
+				t.Fatalf("RestoreBackup with no backup = %v, %v; want false, nil", ok, err)
+			}
+			v1 := []byte("{\"rev\": 1}\r\n") // CRLF: the backup must keep bytes exactly
+			if err := p.SaveBytes(name, v1); err != nil {
+				t.Fatal(err)
+			}
+			if got := persistDirNames(t, dir); !slices.Equal(got, []string{"c.json"}) {
+				t.Fatalf("first save made %v; a new file has nothing to back up", got)
+			}
+			if err := p.Save(name, map[string]int{"rev": 2}); err != nil {
+				t.Fatal(err)
+			}
+			if tt.backupName == "" {
+				if got := persistDirNames(t, dir); !slices.Equal(got, []string{"c.json"}) {
+					t.Errorf("backups disabled but directory holds %v", got)
+				}
+				return
+			}
+			if got := persistReadFile(t, filepath.Join(dir, tt.backupName)); got != string(v1) {
+				t.Errorf("backup holds %q, want %q", got, v1)
+			}
+			if p.BackupPath(name) != filepath.Join(dir, tt.backupName) {
+				t.Errorf("BackupPath = %q", p.BackupPath(name))
+			}
+			ok, err := p.RestoreBackup(name)
+			if !ok || err != nil {
+				t.Fatalf("RestoreBackup = %v, %v", ok, err)
+			}
+			if got := persistReadFile(t, name); got != string(v1) {
+				t.Errorf("restored file holds %q, want %q", got, v1)
+			}
+			if got := persistDirNames(t, dir); !slices.Equal(got, []string{"c.json", tt.backupName}) {
+				t.Errorf("after restore directory holds %v", got)
+			}
+		})
+	}
+}
+
+// TestPersistenceKeepsMode checks that a save keeps the file's permission
+// bits and that the backup gets them too.
+func TestPersistenceKeepsMode(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "secret.json")
+	if err := os.WriteFile(name, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := NewPersistence(Options{EnableBackups: true})
+	if err := p.Save(name, []int{1}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{name, p.BackupPath(name)} {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", f, fi.Mode().Perm())
+		}
+	}
+}
+
+func TestPersistenceSaveBytesExact(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+	}{
+		{"crlf", "{\r\n  \"a\": 1\r\n}\r\n"},
+		{"mixed endings", "{\n  \"a\": 1\r\n}\r"},
+		{"no final newline", "{\"a\": 1}"},
+		{"bom kept", "\uFEFF{}\n"},
+		{"empty", ""},
+		{"not json at all", "\x00\xff binary"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := filepath.Join(t.TempDir(), "c.json")
+			p := NewPersistence(Options{EnableBackups: true})
+			for range 2 { // the second save goes through the backup path too
+				if err := p.SaveBytes(name, []byte(tt.data)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := persistReadFile(t, name); got != tt.data {
+				t.Errorf("file holds %q, want %q", got, tt.data)
+			}
+			if got := persistReadFile(t, p.BackupPath(name)); got != tt.data {
+				t.Errorf("backup holds %q, want %q", got, tt.data)
+			}
+			sum, err := p.ComputeFileHash(name)
+			want := sha256.Sum256([]byte(tt.data))
+			if err != nil || sum != hex.EncodeToString(want[:]) {
+				t.Errorf("ComputeFileHash = %s, %v; want %x", sum, err, want)
+			}
+		})
+	}
+}
+
+func TestPersistenceUnicodeNames(t *testing.T) {
+	names := []string{
+		"Verstärker-Ω.circuit.json",
+		"电路图.json",
+		"схема 1.json",
+		"plug-🔌.json",
+		filepath.Join("Ordner ä", "sub ü", "c.json"),
+	}
+	for _, rel := range names {
+		t.Run(rel, func(t *testing.T) {
+			dir := t.TempDir()
+			name := filepath.Join(dir, rel)
+			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			p := NewPersistence(Options{EnableBackups: true})
+			err := p.WithFileLock(name, time.Second, func() error {
+				if err := p.Save(name, persistSample); err != nil {
+					return err
+				}
+				return p.Save(name, map[string]string{"name": rel})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]string
+			if err := p.Load(name, &got); err != nil || got["name"] != rel {
+				t.Fatalf("Load = %v, %v", got, err)
+			}
+			if !p.VerifyFileIntegrity(name) {
+				t.Error("VerifyFileIntegrity = false")
+			}
+			if ok, err := p.RestoreBackup(name); !ok || err != nil {
+				t.Fatalf("RestoreBackup = %v, %v", ok, err)
+			}
+			var c persistCircuit
+			if err := p.Load(name, &c); err != nil || !reflect.DeepEqual(c, persistSample) {
+				t.Errorf("restored %v, %v", c, err)
+			}
+			base := filepath.Base(name)
+			want := []string{base, base + ".backup", base + ".lock"}
+			slices.Sort(want)
+			if got := persistDirNames(t, filepath.Dir(name)); !slices.Equal(got, want) {
+				t.Errorf("directory holds %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestPersistenceCheckIntegrity(t *testing.T) {
+	errNoVersion := errors.New("no version")
+	needVersion := WithValidate(func(v any) error {
+		if m, ok := v.(map[string]any); ok && m["version"] != nil {
+			return nil
+		}
+		return errNoVersion
+	})
+	tests := []struct {
+		name      string
+		data      *string
+		opts      []SaveOption
+		wantErr   error // nil: valid
+		integrity bool
+	}{
+		{name: "valid", data: persistStr(`{"version": "1"}`)},
+		{name: "valid with validator", data: persistStr(`{"version": 1e1000}`), opts: []SaveOption{needVersion}},
+		{name: "validator refuses", data: persistStr(`{"components": []}`), opts: []SaveOption{needVersion}, wantErr: errNoVersion, integrity: true},
+		{name: "corrupt", data: persistStr(`{"version": "1"`), wantErr: ErrPersistence, integrity: true},
+		{name: "torn in the middle", data: persistStr("{\"a\": [1, 2, \x00"), wantErr: ErrPersistence, integrity: true},
+		{name: "missing", wantErr: fs.ErrNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := filepath.Join(t.TempDir(), "c.json")
+			if tt.data != nil {
+				persistWriteFile(t, name, *tt.data)
+			}
+			p := NewPersistence(Options{})
+			err := p.CheckIntegrity(name, tt.opts...)
+			if ok := p.VerifyFileIntegrity(name, tt.opts...); ok != (tt.wantErr == nil) {
+				t.Errorf("VerifyFileIntegrity = %v", ok)
+			}
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Errorf("CheckIntegrity = %v", err)
+				}
+				return
+			}
+			var die *DataIntegrityError
+			if !errors.Is(err, tt.wantErr) || !errors.Is(err, ErrPersistence) || errors.As(err, &die) != tt.integrity {
+				t.Errorf("CheckIntegrity = %v, want %v (integrity error: %v)", err, tt.wantErr, tt.integrity)
+			}
+		})
+	}
+}
+
+func TestPersistenceComputeFileHash(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "c.json")
+	data := bytes.Repeat([]byte("{\"R1\": \"10k\"}\r\n"), 100_000) // bigger than any copy buffer
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := NewPersistence(Options{})
+	sum, err := p.ComputeFileHash(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sha256.Sum256(data)
+	if sum != hex.EncodeToString(want[:]) {
+		t.Errorf("ComputeFileHash = %s, want %x", sum, want)
+	}
+	if out, err := exec.Command("sha256sum", name).Output(); err == nil {
+		if got := strings.Fields(string(out))[0]; got != sum {
+			t.Errorf("sha256sum says %s, ComputeFileHash %s", got, sum)
+		}
+	} else {
+		t.Log("sha256sum not available; compared with crypto/sha256 only")
+	}
+	// A change is detected.
+	if err := p.Save(name, []int{1}); err != nil {
+		t.Fatal(err)
+	}
+	if sum2, err := p.ComputeFileHash(name); err != nil || sum2 == sum {
+		t.Errorf("hash after change = %s, %v", sum2, err)
+	}
+	if _, err := p.ComputeFileHash(filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrPersistence) {
+		t.Errorf("hash of missing file: %v", err)
+	}
+}
+
+// TestPersistenceErrorsAreTyped checks errors.Is/As across the error kinds.
+func TestPersistenceErrorsAreTyped(t *testing.T) {
+	locked := &FileLockedError{Path: "a.json", LockPath: "a.json.lock", Timeout: time.Second, Err: syscall.EAGAIN}
+	integrity := &DataIntegrityError{Path: "a.json", Line: 2, Col: 3, Err: errors.New("bad")}
+	plain := &persistError{op: "save", path: "a.json", err: &fs.PathError{Op: "rename", Path: "a.json", Err: syscall.ENOSPC}, note: "a.json unchanged"}
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{locked, "persistence: a.json is locked by another process (waited 1s on a.json.lock)"},
+		{integrity, "persistence: data integrity: a.json:2:3: bad"},
+		{plain, "persistence: save a.json: rename: no space left on device (a.json unchanged)"},
+	}
+	for _, tt := range tests {
+		wrapped := fmt.Errorf("outer: %w", tt.err)
+		if !errors.Is(wrapped, ErrPersistence) {
+			t.Errorf("%T does not match ErrPersistence", tt.err)
+		}
+		if tt.err.Error() != tt.want {
+			t.Errorf("Error() = %q, want %q", tt.err.Error(), tt.want)
+		}
+	}
+	var le *FileLockedError
+	var de *DataIntegrityError
+	if !errors.As(fmt.Errorf("x: %w", locked), &le) || !errors.As(fmt.Errorf("x: %w", integrity), &de) {
+		t.Error("errors.As fails through wrapping")
+	}
+	if errors.As(plain, &le) || errors.As(plain, &de) || !errors.Is(plain, syscall.ENOSPC) {
+		t.Error("a plain I/O error must not look like a lock or integrity error, and must keep its errno")
+	}
+}
+
+func TestPersistenceConvenienceFunctions(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "c.json")
+	if err := SaveCircuit(name, persistSample); err != nil {
+		t.Fatal(err)
+	}
+	if err := SaveCircuit(name, map[string]string{"version": "2"}); err != nil {
+		t.Fatal(err)
+	}
+	var c persistCircuit
+	if err := LoadCircuit(name, &c); err != nil || c.Version != "2" {
+		t.Fatalf("LoadCircuit = %v, %v", c, err)
+	}
+	if err := LoadCircuit(name+".backup", &c); err != nil || !reflect.DeepEqual(c, persistSample) {
+		t.Errorf("SaveCircuit made no backup of the first version: %v, %v", c, err)
+	}
+	if err := LoadCircuit(filepath.Join(t.TempDir(), "none.json"), &c); !errors.Is(err, ErrPersistence) {
+		t.Errorf("LoadCircuit of a missing file: %v", err)
+	}
+}
+
+// TestPersistenceReadOnlyDirectory uses real permissions: the save must
+// fail with EACCES at once and leave the file alone.
+func TestPersistenceReadOnlyDirectory(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("running as root: permissions are not enforced (the fault-injection tests cover EACCES)")
+	}
+	dir := t.TempDir()
+	name := filepath.Join(dir, "c.json")
+	persistWriteFile(t, name, "{}\n")
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	err := NewPersistence(Options{EnableBackups: true}).Save(name, []int{1})
+	if !errors.Is(err, fs.ErrPermission) || !errors.Is(err, ErrPersistence) {
+		t.Fatalf("Save in read-only directory: %v", err)
+	}
+	if got := persistReadFile(t, name); got != "{}\n" {
+		t.Errorf("file changed to %q", got)
+	}
+}
+
+// TestPersistenceCorpusRoundTrip loads every real circuit file into an
+// any and saves it: the saved file must decode to the same value.
+func TestPersistenceCorpusRoundTrip(t *testing.T) {
+	corpus := os.Getenv("CIRCUITVC_CORPUS")
+	if corpus == "" {
+		t.Skip("CIRCUITVC_CORPUS unset: skipping the real-circuit round trip")
+	}
+	files, err := filepath.Glob(filepath.Join(corpus, "*", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus files under %s: %v", corpus, err)
+	}
+	p := NewPersistence(Options{})
+	for _, src := range files {
+		t.Run(filepath.Base(src), func(t *testing.T) {
+			if err := p.CheckIntegrity(src); err != nil {
+				t.Fatal(err)
+			}
+			var v any
+			if err := p.Load(src, &v); err != nil {
+				t.Fatal(err)
+			}
+			dst := filepath.Join(t.TempDir(), filepath.Base(src))
+			if err := p.Save(dst, v); err != nil {
+				t.Fatal(err)
+			}
+			var back any
+			if err := p.Load(dst, &back); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(v, back) {
+				t.Error("value changed by a save and load")
+			}
+			raw, _ := os.ReadFile(src)
+			if !json.Valid(raw) {
+				t.Error("corpus file is not JSON to encoding/json")
+			}
+		})
+	}
+	t.Logf("corpus files round-tripped: %d", len(files))
+}
