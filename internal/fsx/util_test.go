@@ -1,0 +1,209 @@
+package fsx
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+func TestReadFile(t *testing.T) {
+	m := NewMemFS()
+	big := bytes.Repeat([]byte("0123456789abcdef"), 70000) // 1.1 MB: many buffer growths
+	for _, data := range [][]byte{nil, []byte("x"), big} {
+		mustDo(t, WriteFile(m, "/f", data, 0o644))
+		got, err := ReadFile(m, "/f")
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("ReadFile of %d bytes = %d bytes, %v", len(data), len(got), err)
+		}
+	}
+	_, err := ReadFile(m, "/nope")
+	wantErr(t, err, fs.ErrNotExist, "open")
+}
+
+// TestReadFileError checks a read error names the file once, not twice.
+func TestReadFileError(t *testing.T) {
+	m := NewMemFS()
+	mustDo(t, WriteFile(m, "/f", []byte("data"), 0o644))
+	f := NewFaultFS(m)
+	f.Inject(Fault{Op: "read", Err: syscall.EIO})
+	_, err := ReadFile(f, "/f")
+	wantErr(t, err, syscall.EIO, "read")
+	if want := "read /f: " + syscall.EIO.Error(); err.Error() != want {
+		t.Fatalf("err = %q, want %q", err, want)
+	}
+}
+
+func TestCreateTemp(t *testing.T) {
+	m := NewMemFS()
+	mustDo(t, m.Mkdir("/d", 0o755))
+	seen := map[string]bool{}
+	for range 200 {
+		f, err := CreateTemp(m, "/d", "pre-", 0o600)
+		mustDo(t, err)
+		name := f.Name()
+		if seen[name] || filepath.Dir(name) != "/d" || !strings.HasPrefix(filepath.Base(name), "pre-") {
+			t.Fatalf("bad or repeated name %q", name)
+		}
+		seen[name] = true
+		mustDo(t, f.Close())
+	}
+	_, err := CreateTemp(m, "/nope", "pre-", 0o600)
+	wantErr(t, err, fs.ErrNotExist, "open")
+}
+
+// fileSystems returns a MemFS and the OS, each with a working directory.
+func fileSystems(t *testing.T) map[string]func(t *testing.T) (FS, string) {
+	return map[string]func(t *testing.T) (FS, string){
+		"mem": func(t *testing.T) (FS, string) {
+			m := NewMemFS()
+			mustDo(t, m.Mkdir("/w", 0o755))
+			return m, "/w"
+		},
+		"os": func(t *testing.T) (FS, string) { return OS(), t.TempDir() },
+	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	for fsName, mk := range fileSystems(t) {
+		t.Run(fsName, func(t *testing.T) {
+			fsys, dir := mk(t)
+			name := filepath.Join(dir, "f")
+
+			mustDo(t, WriteFile(fsys, name, []byte("one"), 0o640))
+			mustDo(t, fsys.Chmod(name, 0o600))
+			mustDo(t, WriteFile(fsys, name, []byte("two"), 0o644))
+			fi, err := fsys.Stat(name)
+			mustDo(t, err)
+			if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+				t.Fatalf("mode %v, want the old file's 0600", fi.Mode())
+			}
+
+			// A read-only target is replaced and stays read-only.
+			mustDo(t, fsys.Chmod(name, 0o444))
+			mustDo(t, WriteFile(fsys, name, []byte("three"), 0o644))
+			if got := content(t, fsys, name); got != "three" {
+				t.Fatalf("read-only target = %q", got)
+			}
+			if fi, _ := fsys.Stat(name); fi.Mode().Perm()&0o200 != 0 {
+				t.Fatalf("read-only bit lost: %v", fi.Mode())
+			}
+			mustDo(t, fsys.Chmod(name, 0o644))
+
+			// A failing writer leaves the old file and no temp file.
+			boom := errors.New("boom")
+			err = WriteFileAtomic(fsys, name, 0o644, func(w io.Writer) error {
+				io.WriteString(w, "partial")
+				return boom
+			})
+			if !errors.Is(err, boom) || !strings.Contains(err.Error(), name) {
+				t.Fatalf("err = %v", err)
+			}
+			if got := content(t, fsys, name); got != "three" {
+				t.Fatalf("after failed write = %q", got)
+			}
+			if tmps := tempFiles(t, fsys, dir); len(tmps) > 0 {
+				t.Fatalf("temp files left: %v", tmps)
+			}
+		})
+	}
+}
+
+// TestWriteFileReplacesSymlink: WriteFile over a symbolic link replaces
+// the link and never writes through it to the file outside.
+func TestWriteFileReplacesSymlink(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	for fsName, mk := range fileSystems(t) {
+		t.Run(fsName, func(t *testing.T) {
+			fsys, dir := mk(t)
+			outside := filepath.Join(dir, "outside")
+			mustDo(t, WriteFile(fsys, outside, []byte("secret"), 0o644))
+			link := filepath.Join(dir, "link")
+			symlink := os.Symlink
+			if m, ok := fsys.(*MemFS); ok {
+				symlink = m.Symlink
+			}
+			mustDo(t, symlink(outside, link))
+			mustDo(t, WriteFile(fsys, link, []byte("mine"), 0o644))
+			if got := content(t, fsys, outside); got != "secret" {
+				t.Fatalf("wrote through the link: %q", got)
+			}
+			fi, err := fsys.Lstat(link)
+			if err != nil || !fi.Mode().IsRegular() || content(t, fsys, link) != "mine" {
+				t.Fatalf("link not replaced: %v, %v", fi, err)
+			}
+		})
+	}
+}
+
+// TestWriteFileStatError is the regression test for a bug found with
+// FaultFS: a Stat failing with anything but "not exist" used to be taken
+// as "no file", so WriteFile replaced the file with the default mode.
+func TestWriteFileStatError(t *testing.T) {
+	m := NewMemFS()
+	mustDo(t, WriteFile(m, "/f", []byte("old"), 0o600))
+	f := NewFaultFS(m)
+	f.Inject(Fault{Op: "stat", Err: syscall.EIO})
+	err := WriteFile(f, "/f", []byte("new"), 0o644)
+	wantErr(t, err, syscall.EIO, "stat")
+	if got := content(t, m, "/f"); got != "old" {
+		t.Fatalf("/f = %q", got)
+	}
+}
+
+func TestMkdirAll(t *testing.T) {
+	for fsName, mk := range fileSystems(t) {
+		t.Run(fsName, func(t *testing.T) {
+			fsys, dir := mk(t)
+			deep := filepath.Join(dir, "a", "b", "c")
+			mustDo(t, MkdirAll(fsys, deep, 0o755), MkdirAll(fsys, deep, 0o755))
+			if fi, err := fsys.Stat(deep); err != nil || !fi.IsDir() {
+				t.Fatalf("stat = %v, %v", fi, err)
+			}
+			file := filepath.Join(dir, "a", "f")
+			mustDo(t, WriteFile(fsys, file, nil, 0o644))
+			if err := MkdirAll(fsys, file, 0o755); err == nil {
+				t.Fatal("MkdirAll over a file succeeded")
+			}
+			if err := MkdirAll(fsys, filepath.Join(file, "x"), 0o755); err == nil {
+				t.Fatal("MkdirAll below a file succeeded")
+			}
+		})
+	}
+}
+
+// TestMkdirAllFaults: a fault at any call leaves no half-made directory
+// that later calls trip over: retrying MkdirAll afterwards succeeds.
+func TestMkdirAllFaults(t *testing.T) {
+	points := 0
+	for n := 1; ; n++ {
+		m := NewMemFS()
+		f := NewFaultFS(m)
+		f.FailAt(n, syscall.EIO)
+		err := MkdirAll(f, "/a/b/c", 0o755)
+		if len(f.Fired()) == 0 {
+			mustDo(t, err)
+			break
+		}
+		points++
+		// A failed Stat is not fatal: MkdirAll then makes the directory.
+		switch fi, serr := m.Stat("/a/b/c"); {
+		case err == nil && (serr != nil || !fi.IsDir()):
+			t.Fatalf("%v: MkdirAll succeeded but /a/b/c: %v", f.Fired()[0], serr)
+		case err != nil && !errors.Is(err, syscall.EIO):
+			t.Fatalf("%v: err = %v", f.Fired()[0], err)
+		}
+		if err := MkdirAll(m, "/a/b/c", 0o755); err != nil {
+			t.Fatalf("%v: retry failed: %v", f.Fired()[0], err)
+		}
+	}
+	t.Logf("MkdirAll: %d fault points", points)
+}
