@@ -346,4 +346,3 @@ func (d *JSONDelta) MarshalJSON() ([]byte, error) {
 	}
 	return marshalNoEscape(out)
 }
-

@@ -274,7 +274,7 @@ func nameNets(uf *unionFind, fixed map[int]string) []*Net {
 // first, then supplies, ties broken by pin order. Pin suffixes like the
 // ".1" of Wokwi's GND.1 are dropped.
 func powerName(pins []string) string {
-	best, bestClass := "", 3
+	best, bestClass := "", 99
 	for _, p := range pins {
 		_, pin, ok := SplitPin(p)
 		if !ok {
@@ -303,17 +303,24 @@ func allDigits(s string) bool {
 	return true
 }
 
-// powerClass ranks a pin name: 0 ground, 1 supply, 3 neither.
+// powerClass ranks a pin name for naming its net, lower is better:
+// ground names first (GND before VSS), then supply rails (a voltage like
+// 5V or 3V3 before VCC before VDD), 99 for anything else.
 func powerClass(name string) int {
 	u := strings.ToUpper(name)
 	switch {
-	case u == "GND" || u == "VSS" || u == "AGND" || u == "DGND" || u == "GROUND" || u == "V-" ||
-		(strings.HasPrefix(u, "GND") && allDigits(u[3:])):
+	case u == "GND":
 		return 0
-	case u == "VCC" || u == "VDD" || u == "VIN" || u == "VBUS" || u == "VBAT" || u == "V+" ||
-		u == "5V" || u == "3V3" || u == "3.3V" || u == "+5V" || u == "+3V3" || u == "+3.3V" ||
-		u == "12V" || u == "+12V" || u == "VDDA" || u == "AVCC" || u == "IOREF":
+	case strings.HasPrefix(u, "GND") && allDigits(u[3:]):
 		return 1
+	case u == "AGND" || u == "DGND" || u == "GROUND" || u == "VSS" || u == "V-":
+		return 2
+	case u == "5V" || u == "3V3" || u == "3.3V" || u == "+5V" || u == "+3V3" || u == "+3.3V" || u == "12V" || u == "+12V":
+		return 10
+	case u == "VCC":
+		return 11
+	case u == "VDD" || u == "VIN" || u == "VBUS" || u == "VBAT" || u == "V+" || u == "VDDA" || u == "AVCC" || u == "IOREF":
+		return 12
 	}
-	return 3
+	return 99
 }

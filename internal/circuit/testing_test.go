@@ -1,0 +1,70 @@
+package circuit
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// corpus returns the shared real-data folder or skips the test.
+func corpus(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("CIRCUITVC_CORPUS")
+	if dir == "" {
+		t.Skip("CIRCUITVC_CORPUS is not set; skipping tests on real circuit files")
+	}
+	return dir
+}
+
+// readCorpus reads one file of the corpus.
+func readCorpus(t testing.TB, rel string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(corpus(t), filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// readFixture reads a file of this package's testdata.
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// mustParse parses or fails the test.
+func mustParse(t testing.TB, name string, data []byte) *Circuit {
+	t.Helper()
+	c, err := Parse(name, data)
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", name, err)
+	}
+	return c
+}
+
+// replaceOnce replaces exactly one occurrence of old, failing otherwise,
+// so that edits made by tests cannot silently miss.
+func replaceOnce(t testing.TB, data []byte, old, new string) []byte {
+	t.Helper()
+	if n := strings.Count(string(data), old); n != 1 {
+		t.Fatalf("edit %q: found %d occurrences, want 1", old, n)
+	}
+	return []byte(strings.Replace(string(data), old, new, 1))
+}
+
+// bomLine finds the BOM line that holds ref.
+func bomLine(c *Circuit, ref string) *BOMLine {
+	for _, l := range c.BOM() {
+		for _, r := range l.Refs {
+			if r == ref {
+				return &l
+			}
+		}
+	}
+	return nil
+}
