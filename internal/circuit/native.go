@@ -184,8 +184,7 @@ func nativeNet(n *node, ni int, s *errorSink, st *sites) (*Net, bool) {
 			continue
 		}
 		if _, _, ok := SplitPin(v.str); !ok {
-			s.problem(v.off, pathIdx(path()+".connections", j), "REF.PIN, like \"R1.2\"", "malformed pin %q", v.str)
-			continue
+			continue // the schema reports it
 		}
 		net.Pins = append(net.Pins, v.str)
 		st.pins = append(st.pins, site{name: v.str, net: net.Name, off: v.off, i: ni, j: j})

@@ -41,7 +41,7 @@ func decodeRaw(name string, data []byte, s *errorSink) (*Circuit, *sites, *node)
 	f := hintFormat(name)
 	if sf, err := sniff(p, name); err == nil {
 		f = sf
-	} else if !f.IsCircuit() {
+	} else if f == FormatJSON {
 		s.syntax(err)
 		return nil, nil, nil
 	}

@@ -276,7 +276,7 @@ func tsPorts(ports []*tsElem, byID map[string]*Component, s *errorSink) map[stri
 				off = cid.off
 			}
 			s.problem(off, pathIdx("$", e.idx)+".source_component_id", "the source_component_id of a source_component",
-				"source_port %q belongs to unknown component %s", stringField(n, "source_port_id"), cid.text())
+				"source_port %q belongs to unknown component %s", stringField(n, "source_port_id"), quoteNode(cid))
 			continue
 		}
 		owner[k] = comp
@@ -355,7 +355,7 @@ func tsNets(traces, nets []*tsElem, portPin map[string]string, s *errorSink, st 
 				v := &ids.arr[j]
 				pin, ok := portPin[v.str]
 				if v.kind != kString || !ok {
-					s.problem(v.off, st.pinPath(e.idx, j), "a source_port_id", "source_trace connects unknown port %s", v.text())
+					s.problem(v.off, st.pinPath(e.idx, j), "a source_port_id", "source_trace connects unknown port %s", quoteNode(v))
 					continue
 				}
 				join(uf.id(pin))
@@ -366,7 +366,7 @@ func tsNets(traces, nets []*tsElem, portPin map[string]string, s *errorSink, st 
 				v := &ids.arr[j]
 				if v.kind != kString || !netIDs[v.str] {
 					s.problem(v.off, pathIdx(pathIdx("$", e.idx)+".connected_source_net_ids", j), "a source_net_id",
-						"source_trace connects unknown net %s", v.text())
+						"source_trace connects unknown net %s", quoteNode(v))
 					continue
 				}
 				join(uf.id("\x00net:" + v.str))
@@ -401,4 +401,12 @@ func siFormat(f float64) string {
 func roundSig(f float64) float64 {
 	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 6, 64), 64)
 	return v
+}
+
+// quoteNode shows a value in a message: strings quoted, others as JSON.
+func quoteNode(n *node) string {
+	if n.kind == kString {
+		return strconv.Quote(n.str)
+	}
+	return n.text()
 }
