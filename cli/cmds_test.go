@@ -64,3 +64,30 @@ func corruptObject(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.Chmod(name, 0o644))
 	ts.Check(os.WriteFile(name, data, 0o444))
 }
+
+// replaceOnce edits a file in place: replace FILE OLD NEW changes the
+// first OLD to NEW, failing when OLD is absent, as an engineer's edit.
+func replaceOnce(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: replace FILE OLD NEW")
+	}
+	name := ts.MkAbs(args[0])
+	data, err := os.ReadFile(name)
+	ts.Check(err)
+	s := string(data)
+	if !strings.Contains(s, args[1]) {
+		ts.Fatalf("%s does not contain %q", args[0], args[1])
+	}
+	ts.Check(os.WriteFile(name, []byte(strings.Replace(s, args[1], args[2], 1)), 0o644))
+}
+
+// copyCorpus copies a file of $CIRCUITVC_CORPUS into the script's
+// directory: corpus-copy REL DEST.
+func copyCorpus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: corpus-copy REL DEST")
+	}
+	data, err := os.ReadFile(filepath.Join(ts.Getenv("CORPUS"), args[0]))
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), data, 0o644))
+}

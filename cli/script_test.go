@@ -54,6 +54,8 @@ func TestScripts(t *testing.T) {
 			"gitlog-matches":   gitLogMatches,
 			"hash-matches-git": hashMatchesGit,
 			"corrupt-object":   corruptObject,
+			"replace":          replaceOnce,
+			"corpus-copy":      copyCorpus,
 		},
 	})
 }
