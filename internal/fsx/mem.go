@@ -222,7 +222,7 @@ func (m *MemFS) OpenFile(name string, flag int, perm fs.FileMode) (File, error) 
 		u := m.begin("create " + name)
 		m.setEntry(u, w.dir, w.base, f.ino)
 		m.end(u)
-	case node.isDir() && (f.write || flag&os.O_TRUNC != 0):
+	case node.isDir() && (f.write || flag&(os.O_TRUNC|os.O_CREATE) != 0):
 		return nil, pathErr("open", name, syscall.EISDIR)
 	case f.read && node.mode&0o400 == 0, f.write && node.mode&0o200 == 0:
 		return nil, pathErr("open", name, syscall.EACCES)
