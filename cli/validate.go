@@ -84,12 +84,21 @@ func validateTargets(c *ucli.Context, env *Env) ([]string, error) {
 
 func writeProblems(c *ucli.Context, env *Env, problems []*circuit.Error, nfiles int) error {
 	if c.Bool("json") {
+		type problemJSON struct {
+			File     string `json:"file"`
+			Line     int    `json:"line"`
+			Column   int    `json:"column"`
+			Path     string `json:"path"`
+			Message  string `json:"message"`
+			Expected string `json:"expected,omitempty"`
+		}
+		out := make([]problemJSON, 0, len(problems))
+		for _, p := range problems {
+			out = append(out, problemJSON{p.File, p.Line, p.Col, p.Path, p.Msg, p.Expected})
+		}
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		if problems == nil {
-			problems = []*circuit.Error{}
-		}
-		return enc.Encode(problems)
+		return enc.Encode(out)
 	}
 	for _, p := range problems {
 		fmt.Fprintln(env.Stderr, p.Error())
