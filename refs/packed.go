@@ -53,8 +53,12 @@ func (s *Store) readPacked(name string) (objects.Hash, bool, error) {
 //	# pack-refs with: peeled fully-peeled sorted
 //	<40 hex> SP <refname> LF
 //	^<40 hex> LF          (peeled value of the tag above)
+//
+// A name listed twice is an error: deleting one line would resurrect the
+// other's value.
 func parsePacked(data []byte) ([]packedRef, error) {
 	var refs []packedRef
+	seen := map[string]int{}
 	for n := 1; len(data) > 0; n++ {
 		var line []byte
 		line, data, _ = bytes.Cut(data, []byte("\n"))
@@ -76,6 +80,10 @@ func parsePacked(data []byte) ([]packedRef, error) {
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %w", n, err)
 			}
+			if prev, dup := seen[r.Name]; dup {
+				return nil, fmt.Errorf("line %d: %s is listed twice (first on line %d)", n, r.Name, prev)
+			}
+			seen[r.Name] = n
 			refs = append(refs, packedRef{Ref: r, line: n})
 		}
 	}

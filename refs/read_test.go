@@ -165,3 +165,11 @@ func TestReadPacked(t *testing.T) {
 		})
 	}
 }
+
+func TestPackedDuplicate(t *testing.T) {
+	s, dir := newStore(t, Options{})
+	writeFile(t, filepath.Join(dir, "packed-refs"), hexA+" refs/tags/x\n"+hexA+" refs/tags/x\n")
+	if _, err := s.Read("refs/tags/x"); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "listed twice") {
+		t.Errorf("Read = %v; want a duplicate error", err)
+	}
+}

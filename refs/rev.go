@@ -33,6 +33,9 @@ type Step struct {
 	N    int
 }
 
+// String renders the step as written: "~2", "^1".
+func (st Step) String() string { return string(st.Kind) + strconv.Itoa(st.N) }
+
 // IsHashLike reports whether Base could be a full or abbreviated hash:
 // 4 to 40 hex digits.
 func (r *Rev) IsHashLike() bool {
@@ -58,8 +61,7 @@ func (r *Rev) String() string {
 		b.WriteString("}")
 	}
 	for _, st := range r.Steps {
-		b.WriteByte(st.Kind)
-		b.WriteString(strconv.Itoa(st.N))
+		b.WriteString(st.String())
 	}
 	return b.String()
 }
@@ -165,7 +167,7 @@ func (p *revParser) reflogIndex() (int, error) {
 func (p *revParser) step() (Step, error) {
 	kind := p.rest[0]
 	if kind != '~' && kind != '^' {
-		return Step{}, p.fail("unexpected %q after the base; expected ~N, ^N or @{N}", p.rest)
+		return Step{}, p.fail("unexpected %q; expected ~N, ^N or @{N}", p.rest)
 	}
 	digits := 1
 	for digits < len(p.rest) && '0' <= p.rest[digits] && p.rest[digits] <= '9' {
