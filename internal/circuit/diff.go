@@ -357,35 +357,17 @@ func diffNets(d *Delta, old, new *Circuit, renames map[string]string) {
 			removedNets = append(removedNets, n)
 		}
 	}
-	// Renamed nets: same pins, different name.
+	// Renamed nets: a removed and an added net that share their pins.
 	if len(removedNets) > 0 && len(addedNets) > 0 {
-		byPins := map[string][]*Net{}
-		for _, n := range removedNets {
-			if len(n.Pins) > 0 {
-				k := strings.Join(n.Pins, "\x00")
-				byPins[k] = append(byPins[k], n)
+		var pairs [][2]*Net
+		pairs, removedNets, addedNets = matchNetRenames(old, new, renames, removedNets, addedNets)
+		for _, pr := range pairs {
+			d.NetsRenamed = append(d.NetsRenamed, Rename{Old: pr[0].Name, New: pr[1].Name})
+			if !equalStrings(pr[0].Pins, pr[1].Pins) {
+				a, r := sortedDiff(pr[0].Pins, pr[1].Pins)
+				edits[pr[1].Name] = &pinEdit{added: a, removed: r}
 			}
 		}
-		var still []*Net
-		gone := map[*Net]bool{}
-		for _, n := range addedNets {
-			k := strings.Join(n.Pins, "\x00")
-			if list := byPins[k]; len(list) > 0 && len(n.Pins) > 0 {
-				byPins[k] = list[1:]
-				gone[list[0]] = true
-				d.NetsRenamed = append(d.NetsRenamed, Rename{Old: list[0].Name, New: n.Name})
-				continue
-			}
-			still = append(still, n)
-		}
-		addedNets = still
-		var stillRemoved []*Net
-		for _, n := range removedNets {
-			if !gone[n] {
-				stillRemoved = append(stillRemoved, n)
-			}
-		}
-		removedNets = stillRemoved
 	}
 	// Pin moves: a pin that left one net and joined another.
 	from := map[string]string{}
@@ -555,4 +537,63 @@ func firstRef(b BOMChange) string {
 
 func bomChangeKey(b BOMChange) string {
 	return b.Value + "\x00" + b.Footprint + "\x00" + b.MPN + "\x00" + b.Type
+}
+
+// matchNetRenames pairs removed and added nets that are the same net
+// under a new name. Only pins of components present on both sides count
+// (a net does not become another because a part on it was removed), and
+// a pair must share at least half of the larger net's pins; the best
+// overlap wins. It returns the pairs and the nets left unpaired.
+func matchNetRenames(old, new *Circuit, renames map[string]string, removed, added []*Net) (pairs [][2]*Net, stillRemoved, stillAdded []*Net) {
+	renamedTo := make(map[string]bool, len(renames))
+	for _, nr := range renames {
+		renamedTo[nr] = true
+	}
+	core := func(pins []string) []string {
+		var out []string
+		for _, p := range pins {
+			ref, _, _ := SplitPin(p)
+			if new.byRef[ref] != nil && (renamedTo[ref] || (old.byRef[ref] != nil && renames[ref] == "")) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	owner := map[string]int{}
+	addedCore := make([]int, len(added))
+	for i, n := range added {
+		c := core(n.Pins)
+		addedCore[i] = len(c)
+		for _, p := range c {
+			owner[p] = i
+		}
+	}
+	taken := make([]bool, len(added))
+	for _, r := range removed {
+		rc := core(r.Pins)
+		counts := map[int]int{}
+		for _, p := range rc {
+			if i, ok := owner[p]; ok && !taken[i] {
+				counts[i]++
+			}
+		}
+		best, bestN := -1, 0
+		for i, n := range counts {
+			if n > bestN || (n == bestN && i < best) {
+				best, bestN = i, n
+			}
+		}
+		if best >= 0 && 2*bestN >= max(len(rc), addedCore[best]) {
+			taken[best] = true
+			pairs = append(pairs, [2]*Net{r, added[best]})
+			continue
+		}
+		stillRemoved = append(stillRemoved, r)
+	}
+	for i, n := range added {
+		if !taken[i] {
+			stillAdded = append(stillAdded, n)
+		}
+	}
+	return pairs, stillRemoved, stillAdded
 }
