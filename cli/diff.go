@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -164,7 +163,7 @@ func renderDiff(c *ucli.Context, env *Env, pairs []worktree.FilePair, sides [2]s
 	}
 	var all []*fileDiff
 	for _, p := range pairs {
-		d, err := compareFile(c.Context, p, format, c.Int("unified"))
+		d, err := compareFile(p, format, c.Int("unified"))
 		if err != nil {
 			return err
 		}
@@ -203,12 +202,10 @@ func status(p worktree.FilePair) string {
 
 // compareFile diffs one file at the deepest level both sides allow:
 // circuits semantically, other JSON structurally, the rest by lines.
-func compareFile(ctx context.Context, p worktree.FilePair, format string, context int) (*fileDiff, error) {
+func compareFile(p worktree.FilePair, format string, context int) (*fileDiff, error) {
 	d := &fileDiff{Path: p.Path, Status: status(p), Format: "text", pair: p}
-	if format != "unified" && p.OldOK && p.NewOK {
-		if semanticDiff(d, p) {
-			return d, nil
-		}
+	if format != "unified" && (circuitDiff(d, p) || (p.OldOK && p.NewOK && jsonDiff(d, p))) {
+		return d, nil
 	}
 	var b bytes.Buffer
 	if _, err := textdiff.Unified(&b, p.Path, p.Path, p.Old, p.New, context); err != nil {
@@ -218,25 +215,45 @@ func compareFile(ctx context.Context, p worktree.FilePair, format string, contex
 	return d, nil
 }
 
-// semanticDiff fills d with a circuit or JSON delta when both sides parse.
-func semanticDiff(d *fileDiff, p worktree.FilePair) bool {
-	fo, fn := circuit.Detect(p.Path, p.Old), circuit.Detect(p.Path, p.New)
-	if fo.IsCircuit() && fo == fn {
-		a, errA := circuit.Parse(p.Path, p.Old)
-		b, errB := circuit.Parse(p.Path, p.New)
-		if errA == nil && errB == nil {
-			delta := circuit.Diff(a, b)
-			d.Format, d.Delta, d.text = fn.String(), delta, delta
-			return true
+// circuitDiff fills d with a semantic delta when every side present
+// parses as a circuit of the same format; an added or deleted circuit is
+// compared with an empty one.
+func circuitDiff(d *fileDiff, p worktree.FilePair) bool {
+	var sides [2]*circuit.Circuit
+	var format circuit.Format
+	for i, side := range []struct {
+		data []byte
+		ok   bool
+	}{{p.Old, p.OldOK}, {p.New, p.NewOK}} {
+		if !side.ok {
+			continue
 		}
-	}
-	if fo != circuit.FormatUnknown && fn != circuit.FormatUnknown {
-		if delta, err := circuit.DiffJSON(p.Old, p.New); err == nil {
-			d.Format, d.Delta, d.text = "json", delta, delta
-			return true
+		f := circuit.Detect(p.Path, side.data)
+		if !f.IsCircuit() || (format != circuit.FormatUnknown && f != format) {
+			return false
 		}
+		c, err := circuit.Parse(p.Path, side.data)
+		if err != nil {
+			return false
+		}
+		sides[i], format = c, f
 	}
-	return false
+	delta := circuit.Diff(sides[0], sides[1])
+	d.Format, d.Delta, d.text = format.String(), delta, delta
+	return true
+}
+
+// jsonDiff fills d with a structural delta when both sides are JSON.
+func jsonDiff(d *fileDiff, p worktree.FilePair) bool {
+	if circuit.Detect(p.Path, p.Old) == circuit.FormatUnknown || circuit.Detect(p.Path, p.New) == circuit.FormatUnknown {
+		return false
+	}
+	delta, err := circuit.DiffJSON(p.Old, p.New)
+	if err != nil {
+		return false
+	}
+	d.Format, d.Delta, d.text = "json", delta, delta
+	return true
 }
 
 func writeFileDiff(w io.Writer, col bool, d *fileDiff, sides [2]string) error {
