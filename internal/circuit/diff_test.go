@@ -223,7 +223,6 @@ bom:
 	}
 }
 
-
 // edit decodes JSON, lets f change it, and encodes it again; numbers
 // keep their text.
 func edit[T any](t *testing.T, data []byte, f func(v T) T) []byte {

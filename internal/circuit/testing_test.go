@@ -1,6 +1,7 @@
 package circuit
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,3 +69,6 @@ func bomLine(c *Circuit, ref string) *BOMLine {
 	}
 	return nil
 }
+
+// fmtSscanf reads "(+N more)".
+func fmtSscanf(s string, n *int) (int, error) { return fmt.Sscanf(s, "(+%d more)", n) }
