@@ -78,6 +78,7 @@ func (h *hookFS) Log() []Op {
 	return append([]Op(nil), h.log...)
 }
 
+// OpenFile is FS.OpenFile, logged and subject to injected errors.
 func (h *hookFS) OpenFile(name string, flag int, perm fs.FileMode) (File, error) {
 	if err := h.enter("open", name, ""); err != nil {
 		return nil, pathErr("open", name, err)
@@ -89,6 +90,7 @@ func (h *hookFS) OpenFile(name string, flag int, perm fs.FileMode) (File, error)
 	return &hookFile{h: h, f: f}, nil
 }
 
+// Stat is FS.Stat, logged and subject to injected errors.
 func (h *hookFS) Stat(name string) (fs.FileInfo, error) {
 	if err := h.enter("stat", name, ""); err != nil {
 		return nil, pathErr("stat", name, err)
@@ -96,6 +98,7 @@ func (h *hookFS) Stat(name string) (fs.FileInfo, error) {
 	return h.inner.Stat(name)
 }
 
+// Lstat is FS.Lstat, logged and subject to injected errors.
 func (h *hookFS) Lstat(name string) (fs.FileInfo, error) {
 	if err := h.enter("lstat", name, ""); err != nil {
 		return nil, pathErr("lstat", name, err)
@@ -103,6 +106,7 @@ func (h *hookFS) Lstat(name string) (fs.FileInfo, error) {
 	return h.inner.Lstat(name)
 }
 
+// ReadDir is FS.ReadDir, logged and subject to injected errors.
 func (h *hookFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	if err := h.enter("readdir", name, ""); err != nil {
 		return nil, pathErr("open", name, err)
@@ -110,6 +114,7 @@ func (h *hookFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return h.inner.ReadDir(name)
 }
 
+// Mkdir is FS.Mkdir, logged and subject to injected errors.
 func (h *hookFS) Mkdir(name string, perm fs.FileMode) error {
 	if err := h.enter("mkdir", name, ""); err != nil {
 		return pathErr("mkdir", name, err)
@@ -117,6 +122,7 @@ func (h *hookFS) Mkdir(name string, perm fs.FileMode) error {
 	return h.inner.Mkdir(name, perm)
 }
 
+// Rename is FS.Rename, logged and subject to injected errors.
 func (h *hookFS) Rename(oldpath, newpath string) error {
 	if err := h.enter("rename", oldpath, newpath); err != nil {
 		return linkErr("rename", oldpath, newpath, err)
@@ -124,6 +130,7 @@ func (h *hookFS) Rename(oldpath, newpath string) error {
 	return h.inner.Rename(oldpath, newpath)
 }
 
+// Link is FS.Link, logged and subject to injected errors.
 func (h *hookFS) Link(oldpath, newpath string) error {
 	if err := h.enter("link", oldpath, newpath); err != nil {
 		return linkErr("link", oldpath, newpath, err)
@@ -131,6 +138,7 @@ func (h *hookFS) Link(oldpath, newpath string) error {
 	return h.inner.Link(oldpath, newpath)
 }
 
+// Remove is FS.Remove, logged and subject to injected errors.
 func (h *hookFS) Remove(name string) error {
 	if err := h.enter("remove", name, ""); err != nil {
 		return pathErr("remove", name, err)
@@ -138,6 +146,7 @@ func (h *hookFS) Remove(name string) error {
 	return h.inner.Remove(name)
 }
 
+// Chmod is FS.Chmod, logged and subject to injected errors.
 func (h *hookFS) Chmod(name string, mode fs.FileMode) error {
 	if err := h.enter("chmod", name, ""); err != nil {
 		return pathErr("chmod", name, err)
@@ -145,6 +154,7 @@ func (h *hookFS) Chmod(name string, mode fs.FileMode) error {
 	return h.inner.Chmod(name, mode)
 }
 
+// Readlink is FS.Readlink, logged and subject to injected errors.
 func (h *hookFS) Readlink(name string) (string, error) {
 	if err := h.enter("readlink", name, ""); err != nil {
 		return "", pathErr("readlink", name, err)
@@ -152,6 +162,7 @@ func (h *hookFS) Readlink(name string) (string, error) {
 	return h.inner.Readlink(name)
 }
 
+// SyncDir is FS.SyncDir, logged and subject to injected errors.
 func (h *hookFS) SyncDir(name string) error {
 	if err := h.enter("syncdir", name, ""); err != nil {
 		return pathErr("sync", name, err)
