@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"path/filepath"
 
+	"github.com/circuitvc/circuitvc/internal/fsx"
+
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -25,7 +27,7 @@ func (s *Store) Delete(ctx context.Context, name string, old objects.Hash) error
 	if err != nil {
 		return err
 	}
-	lock, err := acquireLock(ctx, s.fsys, target, s.path(target), s.lockTimeout)
+	lock, err := s.lock(ctx, target, s.path(target))
 	if err != nil {
 		return err
 	}
@@ -49,7 +51,7 @@ func (s *Store) Delete(ctx context.Context, name string, old objects.Hash) error
 	if err := s.removeIfExists(s.logPath(target)); err != nil {
 		return fmt.Errorf("refs: delete reflog of %s: %w", target, err)
 	}
-	if err := lock.unlock(); err != nil {
+	if err := lock.unlock(ctx); err != nil {
 		return fmt.Errorf("refs: %s was deleted, but %w", target, err)
 	}
 	return nil
@@ -62,7 +64,7 @@ func (s *Store) deletePacked(ctx context.Context, name string) error {
 	if err != nil || !containsPacked(refs, name) {
 		return err
 	}
-	lock, err := acquireLock(ctx, s.fsys, name, s.packedPath(), s.lockTimeout)
+	lock, err := s.lock(ctx, name, s.packedPath())
 	if err != nil {
 		return err
 	}
@@ -77,7 +79,7 @@ func (s *Store) deletePacked(ctx context.Context, name string) error {
 			if err := lock.write(withoutPacked(data, r)); err != nil {
 				return fmt.Errorf("refs: delete %s: write %s: %w; nothing was changed", name, lock.path, err)
 			}
-			if err := lock.commit(); err != nil {
+			if err := lock.commit(ctx); err != nil {
 				return fmt.Errorf("refs: delete %s: commit %s: %w", name, lock.target, err)
 			}
 			return nil
@@ -98,7 +100,7 @@ func containsPacked(refs []packedRef, name string) bool {
 // removeIfExists removes a file and fsyncs its directory; a file already
 // gone is fine.
 func (s *Store) removeIfExists(p string) error {
-	err := s.fsys.Remove(p)
+	err := fsx.Retry(context.Background(), s.retry, func() error { return s.fsys.Remove(p) })
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

@@ -1,12 +1,14 @@
 package refs
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"path"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/circuitvc/circuitvc/objects"
@@ -203,4 +205,43 @@ func TestUpdateCrash(t *testing.T) {
 		cuts++
 	}
 	t.Logf("%d cut points, %d power-cut states checked", cuts, states)
+}
+
+// TestTransientRetried: transient errors (a busy rename, an interrupted
+// open or read) are retried up to the policy's limit; one more fails
+// cleanly.
+func TestTransientRetried(t *testing.T) {
+	h := fakeHashes(2)
+	noSleep := &fsx.RetryPolicy{MaxRetries: 3, Sleep: func(context.Context, time.Duration) error { return nil }}
+	tests := []struct {
+		op     string
+		times  int
+		errno  error
+		wantOK bool
+	}{
+		{"rename", 3, syscall.EBUSY, true},
+		{"rename", 4, syscall.EBUSY, false},
+		{"open", 3, syscall.EINTR, true},
+		{"read", 3, syscall.EAGAIN, true},
+		{"open", 4, syscall.EINTR, false},
+	}
+	for _, tt := range tests {
+		inner := memStore(t, h)
+		f := fsx.NewFaultFS(inner)
+		f.Inject(fsx.Fault{Op: tt.op, Times: tt.times, Err: tt.errno})
+		err := Open(f, memDir, Options{Retry: noSleep}).Update(bg, HEAD, h[0], h[1], sig(), "second")
+		if tt.wantOK != (err == nil) || err != nil && !errors.Is(err, tt.errno) {
+			t.Errorf("%s failing %d times with %v: Update = %v", tt.op, tt.times, tt.errno, err)
+		}
+		want := h[0]
+		if tt.wantOK {
+			want = h[1]
+		}
+		if got := checkState(t, inner, h[0], h[1], tt.op); got != want {
+			t.Errorf("%s failing %d times: HEAD = %s, want %s", tt.op, tt.times, got, want)
+		}
+		if locks := lockFiles(t, inner, memDir); len(locks) != 0 {
+			t.Errorf("%s failing %d times: locks left: %v", tt.op, tt.times, locks)
+		}
+	}
 }

@@ -17,6 +17,7 @@ import (
 // that it excludes every other circuitvc and git writer of <path>.
 type lockFile struct {
 	fsys   fsx.FS
+	retry  fsx.RetryPolicy
 	target string // the file the lock will replace
 	path   string // target + ".lock"
 	f      fsx.File
@@ -24,8 +25,9 @@ type lockFile struct {
 
 // acquireLock creates target.lock, waiting with backoff while another
 // writer holds it, up to timeout; then it fails with a *LockedError naming
-// ref. Missing parent directories are made.
-func acquireLock(ctx context.Context, fsys fsx.FS, ref, target string, timeout time.Duration) (*lockFile, error) {
+// ref. Missing parent directories are made; transient errors are retried
+// by policy retry.
+func acquireLock(ctx context.Context, fsys fsx.FS, retry fsx.RetryPolicy, ref, target string, timeout time.Duration) (*lockFile, error) {
 	lockPath := target + ".lock"
 	if err := fsx.MkdirAll(fsys, filepath.Dir(target), 0o755); err != nil {
 		return nil, fmt.Errorf("refs: %s: %w", ref, err)
@@ -34,9 +36,13 @@ func acquireLock(ctx context.Context, fsys fsx.FS, ref, target string, timeout t
 	deadline := start.Add(timeout)
 	wait := time.Millisecond
 	for {
-		f, err := fsys.OpenFile(lockPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		var f fsx.File
+		err := fsx.Retry(ctx, retry, func() (err error) {
+			f, err = fsys.OpenFile(lockPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			return err
+		})
 		if err == nil {
-			return &lockFile{fsys: fsys, target: target, path: lockPath, f: f}, nil
+			return &lockFile{fsys: fsys, retry: retry, target: target, path: lockPath, f: f}, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("refs: %s: create lock: %w", ref, err)
@@ -81,8 +87,9 @@ func (l *lockFile) write(data []byte) error {
 
 // commit renames the lock over its target and fsyncs the directory, so
 // that the new value survives a power cut.
-func (l *lockFile) commit() error {
-	if err := l.fsys.Rename(l.path, l.target); err != nil {
+func (l *lockFile) commit(ctx context.Context) error {
+	err := fsx.Retry(ctx, l.retry, func() error { return l.fsys.Rename(l.path, l.target) })
+	if err != nil {
 		return err
 	}
 	l.path = ""
@@ -91,14 +98,14 @@ func (l *lockFile) commit() error {
 
 // unlock removes the lock without committing it, reporting failure: a
 // lock left behind would block every later update.
-func (l *lockFile) unlock() error {
+func (l *lockFile) unlock(ctx context.Context) error {
 	if l.f != nil {
 		_ = l.f.Close()
 		l.f = nil
 	}
 	p := l.path
 	l.path = ""
-	if err := l.fsys.Remove(p); err != nil {
+	if err := fsx.Retry(ctx, l.retry, func() error { return l.fsys.Remove(p) }); err != nil {
 		return fmt.Errorf("could not remove lock file %s; remove it by hand: %w", p, err)
 	}
 	return nil

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -69,7 +68,7 @@ func TestOurLockBlocksGit(t *testing.T) {
 	s, dir := newStore(t, Options{})
 	c := commits(t, dir, 2)
 	runGit(t, dir, "update-ref", Main, c[0].String())
-	lock, err := acquireLock(bg, fsx.OS(), Main, s.path(Main), time.Second)
+	lock, err := s.lock(bg, Main, s.path(Main))
 	if err != nil {
 		t.Fatal(err)
 	}

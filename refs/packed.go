@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -20,7 +19,7 @@ type packedRef struct {
 // loadPacked reads and parses packed-refs; a missing file is an empty
 // list.
 func (s *Store) loadPacked() ([]packedRef, []byte, error) {
-	data, err := fsx.ReadFile(s.fsys, s.packedPath())
+	data, err := s.readFile(s.packedPath())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}

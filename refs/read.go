@@ -8,7 +8,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -80,7 +79,7 @@ func (s *Store) readRaw(name string) (value, error) {
 // none (a directory of that name counts as none, as in Git).
 func (s *Store) readLoose(name string) (value, bool, error) {
 	p := s.path(name)
-	data, err := fsx.ReadFile(s.fsys, p)
+	data, err := s.readFile(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ENOTDIR) {
 			return value{}, false, nil

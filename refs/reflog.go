@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -31,7 +30,7 @@ func (s *Store) Reflog(name string) ([]ReflogEntry, error) {
 	if err := ValidRefName(name); err != nil {
 		return nil, err
 	}
-	data, err := fsx.ReadFile(s.fsys, s.logPath(name))
+	data, err := s.readFile(s.logPath(name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -53,7 +52,7 @@ func (s *Store) CheckReflog(name string) ([]error, error) {
 		return nil, err
 	}
 	p := s.logPath(name)
-	data, err := fsx.ReadFile(s.fsys, p)
+	data, err := s.readFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -1,6 +1,7 @@
 package refs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -38,6 +39,10 @@ type Options struct {
 	// writer's lock file to go away: zero means DefaultLockTimeout,
 	// negative means not at all.
 	LockTimeout time.Duration
+	// Retry says how transient errors (EINTR, EBUSY, Windows sharing
+	// violations…) of single file operations are retried; nil means
+	// fsx.DefaultRetry.
+	Retry *fsx.RetryPolicy
 }
 
 // Store reads and updates the refs of one store directory (the
@@ -46,6 +51,7 @@ type Store struct {
 	fsys        fsx.FS
 	dir         string
 	lockTimeout time.Duration
+	retry       fsx.RetryPolicy
 }
 
 // Init makes the ref layout in dir: HEAD pointing at refs/heads/main
@@ -77,7 +83,26 @@ func Open(fsys fsx.FS, dir string, opts Options) *Store {
 	if t == 0 {
 		t = DefaultLockTimeout
 	}
-	return &Store{fsys: fsys, dir: dir, lockTimeout: max(t, 0)}
+	retry := fsx.DefaultRetry
+	if opts.Retry != nil {
+		retry = *opts.Retry
+	}
+	return &Store{fsys: fsys, dir: dir, lockTimeout: max(t, 0), retry: retry}
+}
+
+// readFile reads a whole file, retrying transient errors.
+func (s *Store) readFile(p string) ([]byte, error) {
+	var data []byte
+	err := fsx.Retry(context.Background(), s.retry, func() (err error) {
+		data, err = fsx.ReadFile(s.fsys, p)
+		return err
+	})
+	return data, err
+}
+
+// lock takes the lock of file target on behalf of ref.
+func (s *Store) lock(ctx context.Context, ref, target string) (*lockFile, error) {
+	return acquireLock(ctx, s.fsys, s.retry, ref, target, s.lockTimeout)
 }
 
 // Dir returns the store directory the refs live in.

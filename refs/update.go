@@ -44,7 +44,7 @@ func (s *Store) update(ctx context.Context, name string, old *objects.Hash, new 
 	if err != nil && (old != nil || target == "" || !errors.Is(err, ErrCorrupt)) {
 		return err
 	}
-	lock, err := acquireLock(ctx, s.fsys, target, s.path(target), s.lockTimeout)
+	lock, err := s.lock(ctx, target, s.path(target))
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (s *Store) update(ctx context.Context, name string, old *objects.Hash, new 
 			return fmt.Errorf("refs: %s: %w; the ref was not changed", target, err)
 		}
 	}
-	if err := lock.commit(); err != nil {
+	if err := lock.commit(ctx); err != nil {
 		return fmt.Errorf("refs: %s: commit %s: %w", target, lock.target, err)
 	}
 	return nil
@@ -143,7 +143,11 @@ func (s *Store) appendReflog(name string, line []byte) error {
 	}
 	_, statErr := s.fsys.Stat(p)
 	created := errors.Is(statErr, fs.ErrNotExist)
-	f, err := s.fsys.OpenFile(p, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
+	var f fsx.File
+	err := fsx.Retry(context.Background(), s.retry, func() (err error) {
+		f, err = s.fsys.OpenFile(p, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("reflog: %w", err)
 	}
