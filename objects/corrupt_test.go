@@ -179,3 +179,19 @@ func TestCorruptPack(t *testing.T) {
 		t.Fatalf("problems for a truncated index: %v", problems)
 	}
 }
+
+// TestLyingHeaderAllocatesLittle: an object that declares 900 MB but holds
+// 5 bytes is refused without allocating what it declares.
+func TestLyingHeaderAllocatesLittle(t *testing.T) {
+	s, dir := newStore(t)
+	h := HashObject(plumbing.BlobObject, []byte("liar"))
+	plant(t, dir, h, deflate([]byte("blob 900000000\x00hello")))
+	var err error
+	n := allocated(func() { _, _, err = s.Read(h) })
+	if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Read = %v", err)
+	}
+	if n > 16<<20 {
+		t.Fatalf("Read of a lying header allocated %d bytes", n)
+	}
+}

@@ -121,3 +121,11 @@ func writeHistory(t testing.TB, s *Store, n int, content func(i int) []byte) []H
 	}
 	return commits
 }
+
+func mkdirWrite(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	os.Chmod(path, 0o644)
+	return os.WriteFile(path, data, 0o644)
+}

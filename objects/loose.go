@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/circuitvc/circuitvc/internal/fsx"
@@ -193,8 +194,8 @@ func (s *Store) readLoose(h Hash) (Type, []byte, error) {
 	}
 	defer rc.Close()
 	r := rc.(*looseReader)
-	data := make([]byte, size)
-	if _, err := io.ReadFull(r, data); err != nil {
+	data, err := readExact(r, size)
+	if err != nil {
 		return 0, nil, r.wrap(err)
 	}
 	if err := r.finish(); err != io.EOF {
@@ -393,4 +394,26 @@ func (s *Store) getZlibReader(src io.Reader) (io.ReadCloser, error) {
 		return zr, nil
 	}
 	return zlib.NewReader(src)
+}
+
+// readExact reads size bytes from r. The buffer grows as bytes arrive, not
+// as the header promises, so that a small hostile object declaring a huge
+// size cannot make us allocate it.
+func readExact(r io.Reader, size int64) ([]byte, error) {
+	const firstChunk = 8 << 20
+	buf := make([]byte, 0, min(size, firstChunk))
+	for int64(len(buf)) < size {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, int(min(size, 2*int64(cap(buf)))-int64(len(buf))))
+		}
+		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), size)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF && int64(len(buf)) < size {
+			return buf, io.ErrUnexpectedEOF
+		}
+		if err != nil && err != io.EOF {
+			return buf, err
+		}
+	}
+	return buf, nil
 }

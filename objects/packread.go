@@ -228,8 +228,8 @@ func readAllExact(obj plumbing.EncodedObject) (data []byte, err error) {
 			err = cerr
 		}
 	}()
-	data = make([]byte, obj.Size())
-	if _, err := io.ReadFull(rc, data); err != nil {
+	data, err = readExact(rc, obj.Size())
+	if err != nil {
 		return nil, fmt.Errorf("content shorter than the declared %d bytes: %w", obj.Size(), err)
 	}
 	var probe [1]byte
