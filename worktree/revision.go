@@ -76,7 +76,12 @@ func (r *Repo) resolveBase(rev *refs.Rev) (objects.Hash, error) {
 		return h, err
 	}
 	if _, err := r.objects.ReadCommit(h); err != nil {
-		return h, fmt.Errorf("%w: %s is not a commit", ErrRevisionNotFound, h)
+		// Only another type of object is "not a commit"; an unreadable or
+		// corrupt one must be reported as what it is.
+		if errors.Is(err, objects.ErrWrongType) {
+			return h, fmt.Errorf("%w: %s is not a commit", ErrRevisionNotFound, h)
+		}
+		return h, err
 	}
 	return h, nil
 }
