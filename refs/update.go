@@ -70,7 +70,10 @@ func (s *Store) update(ctx context.Context, name string, old *objects.Hash, new 
 		}
 	}
 	if err := lock.commit(ctx); err != nil {
-		return fmt.Errorf("refs: %s: commit %s: %w", target, lock.target, err)
+		if lock.path != "" { // the rename failed
+			return fmt.Errorf("refs: %s: rename %s: %w; the ref was not changed (its reflog already lists the update)", target, lock.path, err)
+		}
+		return fmt.Errorf("refs: %s: updated, but %w: the update may not survive a power cut", target, err)
 	}
 	return nil
 }
