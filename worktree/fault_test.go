@@ -1,0 +1,181 @@
+package worktree
+
+// Fault injection into the repository layer: every file-system operation
+// of save and restore is failed in turn, with several errnos, and every
+// outcome must leave verify clean, the history intact, every working file
+// whole and no temp file in the working tree. Transient errors are retried
+// up to the limit and no further.
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/circuitvc/circuitvc/internal/fsx"
+)
+
+// faultStats counts what one fault loop exercised.
+type faultStats struct {
+	points   int // runs in which the fault fired
+	absorbed int // of which the command still succeeded (cleanup, unlock, gc probe…)
+	moved    int // of which HEAD had moved although an error was returned
+	tmpObj   int // runs leaving a temp object in .circuitvc/objects (allowed)
+}
+
+// faultLoop fails, for k = 1, 2, …, the kth operation matching ops (empty:
+// every operation) of sc's command with errno, until no fault fires.
+func faultLoop(t *testing.T, sc *scenario, errno error, ops string) faultStats {
+	t.Helper()
+	ctx := context.Background()
+	var st faultStats
+	for k := 1; ; k++ {
+		inner := sc.base.Clone()
+		f := fsx.NewFaultFS(inner)
+		r, err := openRepo(t, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Inject(fsx.Fault{Op: ops, After: k - 1, Err: errno})
+		err = sc.run(ctx, r)
+		r.Close()
+		fired := f.Fired()
+		if len(fired) == 0 {
+			if err != nil {
+				t.Errorf("%s: no fault fired but the command failed: %v", sc.name, err)
+			}
+			return st
+		}
+		st.points++
+		op := fired[0]
+		desc := sc.name + ": " + op.String()
+		switch {
+		case err == nil:
+			st.absorbed++
+		case !errors.Is(err, errno):
+			t.Errorf("%s: err = %v, want one wrapping %v", desc, err, errno)
+		case !mentions(err, op):
+			t.Errorf("%s: error does not name the file: %v", desc, err)
+		}
+		out := checkStore(t, inner, sc, refRenamed(f.Log()), err == nil, desc)
+		if out.moved && err != nil {
+			st.moved++
+		}
+		for p := range workState(t, inner) {
+			if isWorkTemp(p) {
+				t.Errorf("%s: temp file %s left in the working tree", desc, p)
+			}
+		}
+		tmps, locks := storeDebris(inner)
+		if len(tmps) > 0 {
+			st.tmpObj++
+		}
+		if len(locks) > 0 {
+			t.Errorf("%s: lock file(s) left in the store: %v", desc, locks)
+		}
+		followUp(t, inner.Clone(), sc, desc)
+		if t.Failed() && st.points > 20 {
+			t.Fatalf("%s: stopping after failures", desc)
+		}
+	}
+}
+
+// TestFaultEveryOperation fails every operation of save and restore with
+// EIO and ENOSPC, and the operations where a permission error can happen
+// (open, mkdir, rename, link, remove, chmod, lock) with EACCES.
+func TestFaultEveryOperation(t *testing.T) {
+	scenarios := map[string]func(testing.TB) *scenario{"save": saveScenario, "restore": restoreScenario}
+	cases := []struct {
+		errno error
+		ops   string
+	}{
+		{syscall.EIO, ""},
+		{syscall.ENOSPC, ""},
+		{syscall.EACCES, "open,mkdir,rename,link,remove,chmod,lock"},
+	}
+	var summary []string
+	total := 0
+	for _, name := range []string{"save", "restore"} {
+		sc := scenarios[name](t)
+		for _, c := range cases {
+			t.Run(name+"/"+errnoName(c.errno), func(t *testing.T) {
+				st := faultLoop(t, sc, c.errno, c.ops)
+				if st.points == 0 {
+					t.Fatal("no fault point reached")
+				}
+				t.Logf("%s %v: %d fault points (%d absorbed with success, %d failed after HEAD moved, %d left a temp object), all clean",
+					name, c.errno, st.points, st.absorbed, st.moved, st.tmpObj)
+				summary = append(summary, name+" "+errnoName(c.errno)+": "+strconv.Itoa(st.points))
+				total += st.points
+			})
+		}
+	}
+	t.Logf("fault injection: %d fault points in all (%s)", total, strings.Join(summary, ", "))
+}
+
+// TestFaultTransientRetried injects transient errors K times in a row at
+// a working-file read (save) or write (restore): up to the retry limit the
+// command succeeds; one more and it fails cleanly, naming the file and
+// the retries spent. fsx.Retry sleeps for real (100 ms doubling), so the
+// cases run in parallel.
+func TestFaultTransientRetried(t *testing.T) {
+	limit := fsx.DefaultRetry.MaxRetries
+	cases := []struct {
+		name  string
+		sc    func(testing.TB) *scenario
+		fault fsx.Fault
+	}{
+		{"save read EINTR", saveScenario, fsx.Fault{Op: "read", Path: "/w/a.circuit.json", Err: syscall.EINTR}},
+		{"save open EAGAIN", saveScenario, fsx.Fault{Op: "open", Path: "/w/c.circuit.json", Err: syscall.EAGAIN}},
+		{"restore rename EBUSY", restoreScenario, fsx.Fault{Op: "rename", Path: "a.circuit.json.tmp-", Err: syscall.EBUSY}},
+		{"restore write EINTR", restoreScenario, fsx.Fault{Op: "write", Path: "d.circuit.json.tmp-", Err: syscall.EINTR}},
+	}
+	for _, c := range cases {
+		for _, times := range []int{limit, limit + 1} {
+			t.Run(c.name+"/"+strconv.Itoa(times), func(t *testing.T) {
+				t.Parallel()
+				sc := c.sc(t)
+				inner := sc.base.Clone()
+				f := fsx.NewFaultFS(inner)
+				r, err := openRepo(t, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fault := c.fault
+				fault.Times = times
+				f.Inject(fault)
+				err = sc.run(context.Background(), r)
+				r.Close()
+				fired := f.Fired()
+				if len(fired) != times {
+					t.Fatalf("%d faults fired, want %d: %v", len(fired), times, fired)
+				}
+				desc := c.name + " x" + strconv.Itoa(times)
+				if times <= limit {
+					if err != nil {
+						t.Fatalf("%s: %d transient failures (the retry limit) should be absorbed: %v", desc, times, err)
+					}
+				} else {
+					switch {
+					case err == nil:
+						t.Fatalf("%s: succeeded with %d transient failures, one more than the limit", desc, times)
+					case !errors.Is(err, fault.Err) || !mentions(err, fired[0]) || !strings.Contains(err.Error(), "retries"):
+						t.Errorf("%s: err = %v, want %v naming the file and the retries", desc, err, fault.Err)
+					}
+				}
+				checkStore(t, inner, sc, refRenamed(f.Log()), err == nil, desc)
+				for p := range workState(t, inner) {
+					if isWorkTemp(p) {
+						t.Errorf("%s: temp file %s left in the working tree", desc, p)
+					}
+				}
+				if err != nil {
+					followUp(t, inner.Clone(), sc, desc)
+				}
+				t.Logf("%s: %d transient faults, err = %v", desc, len(fired), err)
+			})
+		}
+	}
+}
