@@ -245,3 +245,36 @@ func TestTransientRetried(t *testing.T) {
 		}
 	}
 }
+
+// TestDeleteCrash: a tag that is loose (h1) and also, stale, in
+// packed-refs (h0) is deleted; whatever a power cut leaves, the tag is
+// h1 or gone — the stale packed value never comes back — and once Delete
+// has returned it is gone.
+func TestDeleteCrash(t *testing.T) {
+	h := fakeHashes(2)
+	base := memStore(t, h)
+	if err := Open(base, memDir, Options{}).Update(bg, TagPrefix+"old", h[0], h[1], sig(), "move"); err != nil {
+		t.Fatal(err)
+	}
+	cuts, states := 0, 0
+	for n := 0; ; n++ {
+		c := fsx.NewCrashFS(base)
+		c.CrashAfter(n)
+		err := Open(c, memDir, Options{}).Delete(bg, TagPrefix+"old", h[1])
+		for desc, after := range c.CrashStates(64) {
+			states++
+			got, rerr := Open(after, memDir, Options{}).Read(TagPrefix + "old")
+			switch {
+			case rerr == nil && got == h[1] && err != nil:
+			case errors.Is(rerr, ErrNotFound):
+			default:
+				t.Fatalf("power cut after %s (Delete = %v): tag = %s, %v", desc, err, got, rerr)
+			}
+		}
+		if !c.Cut() {
+			break
+		}
+		cuts++
+	}
+	t.Logf("%d cut points, %d power-cut states checked", cuts, states)
+}
