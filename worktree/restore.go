@@ -126,7 +126,7 @@ func (r *Repo) workSnapshot(ctx context.Context, head Snapshot) (Snapshot, error
 		h := objects.HashObject(plumbing.BlobObject, wf.Data)
 		if old, ok := head[p]; !ok || old.Hash != h {
 			if h, err = r.objects.Write(plumbing.BlobObject, wf.Data); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("back up %s: %w", p, err)
 			}
 		}
 		work[p] = Entry{Mode: wf.Mode, Hash: h}

@@ -2,6 +2,7 @@ package worktree
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"path"
 	"strings"
@@ -185,7 +186,7 @@ func (r *Repo) storeChanges(head Snapshot, changes []pending) (Snapshot, error) 
 		}
 		h, err := r.objects.Write(plumbing.BlobObject, c.Data)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("save %s: %w", c.Path, err)
 		}
 		snap[c.Path] = Entry{Mode: c.Mode, Hash: h}
 	}
