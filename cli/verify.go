@@ -26,6 +26,10 @@ Examples:
 			defer repo.Close()
 			var problems int
 			st, err := repo.Verify(c.Context, func(p worktree.Problem) {
+				if p.Warning {
+					fmt.Fprintf(env.Stdout, "warning: %s\n", p)
+					return
+				}
 				problems++
 				fmt.Fprintf(env.Stdout, "problem: %s\n", p)
 			})

@@ -17,9 +17,16 @@ type Problem struct {
 	Where string
 	Hash  objects.Hash
 	Err   error
+	// Warning marks something that blocks no read and damages nothing,
+	// such as a ref lock file left by a crash: it stops writers (as in
+	// git) until removed, so verify names it, but the store is sound.
+	Warning bool
 }
 
 func (p Problem) String() string {
+	if p.Where == "" {
+		return p.Err.Error()
+	}
 	if p.Hash.IsZero() {
 		return fmt.Sprintf("%s: %v", p.Where, p.Err)
 	}
@@ -45,10 +52,14 @@ func (r *Repo) Verify(ctx context.Context, report func(Problem)) (VerifyStats, e
 		return st, err
 	}
 	st.Objects = ost.Objects()
-	tips, err := r.verifyRefs(report, &st)
+	rst, err := r.refs.Check(func(err error) {
+		report(Problem{Err: err, Warning: errors.Is(err, refs.ErrLocked)})
+	})
 	if err != nil {
 		return st, err
 	}
+	st.Refs = rst.Refs
+	tips := r.tips()
 	w := walker{r: r, seen: map[objects.Hash]bool{}, report: report}
 	for _, t := range tips {
 		if err := w.commit(ctx, t.hash, t.where); err != nil {
@@ -64,28 +75,22 @@ type tip struct {
 	where string
 }
 
-// verifyRefs checks HEAD, every ref and every reflog entry, returning the
-// commits they name.
-func (r *Repo) verifyRefs(report func(Problem), st *VerifyStats) ([]tip, error) {
+// tips lists the commits named by HEAD, every ref and every reflog
+// entry: where the connectivity walk starts. Damaged refs were reported
+// by refs.Check already.
+func (r *Repo) tips() []tip {
 	var tips []tip
 	if h, err := r.refs.Read(refs.HEAD); err == nil {
 		tips = append(tips, tip{h, "HEAD"})
-	} else if !errors.Is(err, refs.ErrNotFound) {
-		report(Problem{Where: "HEAD", Err: err})
 	}
-	list, err := r.refs.List("refs/")
-	if err != nil {
-		report(Problem{Where: "refs", Err: err})
-	}
+	list, _ := r.refs.List("refs/") // damaged refs were reported by refs.Check
 	for _, ref := range list {
-		st.Refs++
 		tips = append(tips, tip{ref.Hash, ref.Name})
 	}
 	for _, name := range append([]string{refs.HEAD}, refNames(list)...) {
 		log, err := r.refs.Reflog(name)
 		if err != nil {
-			report(Problem{Where: "logs/" + name, Err: err})
-			continue
+			continue // reported by refs.Check
 		}
 		for i, e := range log {
 			if !e.New.IsZero() {
@@ -93,7 +98,7 @@ func (r *Repo) verifyRefs(report func(Problem), st *VerifyStats) ([]tip, error) 
 			}
 		}
 	}
-	return tips, nil
+	return tips
 }
 
 func refNames(list []refs.Ref) []string {
