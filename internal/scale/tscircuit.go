@@ -115,6 +115,15 @@ func DiffPair(data []byte) (old, new []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	new, err = SetResistance(new, 470)
-	return old, new, err
+	if new, err = SetResistance(new, 470); err != nil {
+		return nil, nil, err
+	}
+	// The adapter reads a resistor's value from display_resistance, so an
+	// edit in a tscircuit tool changes both.
+	const display = `"display_resistance": "330Ω"`
+	if !bytes.Contains(new, []byte(display)) {
+		return nil, nil, fmt.Errorf("tscircuit %s: %w", display, ErrNoAnchor)
+	}
+	new = bytes.Replace(new, []byte(display), []byte(`"display_resistance": "470Ω"`), 1)
+	return old, new, nil
 }
