@@ -271,8 +271,7 @@ func checkSequence(t *testing.T, fsys *fsx.MemFS, acked, want []objects.Hash, fi
 		return false
 	}
 	defer r.Close()
-	var problems []string
-	if _, err := r.Verify(context.Background(), func(p Problem) { problems = append(problems, p.String()) }); err != nil || len(problems) > 0 {
+	if problems, err := verifyProblems(r); err != nil || len(problems) > 0 {
 		t.Errorf("%s: verify: %v %v", desc, err, problems)
 	}
 	head, err := r.Head()

@@ -288,9 +288,8 @@ func checkStoreBackup(t testing.TB, fsys fsx.FS, sc *scenario, mayMove, acked, a
 		return out
 	}
 	defer r.Close()
-	ctx := context.Background()
-	var problems []string
-	if _, err := r.Verify(ctx, func(p Problem) { problems = append(problems, p.String()) }); err != nil {
+	problems, err := verifyProblems(r)
+	if err != nil {
 		t.Errorf("%s: verify failed to run: %v", desc, err)
 	}
 	if len(problems) > 0 {
@@ -325,6 +324,21 @@ func checkStoreBackup(t testing.TB, fsys fsx.FS, sc *scenario, mayMove, acked, a
 	}
 	checkWork(t, r, fsys, sc, acked, anyBackup, desc)
 	return out
+}
+
+// verifyProblems runs verify and returns what it found, except a stale
+// ref lock file: a power cut can leave one (as with git), verify may list
+// it, and the callers check lock files themselves (none may be left by a
+// failed command; one left by a cut must block the next update cleanly).
+func verifyProblems(r *Repo) ([]string, error) {
+	var problems []string
+	_, err := r.Verify(context.Background(), func(p Problem) {
+		if errors.Is(p.Err, refs.ErrLocked) || strings.Contains(p.String(), ".lock exists") {
+			return
+		}
+		problems = append(problems, p.String())
+	})
+	return problems, err
 }
 
 // checkWork checks that every working file is whole-old or whole-new and
