@@ -305,7 +305,7 @@ func (s *Store) removeLoose(loose map[Hash]string, progress func()) (int, error)
 	dirs := map[string]bool{}
 	n := 0
 	for _, path := range loose {
-		if err := s.fsys.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := s.removeReadOnly(path); err != nil {
 			return n, fmt.Errorf("objects: pack: remove packed loose object: %w", err)
 		}
 		n++
@@ -335,7 +335,7 @@ func (s *Store) removePacks(bases []string, keep string) (int, error) {
 			continue
 		}
 		for _, ext := range []string{".idx", ".pack", ".rev", ".bitmap"} {
-			if err := s.fsys.Remove(base + ext); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := s.removeReadOnly(base + ext); err != nil {
 				return n, fmt.Errorf("objects: pack: remove old pack: %w", err)
 			}
 		}
@@ -539,4 +539,20 @@ func (o *lazyObject) Reader() (io.ReadCloser, error) {
 		return nil, err
 	}
 	return io.NopCloser(bytes.NewReader(data)), nil
+}
+
+// removeReadOnly removes a 0444 object or pack file. Windows refuses to
+// delete read-only files, so on failure it makes the file writable and
+// tries once more, as git for Windows does. A missing file is no error.
+func (s *Store) removeReadOnly(path string) error {
+	err := s.fsys.Remove(path)
+	if err == nil || errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if s.fsys.Chmod(path, 0o644) == nil {
+		if err2 := s.fsys.Remove(path); err2 == nil || errors.Is(err2, fs.ErrNotExist) {
+			return nil
+		}
+	}
+	return err
 }

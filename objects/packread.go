@@ -188,6 +188,11 @@ func (s *Store) packedObjectLocked(h Hash) (plumbing.EncodedObject, *pack, error
 		return nil, nil, notFound(h)
 	}
 	if err := s.openPackLocked(p); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			// Removed by another process's `Pack(All)` after we read its
+			// index: the object is in its replacement, found on rescan.
+			return nil, nil, notFound(h)
+		}
 		return nil, p, err
 	}
 	obj, err := p.pf.Get(h)
