@@ -196,7 +196,7 @@ func TestTscircuitDetails(t *testing.T) {
 		t.Errorf("USBC pins = %v", u.Pins)
 	}
 	s := mustParse(t, "555.json", readCorpus(t, "tscircuit/555-timer-circuit.json")).Component("R1")
-	if s.Type != "simple_resistor" || s.Properties["resistance"] != "1000" || s.Position == nil {
+	if s.Type != "simple_resistor" || s.Properties["are_pins_interchangeable"] != "true" || s.Value != "1kΩ" || s.Position == nil {
 		t.Errorf("R1 = %+v", s)
 	}
 }

@@ -268,7 +268,7 @@ func TestDiffTscircuitEdits(t *testing.T) {
 			r := element(t, es, "source_component", "name", "R2")
 			r["resistance"], r["display_resistance"] = json.Number("4700"), "4.7kΩ"
 			return es
-		}, "R2 1kΩ→4.7kΩ, properties.resistance 1000→4700"},
+		}, "R2 1kΩ→4.7kΩ"},
 		{"add a capacitor", func(es []obj) []obj {
 			return append(es,
 				obj{"type": "source_component", "source_component_id": "source_component_99", "ftype": "simple_capacitor",

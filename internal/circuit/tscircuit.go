@@ -250,6 +250,8 @@ func tsComponent(e *tsElem, s *errorSink, st *sites) *Component {
 		switch {
 		case m.key == "type" || m.key == "name" || m.key == "ftype" || m.key == "manufacturer_part_number" ||
 			m.key == used || strings.HasSuffix(m.key, "_id"):
+		case used != "" && "display_"+m.key == used:
+			// The raw number behind the display value says the same.
 		case m.val.kind == kObject:
 			flatten(comp.Properties, m.key, &m.val)
 		default:
