@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
@@ -72,10 +73,16 @@ func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult
 	if err != nil {
 		return nil, err
 	}
-	if res.Backup, err = r.backup(ctx, head, headSnap, work, opts); err != nil {
+	plan, err := r.planRestore(work, want, headSnap)
+	if err != nil {
 		return nil, err
 	}
-	if err := r.materialise(ctx, work, want, headSnap, res); err != nil {
+	if len(plan.write)+len(plan.remove) > 0 { // a no-op restore keeps the old backup
+		if res.Backup, err = r.backup(ctx, head, headSnap, work, opts); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.apply(ctx, plan, res); err != nil {
 		return nil, err
 	}
 	if want.Equal(headSnap) {
@@ -158,10 +165,26 @@ func (r *Repo) backup(ctx context.Context, head objects.Hash, headSnap, work Sna
 	return b, r.refs.Update(ctx, refs.Backup, old, b, opts.Author, "backup: before restore to "+opts.To)
 }
 
-// materialise makes the working files equal want: files whose content
-// differs are replaced atomically; files saved in the current version but
-// absent from want are removed. Files never saved are left alone.
-func (r *Repo) materialise(ctx context.Context, work, want, head Snapshot, res *RestoreResult) error {
+// restorePlan is what a restore will do to the working files, with the
+// bytes already read: a damaged object fails the restore before any
+// working file is touched.
+type restorePlan struct {
+	write  []plannedFile
+	remove []string
+}
+
+type plannedFile struct {
+	path string
+	data []byte
+	mode filemode.FileMode
+}
+
+// planRestore works out how to make the working files equal want: files
+// whose content differs are rewritten; files saved in the current
+// version but absent from want are removed. Files never saved are left
+// alone.
+func (r *Repo) planRestore(work, want, head Snapshot) (*restorePlan, error) {
+	plan := &restorePlan{}
 	for _, p := range want.Paths() {
 		e := want[p]
 		if w, ok := work[p]; ok && w == e {
@@ -169,20 +192,29 @@ func (r *Repo) materialise(ctx context.Context, work, want, head Snapshot, res *
 		}
 		_, data, err := r.objects.Read(e.Hash)
 		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
+			return nil, fmt.Errorf("%s: %w", p, err)
 		}
-		if err := r.writeWork(ctx, p, data, e.Mode); err != nil {
-			return err
-		}
-		res.Written = append(res.Written, p)
+		plan.write = append(plan.write, plannedFile{p, data, e.Mode})
 	}
 	for _, p := range head.Paths() {
-		if _, keep := want[p]; keep {
-			continue
+		if _, keep := want[p]; !keep {
+			if _, exists := work[p]; exists {
+				plan.remove = append(plan.remove, p)
+			}
 		}
-		if _, exists := work[p]; !exists {
-			continue
+	}
+	return plan, nil
+}
+
+// apply carries out a plan, each file replaced atomically.
+func (r *Repo) apply(ctx context.Context, plan *restorePlan, res *RestoreResult) error {
+	for _, f := range plan.write {
+		if err := r.writeWork(ctx, f.path, f.data, f.mode); err != nil {
+			return err
 		}
+		res.Written = append(res.Written, f.path)
+	}
+	for _, p := range plan.remove {
 		if err := r.removeWork(p); err != nil {
 			return err
 		}

@@ -30,28 +30,36 @@ func (r *Repo) Resolve(rev string) (objects.Hash, error) {
 	return h, nil
 }
 
-// refName maps a revision's base to the ref it names, if any.
-func (r *Repo) refName(base string) (string, bool) {
+// refName maps a revision's base to the ref it names, or "" when it
+// names none. A tag that exists but cannot be read is an error, not a
+// reason to try the name as a hash.
+func (r *Repo) refName(base string) (string, error) {
 	switch base {
 	case "", "@", "HEAD", "current", "main":
-		return refs.HEAD, true
+		return refs.HEAD, nil
 	case "backup":
-		return refs.Backup, true
+		return refs.Backup, nil
 	}
 	if strings.HasPrefix(base, "refs/") {
-		return base, true
+		return base, nil
 	}
-	if _, err := r.refs.Read(refs.TagPrefix + base); err == nil {
-		return refs.TagPrefix + base, true
+	_, err := r.refs.Read(refs.TagPrefix + base)
+	switch {
+	case err == nil:
+		return refs.TagPrefix + base, nil
+	case errors.Is(err, refs.ErrNotFound), errors.Is(err, refs.ErrInvalidName):
+		return "", nil
 	}
-	return "", false
+	return "", err
 }
 
 func (r *Repo) resolveBase(rev *refs.Rev) (objects.Hash, error) {
-	name, isRef := r.refName(rev.Base)
-	if isRef {
+	name, err := r.refName(rev.Base)
+	if err != nil {
+		return objects.ZeroHash, err
+	}
+	if name != "" {
 		var h objects.Hash
-		var err error
 		if rev.Reflog >= 0 {
 			h, err = r.refs.ReflogAt(name, rev.Reflog)
 		} else {
