@@ -248,3 +248,29 @@ func TestLogPath(t *testing.T) {
 		t.Errorf("log a.circuit.json = %v, want [a2 a1]", msgs)
 	}
 }
+
+func TestNoOpRestoreKeepsBackup(t *testing.T) {
+	ctx := context.Background()
+	r := newRepo(t, nil)
+	writeWorkFile(t, r, "a.circuit.json", circuitV("1"))
+	mustSave(t, r, "v1")
+	writeWorkFile(t, r, "a.circuit.json", circuitV("2"))
+	mustSave(t, r, "v2")
+	writeWorkFile(t, r, "a.circuit.json", circuitV("unsaved"))
+	first, err := r.Restore(ctx, RestoreOptions{To: "current~1", Author: testSig})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the same restore again changes no file, so backup must still hold
+	// the unsaved edit
+	again, err := r.Restore(ctx, RestoreOptions{To: "current", Author: testSig})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Written)+len(again.Removed) != 0 || !again.Commit.IsZero() {
+		t.Fatalf("no-op restore did something: %+v", again)
+	}
+	if b, _ := r.Resolve("backup"); b != first.Backup {
+		t.Fatalf("backup moved from %s to %s", first.Backup, b)
+	}
+}
