@@ -123,8 +123,8 @@ func TestWithFileLockReleases(t *testing.T) {
 }
 
 func TestWithFileLockFSError(t *testing.T) {
-	fsys := persistNewFaultFS(syscall.EIO)
-	fsys.failOp, fsys.failTimes = "lock", 1
+	fsys := fsx.NewFaultFS(fsx.OS())
+	fsys.Inject(fsx.Fault{Op: "lock", Err: syscall.EIO})
 	p := NewPersistence(Options{FS: fsys})
 	err := p.WithFileLock(filepath.Join(t.TempDir(), "c.json"), time.Second, func() error { return nil })
 	var le *FileLockedError

@@ -297,11 +297,11 @@ func (p *Persistence) persistCopy(src, dst string) error {
 		return err
 	}
 	defer f.Close()
-	perm := persistNewFileMode
-	if fi, err := f.Stat(); err == nil {
-		perm = fi.Mode().Perm()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
 	}
-	return fsx.WriteFileAtomic(p.fsys, dst, perm, func(w io.Writer) error {
+	return fsx.WriteFileAtomic(p.fsys, dst, fi.Mode().Perm(), func(w io.Writer) error {
 		_, err := io.Copy(w, f)
 		return err
 	})
