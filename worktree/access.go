@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -116,12 +114,12 @@ func (r *Repo) hashWork(ctx context.Context, head, other Snapshot) (Snapshot, er
 	}
 	work := Snapshot{}
 	for _, p := range paths {
-		wf, err := r.readWork(ctx, p)
+		wf, err := r.statWork(ctx, p)
 		if err != nil {
 			return nil, err
 		}
 		if !wf.Missing {
-			work[p] = Entry{Mode: wf.Mode, Hash: objects.HashObject(plumbing.BlobObject, wf.Data)}
+			work[p] = Entry{Mode: wf.Mode, Hash: wf.Hash}
 		}
 	}
 	return work, nil

@@ -10,9 +10,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/objects"
 )
 
 // skipDirs are never searched for tracked files.
@@ -124,23 +126,28 @@ func (r *Repo) trackedPaths(head Snapshot, extra []string) ([]string, error) {
 	return out, nil
 }
 
-// workFile is one working file as read from disk.
+// workFile is one working file as found on disk.
 type workFile struct {
 	Path    string
-	Data    []byte
 	Mode    filemode.FileMode
 	Missing bool
+	// Hash is the file's blob id, from the stat cache or from Data.
+	Hash objects.Hash
+	// Data holds the bytes once loaded (see loadWork).
+	Data   []byte
+	loaded bool
+	info   fs.FileInfo
 }
 
-// readWork reads the working file p, retrying transient errors. A file
-// that does not exist is reported as Missing, not as an error.
-func (r *Repo) readWork(ctx context.Context, p string) (workFile, error) {
+// statWork finds the working file p and its blob id: from the stat cache
+// when the file's stat data vouch for it, else by reading it. A file that
+// does not exist is reported as Missing, not as an error.
+func (r *Repo) statWork(ctx context.Context, p string) (workFile, error) {
 	wf := workFile{Path: p, Mode: filemode.Regular}
 	if err := r.checkParents(p); err != nil {
 		return wf, err
 	}
-	name := r.abs(p)
-	fi, err := r.fs.Lstat(name)
+	fi, err := r.fs.Lstat(r.abs(p))
 	if errors.Is(err, fs.ErrNotExist) {
 		wf.Missing = true
 		return wf, nil
@@ -154,12 +161,41 @@ func (r *Repo) readWork(ctx context.Context, p string) (workFile, error) {
 	if fi.Mode().Perm()&0o111 != 0 {
 		wf.Mode = filemode.Executable
 	}
-	err = fsx.Retry(ctx, fsx.DefaultRetry, func() error {
+	wf.info = fi
+	if h, ok := r.statCache().lookup(p, fi); ok {
+		wf.Hash = h
+		return wf, nil
+	}
+	return wf, r.loadWork(ctx, &wf)
+}
+
+// loadWork reads the bytes of a file found by statWork, retrying
+// transient errors, and records its blob id in the stat cache.
+func (r *Repo) loadWork(ctx context.Context, wf *workFile) error {
+	if wf.loaded || wf.Missing {
+		return nil
+	}
+	err := fsx.Retry(ctx, fsx.DefaultRetry, func() error {
 		var rerr error
-		wf.Data, rerr = fsx.ReadFile(r.fs, name)
+		wf.Data, rerr = fsx.ReadFile(r.fs, r.abs(wf.Path))
 		return rerr
 	})
-	return wf, err
+	if err != nil {
+		return err
+	}
+	wf.loaded = true
+	wf.Hash = objects.HashObject(plumbing.BlobObject, wf.Data)
+	r.statCache().remember(wf.Path, wf.info, wf.Hash)
+	return nil
+}
+
+// readWork is statWork with the bytes always loaded.
+func (r *Repo) readWork(ctx context.Context, p string) (workFile, error) {
+	wf, err := r.statWork(ctx, p)
+	if err != nil {
+		return wf, err
+	}
+	return wf, r.loadWork(ctx, &wf)
 }
 
 // writeWork replaces the working file p atomically with data. It refuses

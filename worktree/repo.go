@@ -28,6 +28,7 @@ type Repo struct {
 	objects *objects.Store
 	refs    *refs.Store
 	cfg     Config
+	cache   *statCache // loaded on first use
 }
 
 // OpenOptions tune how a Repo is found and opened.

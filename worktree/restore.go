@@ -70,6 +70,7 @@ func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult
 	}
 	res := &RestoreResult{Target: target}
 	work, err := r.workSnapshot(ctx, headSnap)
+	defer r.saveStatCache()
 	if err != nil {
 		return nil, err
 	}
@@ -123,15 +124,18 @@ func (r *Repo) workSnapshot(ctx context.Context, head Snapshot) (Snapshot, error
 	}
 	work := Snapshot{}
 	for _, p := range paths {
-		wf, err := r.readWork(ctx, p)
+		wf, err := r.statWork(ctx, p)
 		if err != nil {
 			return nil, err
 		}
 		if wf.Missing {
 			continue
 		}
-		h := objects.HashObject(plumbing.BlobObject, wf.Data)
+		h := wf.Hash
 		if old, ok := head[p]; !ok || old.Hash != h {
+			if err := r.loadWork(ctx, &wf); err != nil {
+				return nil, err
+			}
 			if h, err = r.objects.Write(plumbing.BlobObject, wf.Data); err != nil {
 				return nil, fmt.Errorf("back up %s: %w", p, err)
 			}

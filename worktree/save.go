@@ -86,6 +86,7 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 		return nil, err
 	}
 	changes, err := r.collectChanges(ctx, headSnap, opts.Paths)
+	defer r.saveStatCache()
 	if err != nil {
 		return nil, err
 	}
@@ -133,22 +134,28 @@ func (r *Repo) collectChanges(ctx context.Context, head Snapshot, named []string
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		wf, err := r.readWork(ctx, p)
+		wf, err := r.statWork(ctx, p)
 		if err != nil {
 			return nil, err
 		}
 		old, inHead := head[p]
+		kind := Modified
 		switch {
 		case wf.Missing && isNamed[p]:
 			return nil, &PathError{Path: p, Err: fs.ErrNotExist}
 		case wf.Missing && inHead:
-			out = append(out, pending{workFile: wf, kind: Deleted, old: old})
+			kind = Deleted
 		case wf.Missing:
+			continue
 		case !inHead:
-			out = append(out, pending{workFile: wf, kind: Added})
-		case old.Hash != objects.HashObject(plumbing.BlobObject, wf.Data) || old.Mode != wf.Mode:
-			out = append(out, pending{workFile: wf, kind: Modified, old: old})
+			kind = Added
+		case old.Hash == wf.Hash && old.Mode == wf.Mode:
+			continue
 		}
+		if err := r.loadWork(ctx, &wf); err != nil {
+			return nil, err
+		}
+		out = append(out, pending{workFile: wf, kind: kind, old: old})
 	}
 	return out, nil
 }

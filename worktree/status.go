@@ -2,10 +2,6 @@ package worktree
 
 import (
 	"context"
-
-	"github.com/go-git/go-git/v5/plumbing"
-
-	"github.com/circuitvc/circuitvc/objects"
 )
 
 // FileStatus is one tracked file compared with the current version.
@@ -30,12 +26,13 @@ func (r *Repo) Status(ctx context.Context) ([]FileStatus, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer r.saveStatCache()
 	out := make([]FileStatus, 0, len(paths))
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		wf, err := r.readWork(ctx, p)
+		wf, err := r.statWork(ctx, p)
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +45,7 @@ func (r *Repo) Status(ctx context.Context) ([]FileStatus, error) {
 			continue
 		case !inHead:
 			kind = Added
-		case old.Mode != wf.Mode || old.Hash != objects.HashObject(plumbing.BlobObject, wf.Data):
+		case old.Mode != wf.Mode || old.Hash != wf.Hash:
 			kind = Modified
 		}
 		out = append(out, FileStatus{Path: p, Kind: kind})
