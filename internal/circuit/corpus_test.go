@@ -77,14 +77,6 @@ func checkConsistent(t *testing.T, c *Circuit) {
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 // The expectations below were worked out from the files themselves with
 // jq and a short Python union-find, not from this package's output.

@@ -133,7 +133,7 @@ func diffComponents(d *Delta, old, new *Circuit) map[string]string {
 // each pin, then by attributes and the pins each pin connects to (which
 // survives a net being renamed at the same time).
 func matchRenames(d *Delta, old, new *Circuit, removed, added []*Component, renames map[string]string) ([]*Component, []*Component) {
-	oldNets, newNets := pinNets(old), pinNets(new)
+	oldNets, newNets := pinNets(old, removed), pinNets(new, added)
 	for pass := 0; pass < 2; pass++ {
 		sig := func(c *Component, circ *Circuit, nets map[string]*Net) string {
 			var b strings.Builder
@@ -196,11 +196,19 @@ func matchRenames(d *Delta, old, new *Circuit, removed, added []*Component, rena
 	return removed, added
 }
 
-// pinNets maps every "REF.PIN" to its (first) net.
-func pinNets(c *Circuit) map[string]*Net {
+// pinNets maps the pins of comps to their (first) net.
+func pinNets(c *Circuit, comps []*Component) map[string]*Net {
+	refs := make(map[string]bool, len(comps))
+	for _, comp := range comps {
+		refs[comp.Ref] = true
+	}
 	m := make(map[string]*Net)
 	for _, n := range c.Nets {
 		for _, p := range n.Pins {
+			ref, _, _ := SplitPin(p)
+			if !refs[ref] {
+				continue
+			}
 			if _, ok := m[p]; !ok {
 				m[p] = n
 			}

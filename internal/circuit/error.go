@@ -117,6 +117,9 @@ type errorSink struct {
 	index  *lineIndex
 	errs   []*Error
 	fatals []*Error
+	// validate asks adapters to record every net pin for the checks
+	// that only Validate runs.
+	validate bool
 }
 
 func (s *errorSink) at(off int, path, expected, format string, args ...any) *Error {

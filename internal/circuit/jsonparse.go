@@ -103,6 +103,11 @@ type parser struct {
 	// keys interns object keys: real files repeat a few dozen keys
 	// thousands of times, and one string per key saves most allocations.
 	keys map[string]string
+	// mstack and nstack hold the members and elements of the containers
+	// being parsed; each container copies its own out at the end, so
+	// every slice in the tree is allocated once at its exact size.
+	mstack []member
+	nstack []node
 }
 
 // syntaxError is a parse failure at a byte offset.
@@ -178,11 +183,19 @@ func (p *parser) errf(format, expected string, args ...any) *syntaxError {
 
 // value parses any JSON value into n.
 func (p *parser) value(n *node) *syntaxError {
+	v, err := p.val()
+	*n = v
+	return err
+}
+
+// val parses any JSON value. It returns the node by value: passing a
+// pointer into the recursion would make every member escape to the heap.
+func (p *parser) val() (node, *syntaxError) {
 	p.ws()
 	if p.pos >= len(p.data) {
-		return p.errf("unexpected end of file", "a JSON value")
+		return node{}, p.errf("unexpected end of file", "a JSON value")
 	}
-	n.off = p.pos
+	n := node{off: p.pos}
 	switch c := p.data[p.pos]; c {
 	case '{':
 		return p.object(n)
@@ -192,27 +205,27 @@ func (p *parser) value(n *node) *syntaxError {
 		n.kind = kString
 		s, err := p.string()
 		n.str = s
-		return err
+		return n, err
 	case 't':
 		n.kind, n.str = kBool, "true"
-		return p.literal("true")
+		return n, p.literal("true")
 	case 'f':
 		n.kind, n.str = kBool, "false"
-		return p.literal("false")
+		return n, p.literal("false")
 	case 'n':
 		n.kind = kNull
-		return p.literal("null")
+		return n, p.literal("null")
 	default:
 		if c == '-' || (c >= '0' && c <= '9') {
 			n.kind = kNumber
 			start := p.pos
 			if err := p.number(); err != nil {
-				return err
+				return n, err
 			}
 			n.str = string(p.data[start:p.pos])
-			return nil
+			return n, nil
 		}
-		return p.errf("unexpected %s", "a JSON value", p.describe())
+		return n, p.errf("unexpected %s", "a JSON value", p.describe())
 	}
 }
 
@@ -234,9 +247,9 @@ func (p *parser) enter() *syntaxError {
 	return nil
 }
 
-func (p *parser) object(n *node) *syntaxError {
+func (p *parser) object(n node) (node, *syntaxError) {
 	if err := p.enter(); err != nil {
-		return err
+		return n, err
 	}
 	defer func() { p.depth-- }()
 	n.kind = kObject
@@ -244,46 +257,50 @@ func (p *parser) object(n *node) *syntaxError {
 	p.ws()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
-		return nil
+		return n, nil
 	}
+	base := len(p.mstack)
+	defer func() { p.mstack = p.mstack[:base] }()
 	for {
 		p.ws()
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
-			return p.errf("unexpected %s in object", "a string key", p.describe())
+			return n, p.errf("unexpected %s in object", "a string key", p.describe())
 		}
 		koff := p.pos
 		key, err := p.key()
 		if err != nil {
-			return err
+			return n, err
 		}
 		p.ws()
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return p.errf("unexpected %s after object key", "':'", p.describe())
+			return n, p.errf("unexpected %s after object key", "':'", p.describe())
 		}
 		p.pos++
-		n.obj = append(n.obj, member{key: key, koff: koff})
-		if err := p.value(&n.obj[len(n.obj)-1].val); err != nil {
-			return err
+		v, err := p.val()
+		if err != nil {
+			return n, err
 		}
+		p.mstack = append(p.mstack, member{key: key, koff: koff, val: v})
 		p.ws()
 		if p.pos >= len(p.data) {
-			return p.errf("unexpected end of file in object", "',' or '}'")
+			return n, p.errf("unexpected end of file in object", "',' or '}'")
 		}
 		switch p.data[p.pos] {
 		case ',':
 			p.pos++
 		case '}':
 			p.pos++
-			return nil
+			n.obj = append([]member(nil), p.mstack[base:]...)
+			return n, nil
 		default:
-			return p.errf("unexpected %s in object", "',' or '}'", p.describe())
+			return n, p.errf("unexpected %s in object", "',' or '}'", p.describe())
 		}
 	}
 }
 
-func (p *parser) array(n *node) *syntaxError {
+func (p *parser) array(n node) (node, *syntaxError) {
 	if err := p.enter(); err != nil {
-		return err
+		return n, err
 	}
 	defer func() { p.depth-- }()
 	n.kind = kArray
@@ -291,25 +308,29 @@ func (p *parser) array(n *node) *syntaxError {
 	p.ws()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
-		return nil
+		return n, nil
 	}
+	base := len(p.nstack)
+	defer func() { p.nstack = p.nstack[:base] }()
 	for {
-		n.arr = append(n.arr, node{})
-		if err := p.value(&n.arr[len(n.arr)-1]); err != nil {
-			return err
+		el, err := p.val()
+		if err != nil {
+			return n, err
 		}
+		p.nstack = append(p.nstack, el)
 		p.ws()
 		if p.pos >= len(p.data) {
-			return p.errf("unexpected end of file in array", "',' or ']'")
+			return n, p.errf("unexpected end of file in array", "',' or ']'")
 		}
 		switch p.data[p.pos] {
 		case ',':
 			p.pos++
 		case ']':
 			p.pos++
-			return nil
+			n.arr = append([]node(nil), p.nstack[base:]...)
+			return n, nil
 		default:
-			return p.errf("unexpected %s in array", "',' or ']'", p.describe())
+			return n, p.errf("unexpected %s in array", "',' or ']'", p.describe())
 		}
 	}
 }
@@ -345,7 +366,19 @@ func (p *parser) string() (string, *syntaxError) {
 	if esc {
 		return unescape(p.data[start:end]), nil
 	}
-	return string(p.data[start:end]), nil
+	b := p.data[start:end]
+	// Short values (pin names, footprints, types) repeat a lot.
+	if len(b) <= 8 {
+		if s, ok := p.keys[string(b)]; ok {
+			return s, nil
+		}
+		s := string(b)
+		if len(p.keys) < 4096 {
+			p.keys[s] = s
+		}
+		return s, nil
+	}
+	return string(b), nil
 }
 
 // scanString moves past a string starting at pos ('"'), checking escapes

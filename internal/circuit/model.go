@@ -1,6 +1,7 @@
 package circuit
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,7 +55,8 @@ type Component struct {
 	// Position is where the part sits (PCB or canvas units), or nil.
 	Position *Position
 	// Properties holds every other attribute; nested values are
-	// flattened to dotted keys and non-strings kept as compact JSON.
+	// flattened to dotted keys and non-strings kept as compact JSON. It
+	// may be nil when there are none.
 	Properties map[string]string
 
 	// off is the byte offset of the component in its source file.
@@ -127,20 +129,15 @@ func (c *Circuit) normalise() {
 	if c.Metadata == nil {
 		c.Metadata = map[string]string{}
 	}
-	sort.SliceStable(c.Components, func(i, j int) bool {
-		return naturalLess(c.Components[i].Ref, c.Components[j].Ref)
-	})
+	slices.SortStableFunc(c.Components, func(a, b *Component) int { return naturalCompare(a.Ref, b.Ref) })
 	for _, comp := range c.Components {
 		sortNatural(comp.Pins)
-		if comp.Properties == nil {
-			comp.Properties = map[string]string{}
-		}
 	}
 	for _, n := range c.Nets {
 		sortNatural(n.Pins)
 		n.Pins = dedupSorted(n.Pins)
 	}
-	sort.SliceStable(c.Nets, func(i, j int) bool { return naturalLess(c.Nets[i].Name, c.Nets[j].Name) })
+	slices.SortStableFunc(c.Nets, func(a, b *Net) int { return naturalCompare(a.Name, b.Name) })
 	c.index()
 }
 
@@ -168,7 +165,18 @@ func SplitPin(pin string) (ref, name string, ok bool) {
 }
 
 func sortNatural(s []string) {
-	sort.Slice(s, func(i, j int) bool { return naturalLess(s[i], s[j]) })
+	slices.SortFunc(s, naturalCompare)
+}
+
+// naturalCompare is naturalLess as a three-way comparison.
+func naturalCompare(a, b string) int {
+	switch {
+	case a == b:
+		return 0
+	case naturalLess(a, b):
+		return -1
+	}
+	return 1
 }
 
 // naturalLess orders strings so that runs of digits compare by value:

@@ -187,7 +187,9 @@ func nativeNet(n *node, ni int, s *errorSink, st *sites) (*Net, bool) {
 			continue // the schema reports it
 		}
 		net.Pins = append(net.Pins, v.str)
-		st.pins = append(st.pins, site{name: v.str, net: net.Name, off: v.off, i: ni, j: j})
+		if s.validate {
+			st.pins = append(st.pins, site{name: v.str, net: net.Name, off: v.off, i: ni, j: j})
+		}
 	}
 	return net, true
 }

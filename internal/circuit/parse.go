@@ -17,9 +17,9 @@ func Parse(name string, data []byte) (*Circuit, error) {
 	return c, nil
 }
 
-// decode runs the adapter for data's format and, for a usable model,
-// the semantic checks. It returns the model (nil when impossible) and
-// every problem found.
+// decode runs the adapter for data's format and builds the model (nil
+// when impossible), returning it with the problems found on the way.
+// The rule checks are Validate's.
 func decode(name string, data []byte) (*Circuit, *errorSink) {
 	s := &errorSink{file: name, data: data}
 	c, st, _ := decodeRaw(name, data, s)
@@ -28,7 +28,7 @@ func decode(name string, data []byte) (*Circuit, *errorSink) {
 	}
 	c.Name = name
 	dedupComponents(c, st, s)
-	checkNets(c, st, s)
+	fillPins(c, st)
 	c.normalise()
 	return c, s
 }
@@ -38,8 +38,23 @@ func decode(name string, data []byte) (*Circuit, *errorSink) {
 func decodeRaw(name string, data []byte, s *errorSink) (*Circuit, *sites, *node) {
 	p := newParser(data)
 	p.skipBOM()
+	p.ws()
 	f := hintFormat(name)
-	if sf, err := sniff(p, name); err == nil {
+	var root *node
+	if p.pos < len(data) && data[p.pos] == '{' {
+		// Objects are decoded once and classified by their keys, rather
+		// than scanned by sniff and then decoded.
+		r, se := parseJSON(data)
+		if se != nil {
+			if f.IsCircuit() || f == FormatJSON {
+				s.syntax(se)
+				return nil, nil, nil
+			}
+		} else {
+			root = &r
+			f = classifyObject(root, name)
+		}
+	} else if sf, err := sniff(p, name); err == nil {
 		f = sf
 	} else if f == FormatJSON {
 		s.syntax(err)
@@ -50,24 +65,49 @@ func decodeRaw(name string, data []byte, s *errorSink) (*Circuit, *sites, *node)
 		c, st := decodeTscircuit(data, s)
 		return c, st, nil
 	case FormatNative, FormatWokwi:
-		root, se := parseJSON(data)
-		if se != nil {
-			s.syntax(se)
-			return nil, nil, nil
+		if root == nil {
+			r, se := parseJSON(data)
+			if se != nil {
+				s.syntax(se)
+				return nil, nil, nil
+			}
+			root = &r
 		}
 		var c *Circuit
 		var st *sites
 		if f == FormatNative {
-			c, st = decodeNative(&root, s)
+			c, st = decodeNative(root, s)
 		} else {
-			c, st = decodeWokwi(&root, s)
+			c, st = decodeWokwi(root, s)
 		}
-		return c, st, &root
+		return c, st, root
 	}
 	e := s.at(0, "", "a native, Wokwi or tscircuit circuit", "not a circuit file (%s)", f)
 	e.Line, e.Col, e.Err = 0, 0, ErrNotCircuit
 	s.fatals = append(s.fatals, e)
 	return nil, nil, nil
+}
+
+// classifyObject applies Detect's rules to a decoded object.
+func classifyObject(root *node, name string) Format {
+	var native, wokwi bool
+	for i := range root.obj {
+		switch root.obj[i].key {
+		case "components", "nets":
+			native = true
+		case "parts", "connections":
+			wokwi = true
+		}
+	}
+	switch {
+	case native && wokwi && hintFormat(name) == FormatWokwi:
+		return FormatWokwi
+	case native:
+		return FormatNative
+	case wokwi:
+		return FormatWokwi
+	}
+	return FormatJSON
 }
 
 // dedupComponents keeps the first of components that share a reference
@@ -100,7 +140,7 @@ func dedupComponents(c *Circuit, st *sites, s *errorSink) {
 	c.Components = out
 }
 
-// checkNets reports net pins that name no component or no such pin,
+// checkNets (run by Validate only) reports net pins that name no component or no such pin,
 // pins listed on two nets, and nets that share a name. Offending pins
 // stay in the model.
 func checkNets(c *Circuit, st *sites, s *errorSink) {
@@ -108,7 +148,6 @@ func checkNets(c *Circuit, st *sites, s *errorSink) {
 	for _, comp := range c.Components {
 		comps[comp.Ref] = comp
 	}
-	var declared map[*Component]map[string]bool
 	netNames := make(map[string]bool, len(st.netNames))
 	for _, n := range st.netNames {
 		if netNames[n.name] {
@@ -126,22 +165,9 @@ func checkNets(c *Circuit, st *sites, s *errorSink) {
 				s.problem(p.off, st.pinPath(p.i, p.j), st.unknownExpected, st.unknownRef, p.name, ref)
 			}
 			continue
-		case st.declared[ref]:
-			if declared == nil {
-				declared = map[*Component]map[string]bool{}
-			}
-			set := declared[comp]
-			if set == nil {
-				set = make(map[string]bool, len(comp.Pins))
-				for _, name := range comp.Pins {
-					set[name] = true
-				}
-				declared[comp] = set
-			}
-			if !set[pin] {
-				s.problem(p.off, st.pinPath(p.i, p.j), "one of its pins: "+pinList(comp.Pins),
-					"component %s has no pin %q", ref, pin)
-			}
+		case st.declared[ref] && !contains(comp.Pins, pin):
+			s.problem(p.off, st.pinPath(p.i, p.j), "one of its pins: "+pinList(comp.Pins),
+				"component %s has no pin %q", ref, pin)
 		}
 		if prev, ok := onNet[p.name]; ok {
 			if prev == p.net {
@@ -153,16 +179,29 @@ func checkNets(c *Circuit, st *sites, s *errorSink) {
 		}
 		onNet[p.name] = p.net
 	}
-	// Components without a declared pin list get the pins their nets use.
+	sort.SliceStable(s.errs, func(i, j int) bool { return s.errs[i].Offset < s.errs[j].Offset })
+}
+
+// fillPins gives native components that declare no pins the pins their
+// nets use.
+func fillPins(c *Circuit, st *sites) {
+	if c.Format != FormatNative || len(st.declared) == len(c.Components) {
+		return
+	}
+	comps := make(map[string]*Component, len(c.Components))
+	for _, comp := range c.Components {
+		if !st.declared[comp.Ref] {
+			comps[comp.Ref] = comp
+		}
+	}
 	for _, n := range c.Nets {
 		for _, p := range n.Pins {
 			ref, pin, _ := SplitPin(p)
-			if comp := comps[ref]; comp != nil && !st.declared[ref] && c.Format == FormatNative {
+			if comp := comps[ref]; comp != nil {
 				comp.Pins = appendUnique(comp.Pins, pin)
 			}
 		}
 	}
-	sort.SliceStable(s.errs, func(i, j int) bool { return s.errs[i].Offset < s.errs[j].Offset })
 }
 
 func appendUnique(list []string, v string) []string {
@@ -196,4 +235,14 @@ func joinComma(s []string) string {
 		out += v
 	}
 	return out
+}
+
+// contains reports whether list holds s; pin lists are short.
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -64,7 +64,7 @@ func Validate(name string, data []byte, opts ValidateOptions) []*Error {
 	if f == FormatUnknown && opts.Schema == nil {
 		return nil
 	}
-	s := &errorSink{file: name, data: data}
+	s := &errorSink{file: name, data: data, validate: true}
 	var root *node
 	if f.IsCircuit() {
 		c, st, r := decodeRaw(name, data, s)
@@ -74,7 +74,10 @@ func Validate(name string, data []byte, opts ValidateOptions) []*Error {
 			checkNets(c, st, s)
 		}
 	}
-	if root == nil && !hasSyntaxError(s) {
+	// Only schemas need the whole document as a tree; tscircuit files are
+	// otherwise read without building one.
+	needTree := f == FormatNative || opts.Schema != nil || !f.IsCircuit()
+	if root == nil && needTree && !hasSyntaxError(s) {
 		r, se := parseJSON(data)
 		if se != nil {
 			s.errs = s.errs[:0]
