@@ -77,7 +77,6 @@ func checkConsistent(t *testing.T, c *Circuit) {
 	}
 }
 
-
 // The expectations below were worked out from the files themselves with
 // jq and a short Python union-find, not from this package's output.
 // Wokwi: components are the parts plus the simulator's $serialMonitor
