@@ -133,11 +133,22 @@ func (c *Circuit) normalise() {
 	for _, comp := range c.Components {
 		sortNatural(comp.Pins)
 	}
+	slices.SortStableFunc(c.Nets, func(a, b *Net) int { return naturalCompare(a.Name, b.Name) })
+	// A name is one net: nets listed twice under one name (which
+	// Validate reports) are merged.
+	merged := c.Nets[:0]
+	for _, n := range c.Nets {
+		if k := len(merged); k > 0 && merged[k-1].Name == n.Name {
+			merged[k-1].Pins = append(merged[k-1].Pins, n.Pins...)
+			continue
+		}
+		merged = append(merged, n)
+	}
+	c.Nets = merged
 	for _, n := range c.Nets {
 		sortNatural(n.Pins)
 		n.Pins = dedupSorted(n.Pins)
 	}
-	slices.SortStableFunc(c.Nets, func(a, b *Net) int { return naturalCompare(a.Name, b.Name) })
 	c.index()
 }
 
