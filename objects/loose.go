@@ -1,6 +1,7 @@
 package objects
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -89,12 +90,17 @@ func (s *Store) writeTemp(fill func(zw io.Writer) error) (name string, err error
 			_ = s.fsys.Remove(name)
 		}
 	}()
-	zw := s.getZlibWriter(f)
+	// The compressor emits small blocks; one write call per 64 KiB.
+	bw := bufio.NewWriterSize(f, 64<<10)
+	zw := s.getZlibWriter(bw)
 	defer s.zw.Put(zw)
 	if err = fill(zw); err != nil {
 		return name, err
 	}
 	if err = zw.Close(); err != nil {
+		return name, err
+	}
+	if err = bw.Flush(); err != nil {
 		return name, err
 	}
 	if err = f.Sync(); err != nil {
