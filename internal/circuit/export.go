@@ -12,13 +12,13 @@ import (
 
 // ExportFormats lists the formats Export accepts, in the order help
 // texts should show them.
-var ExportFormats = []string{"bom", "csv", "json", "netlist", "native"}
+func ExportFormats() []string { return []string{"bom", "csv", "json", "netlist", "native"} }
 
 // ErrUnknownExportFormat is wrapped by Export's error for a format it
 // does not know.
 var ErrUnknownExportFormat = errors.New("circuit: unknown export format")
 
-// Export writes the circuit in one of ExportFormats:
+// Export writes the circuit in one of ExportFormats():
 //
 //   - "bom": the bill of materials as an aligned text table
 //     (Qty, References, Value, Footprint, MPN, Manufacturer).
@@ -46,7 +46,7 @@ func Export(w io.Writer, c *Circuit, format string) error {
 	case "native":
 		return exportNative(w, c)
 	}
-	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownExportFormat, format, strings.Join(ExportFormats, ", "))
+	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownExportFormat, format, strings.Join(ExportFormats(), ", "))
 }
 
 func exportBOMText(w io.Writer, c *Circuit) error {

@@ -64,7 +64,7 @@ func checkParsed(t *testing.T, name string, data []byte) {
 	if d := Diff(c, again); !d.Empty() {
 		t.Fatalf("circuit differs from itself: %s", d.Summary())
 	}
-	for _, f := range ExportFormats {
+	for _, f := range ExportFormats() {
 		if err := Export(io.Discard, c, f); err != nil {
 			t.Fatalf("export %s: %v", f, err)
 		}
