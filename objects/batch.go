@@ -1,0 +1,155 @@
+package objects
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+	"sync"
+)
+
+// Object is one object for WriteMany.
+type Object struct {
+	Type Type
+	Data []byte
+	// Hash, when not zero, must be HashObject(Type, Data): a caller that
+	// already hashed the bytes saves hashing them again.
+	Hash Hash
+}
+
+// maxParallelWrites bounds the temp files written at once by WriteMany.
+const maxParallelWrites = 16
+
+// WriteMany stores several objects, waiting on the disk once per phase
+// instead of once per object: every new object's temp file is written and
+// fsynced concurrently, then each is linked into place, then the
+// directories that received them are fsynced concurrently. It returns the
+// hashes in order. The guarantee is Write's: when it returns nil, every
+// object is on stable storage; on error some may be, which is harmless
+// because nothing refers to them yet.
+func (s *Store) WriteMany(objs []Object) ([]Hash, error) {
+	hashes := make([]Hash, len(objs))
+	var todo []int
+	seen := map[Hash]bool{}
+	for i, o := range objs {
+		h, err := s.hashFor(o)
+		if err != nil {
+			return nil, err
+		}
+		hashes[i] = h
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		if ok, err := s.hasNoRescan(h); err != nil {
+			return nil, err
+		} else if !ok {
+			todo = append(todo, i)
+		}
+	}
+	tmps := make([]string, len(objs))
+	err := parallel(len(todo), func(k int) error {
+		i := todo[k]
+		tmp, err := s.writeTemp(func(zw io.Writer) error {
+			if _, err := zw.Write(header(objs[i].Type, int64(len(objs[i].Data)))); err != nil {
+				return err
+			}
+			_, err := zw.Write(objs[i].Data)
+			return err
+		})
+		tmps[i] = tmp
+		if err != nil {
+			return fmt.Errorf("objects: write %s: %w", hashes[i], err)
+		}
+		return nil
+	})
+	if err != nil {
+		for _, i := range todo {
+			if tmps[i] != "" {
+				_ = s.fsys.Remove(tmps[i])
+			}
+		}
+		return nil, err
+	}
+	return hashes, s.placeAll(todo, tmps, hashes)
+}
+
+// hashFor hashes o unless the caller did, refusing bad types and
+// collision attacks as Write does.
+func (s *Store) hashFor(o Object) (Hash, error) {
+	if !validType(o.Type) {
+		return ZeroHash, fmt.Errorf("objects: write: invalid object type %v", o.Type)
+	}
+	if !o.Hash.IsZero() {
+		return o.Hash, nil
+	}
+	h, collision := hashObject(o.Type, o.Data)
+	if collision {
+		return ZeroHash, fmt.Errorf("objects: write %s: %w", h, errCollision)
+	}
+	return h, nil
+}
+
+// placeAll links each fsynced temp file to its final name, then fsyncs
+// every directory that changed, concurrently.
+func (s *Store) placeAll(todo []int, tmps []string, hashes []Hash) error {
+	dirs := map[string]bool{}
+	newFanout := false
+	var err error
+	for _, i := range todo {
+		if err != nil {
+			_ = s.fsys.Remove(tmps[i])
+			continue
+		}
+		final := s.loosePath(hashes[i])
+		dir := filepath.Dir(final)
+		if merr := s.fsys.Mkdir(dir, 0o755); merr == nil {
+			newFanout = true
+		} else if !errors.Is(merr, fs.ErrExist) {
+			err = fmt.Errorf("objects: write %s: %w", hashes[i], merr)
+			_ = s.fsys.Remove(tmps[i])
+			continue
+		}
+		if perr := s.place(tmps[i], final, hashes[i]); perr != nil {
+			err = fmt.Errorf("objects: write %s: %w", hashes[i], perr)
+			_ = s.fsys.Remove(tmps[i])
+			continue
+		}
+		dirs[dir] = true
+	}
+	if newFanout {
+		dirs[s.objDir] = true
+	}
+	list := make([]string, 0, len(dirs))
+	for d := range dirs {
+		list = append(list, d)
+	}
+	return errors.Join(err, parallel(len(list), func(k int) error {
+		if err := s.fsys.SyncDir(list[k]); err != nil {
+			return fmt.Errorf("objects: sync %s: %w", list[k], err)
+		}
+		return nil
+	}))
+}
+
+// parallel runs fn(0..n-1) on up to maxParallelWrites goroutines and
+// joins their errors.
+func parallel(n int, fn func(int) error) error {
+	if n == 1 {
+		return fn(0)
+	}
+	errs := make([]error, n)
+	sem := make(chan struct{}, maxParallelWrites)
+	var wg sync.WaitGroup
+	for k := 0; k < n; k++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[k] = fn(k)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
