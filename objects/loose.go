@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -141,7 +142,7 @@ func (s *Store) install(tmp string, h Hash) (err error) {
 	} else if !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	if err := s.place(tmp, final); err != nil {
+	if err := s.place(tmp, final, h); err != nil {
 		return err
 	}
 	if err := s.fsys.SyncDir(dir); err != nil {
@@ -153,18 +154,19 @@ func (s *Store) install(tmp string, h Hash) (err error) {
 	return nil
 }
 
-func (s *Store) place(tmp, final string) error {
+func (s *Store) place(tmp, final string, h Hash) error {
 	lerr := s.fsys.Link(tmp, final)
 	if lerr == nil {
 		return s.fsys.Remove(tmp)
 	}
 	fi, serr := s.fsys.Stat(final)
 	switch {
-	case serr == nil && fi.Size() > 0:
+	case serr == nil && fi.Size() > 0 && !s.looseDamaged(h):
 		return s.fsys.Remove(tmp) // already there: deduplicated
 	case serr == nil || errors.Is(serr, fs.ErrNotExist):
-		// No link support, or an empty file left by a crashed writer that
-		// did not fsync (git does not): replacing it loses nothing.
+		// No link support, or an empty or damaged file left by a crashed
+		// writer that did not fsync (git does not by default): replacing
+		// it with our fsynced copy loses nothing.
 		if rerr := s.fsys.Rename(tmp, final); rerr != nil {
 			return errors.Join(lerr, rerr)
 		}
@@ -172,6 +174,28 @@ func (s *Store) place(tmp, final string) error {
 	default:
 		return errors.Join(lerr, serr)
 	}
+}
+
+// looseDamaged reports whether h has a loose file that does not read back
+// whole — empty, truncated or otherwise damaged, as a writer that did not
+// fsync can leave it after a power cut — so that Write replaces it instead
+// of deduplicating against it. A missing loose file is not damage. The
+// check inflates and hashes the file: it runs only when a write finds its
+// object already stored loose.
+func (s *Store) looseDamaged(h Hash) bool {
+	path := s.loosePath(h)
+	f, err := s.fsys.OpenFile(path, os.O_RDONLY, 0)
+	if err != nil {
+		return !errors.Is(err, fs.ErrNotExist)
+	}
+	r, err := newLooseReader(s, f, h, path, true)
+	if err != nil {
+		_ = f.Close()
+		return true
+	}
+	defer r.Close()
+	_, err = io.Copy(io.Discard, r)
+	return err != nil
 }
 
 // openLoose opens objects/xx/yyyy and parses its header.

@@ -192,7 +192,9 @@ func (s *Store) Open(h Hash) (Type, int64, io.ReadCloser, error) {
 }
 
 // Write stores data as an object of type t and returns its name. An object
-// that already exists is reused, not rewritten.
+// that already exists is reused, not rewritten — unless its loose file is
+// damaged (truncated by a writer that did not fsync, say), which is then
+// replaced by a whole copy.
 func (s *Store) Write(t Type, data []byte) (Hash, error) {
 	if !validType(t) {
 		return ZeroHash, fmt.Errorf("objects: write: invalid object type %v", t)
@@ -202,7 +204,7 @@ func (s *Store) Write(t Type, data []byte) (Hash, error) {
 		return ZeroHash, fmt.Errorf("objects: write %s: %w", h, errCollision)
 	}
 	// Hash first so that an existing object costs no compression at all.
-	if ok, err := s.hasNoRescan(h); err != nil || ok {
+	if ok, err := s.hasNoRescan(h); err != nil || ok && !s.looseDamaged(h) {
 		return h, err
 	}
 	return h, s.writeLoose(t, int64(len(data)), h, func(w io.Writer) error {
