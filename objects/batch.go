@@ -44,8 +44,8 @@ func (s *Store) WriteMany(objs []Object) ([]Hash, error) {
 		seen[h] = true
 		if ok, err := s.hasNoRescan(h); err != nil {
 			return nil, err
-		} else if !ok {
-			todo = append(todo, i)
+		} else if !ok || s.looseDamaged(h) {
+			todo = append(todo, i) // a damaged loose copy is replaced, as by Write
 		}
 	}
 	tmps := make([]string, len(objs))
