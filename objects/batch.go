@@ -134,7 +134,7 @@ func (s *Store) placeAll(todo []int, tmps []string, hashes []Hash) error {
 }
 
 // parallel runs fn(0..n-1) on up to maxParallelWrites goroutines and
-// joins their errors.
+// returns the first error by index (one disk-full is enough to read).
 func parallel(n int, fn func(int) error) error {
 	if n == 1 {
 		return fn(0)
@@ -151,5 +151,10 @@ func parallel(n int, fn func(int) error) error {
 		}()
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -97,9 +97,9 @@ func TestHostileFileSystem(t *testing.T) {
 		cause error
 		names string // the error must contain this
 	}{
-		{name: "save disk full on object write", sc: saveScenario, cause: syscall.ENOSPC, names: "save a.circuit.json: objects: write",
+		{name: "save disk full on object write", sc: saveScenario, cause: syscall.ENOSPC, names: "save a.circuit.json",
 			wrap: faulty(fsx.Fault{Op: "write", Path: "/objects/", Times: -1, Err: syscall.ENOSPC})},
-		{name: "restore disk full on object write", sc: restoreScenario, cause: syscall.ENOSPC, names: "back up a.circuit.json: objects: write",
+		{name: "restore disk full on object write", sc: restoreScenario, cause: syscall.ENOSPC, names: "back up a.circuit.json",
 			wrap: faulty(fsx.Fault{Op: "write", Path: "/objects/", Times: -1, Err: syscall.ENOSPC})},
 		{name: "restore disk full on working file write", sc: restoreScenario, cause: syscall.ENOSPC, names: "a.circuit.json",
 			wrap: faulty(fsx.Fault{Op: "write", Path: "a.circuit.json.tmp-", Times: -1, Err: syscall.ENOSPC})},

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"github.com/circuitvc/circuitvc/objects"
@@ -69,7 +68,8 @@ func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult
 		}
 	}
 	res := &RestoreResult{Target: target}
-	work, err := r.workSnapshot(ctx, headSnap)
+	var b batch
+	work, err := r.workSnapshot(ctx, headSnap, &b)
 	defer r.saveStatCache()
 	if err != nil {
 		return nil, err
@@ -78,20 +78,41 @@ func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult
 	if err != nil {
 		return nil, err
 	}
-	if len(plan.write)+len(plan.remove) > 0 { // a no-op restore keeps the old backup
-		if res.Backup, err = r.backup(ctx, head, headSnap, work, opts); err != nil {
+	// Every object first, in one batch: the backup of the working files
+	// (only if files will change: a no-op restore keeps the old backup)
+	// and the version recording the restore.
+	backup := objects.ZeroHash
+	if plan.changes() && !(head.IsZero() && len(work) == 0) {
+		backup = head
+		if !work.Equal(headSnap) {
+			msg := fmt.Sprintf("backup of unsaved work before restore to %s", opts.To)
+			if backup, err = b.addCommit(head, work, opts.Author, msg); err != nil {
+				return nil, err
+			}
+		}
+	}
+	msg := fmt.Sprintf("restore to %s (%s)", opts.To, short(target))
+	if !want.Equal(headSnap) {
+		if res.Commit, err = b.addCommit(head, want, opts.Author, msg); err != nil {
 			return nil, err
 		}
+	}
+	if err := b.write(r, "back up"); err != nil {
+		return nil, err
+	}
+	if !backup.IsZero() {
+		if err := r.setBackup(ctx, backup, opts); err != nil {
+			return nil, err
+		}
+		res.Backup = backup
 	}
 	if err := r.apply(ctx, plan, res); err != nil {
 		return nil, err
 	}
-	if want.Equal(headSnap) {
+	if res.Commit.IsZero() {
 		return res, nil
 	}
-	msg := fmt.Sprintf("restore to %s (%s)", opts.To, short(target))
-	res.Commit, err = r.commit(ctx, head, want, opts.Author, msg, "restore")
-	return res, err
+	return res, r.moveHead(ctx, head, res.Commit, opts.Author, msg, "restore")
 }
 
 // restoreSet is the snapshot the working tree should hold afterwards:
@@ -115,9 +136,9 @@ func restoreSet(head, target Snapshot, opts RestoreOptions) (Snapshot, error) {
 	return want, nil
 }
 
-// workSnapshot stores the tracked working files as blobs (unchanged ones
-// are already stored) and returns them as a snapshot.
-func (r *Repo) workSnapshot(ctx context.Context, head Snapshot) (Snapshot, error) {
+// workSnapshot is the tracked working files as a snapshot; the bytes of
+// those that differ from the current version are queued in b.
+func (r *Repo) workSnapshot(ctx context.Context, head Snapshot, b *batch) (Snapshot, error) {
 	paths, err := r.trackedPaths(head, nil)
 	if err != nil {
 		return nil, err
@@ -131,42 +152,28 @@ func (r *Repo) workSnapshot(ctx context.Context, head Snapshot) (Snapshot, error
 		if wf.Missing {
 			continue
 		}
-		h := wf.Hash
-		if old, ok := head[p]; !ok || old.Hash != h {
+		if old, ok := head[p]; !ok || old.Hash != wf.Hash {
 			if err := r.loadWork(ctx, &wf); err != nil {
 				return nil, err
 			}
-			if h, err = r.objects.Write(plumbing.BlobObject, wf.Data); err != nil {
-				return nil, fmt.Errorf("back up %s: %w", p, err)
-			}
+			b.addBlob(p, wf.Data, wf.Hash)
 		}
-		work[p] = Entry{Mode: wf.Mode, Hash: h}
+		work[p] = Entry{Mode: wf.Mode, Hash: wf.Hash}
 	}
 	return work, nil
 }
 
-// backup points the backup ref at the working files as they are: the
-// current commit when they match it, else a new commit on top of it.
-func (r *Repo) backup(ctx context.Context, head objects.Hash, headSnap, work Snapshot, opts RestoreOptions) (objects.Hash, error) {
-	if head.IsZero() && len(work) == 0 {
-		return objects.ZeroHash, nil
-	}
-	b := head
-	if !work.Equal(headSnap) {
-		var err error
-		msg := fmt.Sprintf("backup of unsaved work before restore to %s", opts.To)
-		if b, err = r.writeCommit(head, work, opts.Author, msg); err != nil {
-			return b, err
-		}
-	}
+// setBackup points the backup ref at commit, keeping the earlier value
+// in its reflog.
+func (r *Repo) setBackup(ctx context.Context, commit objects.Hash, opts RestoreOptions) error {
 	old, err := r.refs.Read(refs.Backup)
 	if err != nil && !errors.Is(err, refs.ErrNotFound) {
-		return b, err
+		return err
 	}
-	if old == b {
-		return b, nil
+	if old == commit {
+		return nil
 	}
-	return b, r.refs.Update(ctx, refs.Backup, old, b, opts.Author, "backup: before restore to "+opts.To)
+	return r.refs.Update(ctx, refs.Backup, old, commit, opts.Author, "backup: before restore to "+opts.To)
 }
 
 // restorePlan is what a restore will do to the working files, with the
@@ -176,6 +183,9 @@ type restorePlan struct {
 	write  []plannedFile
 	remove []string
 }
+
+// changes reports whether the plan touches any working file.
+func (p *restorePlan) changes() bool { return len(p.write)+len(p.remove) > 0 }
 
 type plannedFile struct {
 	path string

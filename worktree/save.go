@@ -2,16 +2,12 @@ package worktree
 
 import (
 	"context"
-	"fmt"
 	"io/fs"
 	"path"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/circuitvc/circuitvc/internal/circuit"
 	"github.com/circuitvc/circuitvc/objects"
-	"github.com/circuitvc/circuitvc/refs"
 )
 
 // ChangeKind says how a file differs between two versions.
@@ -98,16 +94,20 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 			return nil, err
 		}
 	}
-	snap, err := r.storeChanges(headSnap, changes)
-	if err != nil {
-		return nil, err
-	}
 	msg := opts.Message
 	if msg == "" {
 		msg = r.summarize(changes)
 	}
-	commit, err := r.commit(ctx, head, snap, opts.Author, msg, "commit")
+	var b batch
+	snap := applyChanges(headSnap, changes, &b)
+	commit, err := b.addCommit(head, snap, opts.Author, msg)
 	if err != nil {
+		return nil, err
+	}
+	if err := b.write(r, "save"); err != nil {
+		return nil, err
+	}
+	if err := r.moveHead(ctx, head, commit, opts.Author, msg, "commit"); err != nil {
 		return nil, err
 	}
 	res := &SaveResult{Commit: commit, Parent: head, Message: msg}
@@ -180,8 +180,9 @@ func validateChanges(changes []pending) error {
 	return nil
 }
 
-// storeChanges writes the changed blobs and returns the new snapshot.
-func (r *Repo) storeChanges(head Snapshot, changes []pending) (Snapshot, error) {
+// applyChanges returns head with the changes made, queueing the new
+// blobs in b.
+func applyChanges(head Snapshot, changes []pending, b *batch) Snapshot {
 	snap := make(Snapshot, len(head)+len(changes))
 	for p, e := range head {
 		snap[p] = e
@@ -191,40 +192,10 @@ func (r *Repo) storeChanges(head Snapshot, changes []pending) (Snapshot, error) 
 			delete(snap, c.Path)
 			continue
 		}
-		h, err := r.objects.Write(plumbing.BlobObject, c.Data)
-		if err != nil {
-			return nil, fmt.Errorf("save %s: %w", c.Path, err)
-		}
-		snap[c.Path] = Entry{Mode: c.Mode, Hash: h}
+		b.addBlob(c.Path, c.Data, c.Hash)
+		snap[c.Path] = Entry{Mode: c.Mode, Hash: c.Hash}
 	}
-	return snap, nil
-}
-
-// commit writes snap as a commit on top of parent and moves HEAD there
-// with compare-and-swap; verb starts the reflog message as git's does.
-func (r *Repo) commit(ctx context.Context, parent objects.Hash, snap Snapshot, who objects.Signature, msg, verb string) (objects.Hash, error) {
-	h, err := r.writeCommit(parent, snap, who, msg)
-	if err != nil {
-		return h, err
-	}
-	if parent.IsZero() {
-		verb += " (initial)"
-	}
-	return h, r.refs.Update(ctx, refs.HEAD, parent, h, who, verb+": "+firstLine(msg))
-}
-
-// writeCommit stores snap as a commit with the given parent, without
-// moving any ref.
-func (r *Repo) writeCommit(parent objects.Hash, snap Snapshot, who objects.Signature, msg string) (objects.Hash, error) {
-	tree, err := r.writeSnapshot(snap)
-	if err != nil {
-		return objects.ZeroHash, err
-	}
-	c := &objects.Commit{Tree: tree, Author: who, Committer: who, Message: strings.TrimRight(msg, "\n") + "\n"}
-	if !parent.IsZero() {
-		c.Parents = []objects.Hash{parent}
-	}
-	return r.objects.WriteCommit(c)
+	return snap
 }
 
 func firstLine(s string) string {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"github.com/circuitvc/circuitvc/objects"
@@ -83,8 +84,9 @@ func (r *Repo) readTree(h objects.Hash, prefix string, into Snapshot) error {
 	return nil
 }
 
-// writeSnapshot stores s as nested trees and returns the root tree.
-func (r *Repo) writeSnapshot(s Snapshot) (objects.Hash, error) {
+// treeObjects encodes s as nested trees without storing them: the root
+// tree's hash and every tree object, children before parents.
+func treeObjects(s Snapshot) (objects.Hash, []objects.Object, error) {
 	type dir struct {
 		files map[string]Entry
 		dirs  map[string]*dir
@@ -104,14 +106,15 @@ func (r *Repo) writeSnapshot(s Snapshot) (objects.Hash, error) {
 		}
 		d.files[parts[len(parts)-1]] = e
 	}
-	var write func(d *dir, at string) (objects.Hash, error)
-	write = func(d *dir, at string) (objects.Hash, error) {
+	var out []objects.Object
+	var encode func(d *dir, at string) (objects.Hash, error)
+	encode = func(d *dir, at string) (objects.Hash, error) {
 		t := &objects.Tree{}
 		for name, sub := range d.dirs {
 			if _, clash := d.files[name]; clash {
 				return objects.ZeroHash, fmt.Errorf("%s: both a file and a directory", path.Join(at, name))
 			}
-			h, err := write(sub, path.Join(at, name))
+			h, err := encode(sub, path.Join(at, name))
 			if err != nil {
 				return objects.ZeroHash, err
 			}
@@ -120,7 +123,14 @@ func (r *Repo) writeSnapshot(s Snapshot) (objects.Hash, error) {
 		for name, e := range d.files {
 			t.Entries = append(t.Entries, objects.TreeEntry{Name: name, Mode: e.Mode, Hash: e.Hash})
 		}
-		return r.objects.WriteTree(t)
+		data, err := objects.EncodeTree(t)
+		if err != nil {
+			return objects.ZeroHash, fmt.Errorf("tree %s: %w", at, err)
+		}
+		h := objects.HashObject(plumbing.TreeObject, data)
+		out = append(out, objects.Object{Type: plumbing.TreeObject, Data: data, Hash: h})
+		return h, nil
 	}
-	return write(root, "")
+	h, err := encode(root, "")
+	return h, out, err
 }
