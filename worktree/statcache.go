@@ -53,10 +53,16 @@ type statCache struct {
 	dirty   bool
 }
 
+// racy reports whether a file with this stat could have changed within
+// the clock tick after the cache was written.
+func (c *statCache) racy(fi fs.FileInfo) bool {
+	return !fi.ModTime().Before(c.written.Add(-time.Second))
+}
+
 // lookup returns the cached blob id of p if fi still matches.
 func (c *statCache) lookup(p string, fi fs.FileInfo) (objects.Hash, bool) {
 	e, ok := c.entries[p]
-	if !ok || e.key != keyOf(fi) || !fi.ModTime().Before(c.written.Add(-time.Second)) {
+	if !ok || e.key != keyOf(fi) || c.racy(fi) {
 		return objects.ZeroHash, false
 	}
 	return e.hash, true
@@ -64,9 +70,11 @@ func (c *statCache) lookup(p string, fi fs.FileInfo) (objects.Hash, bool) {
 
 // remember records the blob id of p as read with stat data fi, taken
 // before the read: if the file changed meanwhile, the stat will not match.
+// A racy entry marks the cache dirty even when unchanged, so that writing
+// it again, later, makes the entry trusted.
 func (c *statCache) remember(p string, fi fs.FileInfo, h objects.Hash) {
 	e := statEntry{key: keyOf(fi), hash: h}
-	if old, ok := c.entries[p]; !ok || old != e {
+	if old, ok := c.entries[p]; !ok || old != e || c.racy(fi) {
 		c.entries[p] = e
 		c.dirty = true
 	}
