@@ -56,7 +56,12 @@ func (f Format) IsCircuit() bool {
 // can report the syntax error against the format the user meant:
 // *.circuit.json is FormatNative, diagram.json FormatWokwi, other *.json
 // FormatJSON, and anything else FormatUnknown.
-func Detect(name string, data []byte) Format {
+func Detect(name string, data []byte) Format { return detect(name, data, true) }
+
+// detect is Detect; with whole false it trusts the sniffed beginning of
+// a document and skips checking the rest, for callers that parse the
+// whole document next anyway and report its syntax errors themselves.
+func detect(name string, data []byte, whole bool) Format {
 	p := newParser(data)
 	p.skipBOM()
 	f, _ := sniff(p, name)
@@ -64,7 +69,7 @@ func Detect(name string, data []byte) Format {
 		return hintFormat(name)
 	}
 	// sniff stops early for arrays; the rest must be valid too.
-	if p.pos < len(p.data) {
+	if whole && p.pos < len(p.data) {
 		if err := p.finishTop(); err != nil {
 			return hintFormat(name)
 		}

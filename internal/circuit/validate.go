@@ -60,7 +60,8 @@ func compileSchema(url string, src []byte) (*jsonschema.Schema, error) {
 // opts.Schema. Text files (FormatUnknown by Detect) without a user schema
 // have nothing to check.
 func Validate(name string, data []byte, opts ValidateOptions) []*Error {
-	f := Detect(name, data)
+	f := detect(name, data, false) // the decode below finds any syntax error
+
 	if f == FormatUnknown && opts.Schema == nil {
 		return nil
 	}
