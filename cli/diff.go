@@ -48,14 +48,14 @@ Examples:
 			default:
 				return usagef("diff --format %q: want semantic, unified or json", c.String("format"))
 			}
-			pairs, sides, err := diffPairs(c, env)
+			cmp, err := diffPairs(c, env)
 			if err != nil {
 				return err
 			}
-			if err := renderDiff(c, env, pairs, sides); err != nil {
+			if err := renderDiff(c, env, cmp); err != nil {
 				return err
 			}
-			if c.Bool("exit-code") && len(pairs) > 0 {
+			if c.Bool("exit-code") && len(cmp.pairs) > 0 {
 				return silentError{code: ExitDifferent}
 			}
 			return nil
@@ -63,16 +63,24 @@ Examples:
 	}
 }
 
+// comparison is what diff compares: files, and the names of both sides.
+type comparison struct {
+	pairs    []worktree.FilePair
+	old, new string
+	// plain: two files named on the command line, not versions.
+	plain bool
+}
+
 // diffPairs works out what is compared with what.
-func diffPairs(c *ucli.Context, env *Env) ([]worktree.FilePair, [2]string, error) {
+func diffPairs(c *ucli.Context, env *Env) (*comparison, error) {
 	args := c.Args().Slice()
 	if a, b, ok := plainFiles(workDir(c, env), args); ok {
 		p, err := readPlainPair(env, workDir(c, env), a, b)
-		return p, [2]string{a, b}, err
+		return &comparison{pairs: p, old: a, new: b, plain: true}, err
 	}
 	repo, err := openRepo(c, env)
 	if err != nil {
-		return nil, [2]string{}, err
+		return nil, err
 	}
 	defer repo.Close()
 	var revs []objects.Hash
@@ -91,29 +99,29 @@ func diffPairs(c *ucli.Context, env *Env) ([]worktree.FilePair, [2]string, error
 				continue
 			}
 			if _, serr := os.Stat(resolveDir(workDir(c, env), a)); serr != nil {
-				return nil, [2]string{}, rerr
+				return nil, rerr
 			}
 		}
 		p, err := repo.RelPath(workDir(c, env), a)
 		if err != nil {
-			return nil, [2]string{}, err
+			return nil, err
 		}
 		paths = append(paths, p)
 	}
 	oldH, newH := objects.ZeroHash, objects.ZeroHash
-	sides := [2]string{"current", "working tree"}
+	cmp := &comparison{old: "current", new: "working tree"}
 	switch len(revs) {
 	case 0:
 		if oldH, err = repo.Head(); err != nil {
-			return nil, sides, err
+			return nil, err
 		}
 	case 1:
-		oldH, sides[0] = revs[0], names[0]
+		oldH, cmp.old = revs[0], names[0]
 	case 2:
-		oldH, newH, sides = revs[0], revs[1], [2]string{names[0], names[1]}
+		oldH, newH, cmp.old, cmp.new = revs[0], revs[1], names[0], names[1]
 	}
-	pairs, err := repo.Compare(c.Context, oldH, newH, paths)
-	return pairs, sides, err
+	cmp.pairs, err = repo.Compare(c.Context, oldH, newH, paths)
+	return cmp, err
 }
 
 // plainFiles reports whether the arguments are exactly two existing files.
@@ -156,14 +164,18 @@ type fileDiff struct {
 	pair   worktree.FilePair
 }
 
-func renderDiff(c *ucli.Context, env *Env, pairs []worktree.FilePair, sides [2]string) error {
+func renderDiff(c *ucli.Context, env *Env, cmp *comparison) error {
 	format, w := c.String("format"), env.Stdout
 	if c.Bool("stat") {
-		return writeStat(w, pairs)
+		return writeStat(w, cmp.pairs)
 	}
 	var all []*fileDiff
-	for _, p := range pairs {
-		d, err := compareFile(p, format, c.Int("unified"))
+	for _, p := range cmp.pairs {
+		oldName, newName := p.Path, p.Path
+		if cmp.plain {
+			oldName, newName = cmp.old, cmp.new
+		}
+		d, err := compareFile(p, oldName, newName, format, c.Int("unified"))
 		if err != nil {
 			return err
 		}
@@ -172,11 +184,11 @@ func renderDiff(c *ucli.Context, env *Env, pairs []worktree.FilePair, sides [2]s
 	if format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"old": sides[0], "new": sides[1], "files": nonNil(all)})
+		return enc.Encode(map[string]any{"old": cmp.old, "new": cmp.new, "files": nonNil(all)})
 	}
 	col := colour(env, w)
 	for _, d := range all {
-		if err := writeFileDiff(w, col, d, sides); err != nil {
+		if err := writeFileDiff(w, col, d, cmp); err != nil {
 			return err
 		}
 	}
@@ -202,13 +214,13 @@ func status(p worktree.FilePair) string {
 
 // compareFile diffs one file at the deepest level both sides allow:
 // circuits semantically, other JSON structurally, the rest by lines.
-func compareFile(p worktree.FilePair, format string, context int) (*fileDiff, error) {
+func compareFile(p worktree.FilePair, oldName, newName, format string, context int) (*fileDiff, error) {
 	d := &fileDiff{Path: p.Path, Status: status(p), Format: "text", pair: p}
 	if format != "unified" && (circuitDiff(d, p) || (p.OldOK && p.NewOK && jsonDiff(d, p))) {
 		return d, nil
 	}
 	var b bytes.Buffer
-	if _, err := textdiff.Unified(&b, p.Path, p.Path, p.Old, p.New, context); err != nil {
+	if _, err := textdiff.Unified(&b, oldName, newName, p.Old, p.New, context); err != nil {
 		return nil, err
 	}
 	d.Text = b.String()
@@ -228,15 +240,11 @@ func circuitDiff(d *fileDiff, p worktree.FilePair) bool {
 		if !side.ok {
 			continue
 		}
-		f := circuit.Detect(p.Path, side.data)
-		if !f.IsCircuit() || (format != circuit.FormatUnknown && f != format) {
-			return false
-		}
 		c, err := circuit.Parse(p.Path, side.data)
-		if err != nil {
+		if err != nil || (format != circuit.FormatUnknown && c.Format != format) {
 			return false
 		}
-		sides[i], format = c, f
+		sides[i], format = c, c.Format
 	}
 	delta := circuit.Diff(sides[0], sides[1])
 	d.Format, d.Delta, d.text = format.String(), delta, delta
@@ -245,9 +253,6 @@ func circuitDiff(d *fileDiff, p worktree.FilePair) bool {
 
 // jsonDiff fills d with a structural delta when both sides are JSON.
 func jsonDiff(d *fileDiff, p worktree.FilePair) bool {
-	if circuit.Detect(p.Path, p.Old) == circuit.FormatUnknown || circuit.Detect(p.Path, p.New) == circuit.FormatUnknown {
-		return false
-	}
 	delta, err := circuit.DiffJSON(p.Old, p.New)
 	if err != nil {
 		return false
@@ -256,12 +261,12 @@ func jsonDiff(d *fileDiff, p worktree.FilePair) bool {
 	return true
 }
 
-func writeFileDiff(w io.Writer, col bool, d *fileDiff, sides [2]string) error {
+func writeFileDiff(w io.Writer, col bool, d *fileDiff, cmp *comparison) error {
 	if d.text == nil {
 		_, err := io.WriteString(w, colourUnified(col, d.Text))
 		return err
 	}
-	fmt.Fprintf(w, "%s\n", paint(col, bold, fmt.Sprintf("%s %s (%s, %s → %s)", d.Status, d.Path, d.Format, sides[0], sides[1])))
+	fmt.Fprintf(w, "%s\n", paint(col, bold, fmt.Sprintf("%s %s (%s, %s → %s)", d.Status, d.Path, d.Format, cmp.old, cmp.new)))
 	return d.text.WriteText(w)
 }
 

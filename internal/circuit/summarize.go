@@ -17,7 +17,7 @@ func Summarize(name string, old, new []byte) string {
 	case new == nil:
 		return "deleted"
 	case old == nil:
-		if !Detect(name, new).IsCircuit() {
+		if !detect(name, new, false).IsCircuit() {
 			return ""
 		}
 		c, err := Parse(name, new)
@@ -26,7 +26,8 @@ func Summarize(name string, old, new []byte) string {
 		}
 		return fmt.Sprintf("new circuit: %s, %s", plural(len(c.Components), "component"), plural(len(c.Nets), "net"))
 	}
-	fo, fn := Detect(name, old), Detect(name, new)
+	// Parse and DiffJSON check the syntax: a sniff of each suffices here.
+	fo, fn := detect(name, old, false), detect(name, new, false)
 	if fo.IsCircuit() && fn.IsCircuit() {
 		a, errA := Parse(name, old)
 		b, errB := Parse(name, new)

@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -93,7 +94,7 @@ func prefixed(prefix, name string) string {
 	if name == "/dev/null" {
 		return name
 	}
-	return prefix + name
+	return prefix + strings.TrimLeft(name, "/") // as git does for absolute paths
 }
 
 // splitLines cuts data after every "\n"; a last line without one is kept.
