@@ -70,6 +70,17 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// put writes data to the lock file, leaving it open and unsynced: the
+// caller syncs it together with the reflogs (appendReflogs).
+func (l *lockFile) put(data []byte) error {
+	if _, err := l.f.Write(data); err != nil {
+		_ = l.f.Close()
+		l.f = nil
+		return err
+	}
+	return nil
+}
+
 // write puts data in the lock file and fsyncs and closes it.
 func (l *lockFile) write(data []byte) error {
 	f := l.f
