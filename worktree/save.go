@@ -2,6 +2,7 @@ package worktree
 
 import (
 	"context"
+	"encoding/json"
 	"io/fs"
 	"path"
 	"strings"
@@ -166,10 +167,21 @@ func isCircuitCandidate(p string, data []byte) bool {
 	return strings.HasSuffix(strings.ToLower(p), ".json") || circuit.Detect(p, data) != circuit.FormatUnknown
 }
 
+// bigFile is the size above which save checks only a file's JSON syntax
+// (encoding/json.Valid allocates nothing per value) instead of building
+// its circuit model, and names the file instead of summarising the
+// change: the model takes many times the file's size in memory, and save
+// must stay near the size of the file itself. `circuitvc validate` still
+// checks such files in full.
+const bigFile = 16 << 20
+
 func validateChanges(changes []pending) error {
 	var problems []*circuit.Error
 	for _, c := range changes {
 		if c.kind == Deleted || !isCircuitCandidate(c.Path, c.Data) {
+			continue
+		}
+		if len(c.Data) > bigFile && json.Valid(c.Data) {
 			continue
 		}
 		problems = append(problems, circuit.Validate(c.Path, c.Data, circuit.ValidateOptions{})...)
@@ -223,26 +235,26 @@ func (r *Repo) summarize(changes []pending) string {
 }
 
 func (r *Repo) summarizeOne(c pending, named bool) string {
-	base := path.Base(c.Path)
-	switch c.kind {
-	case Deleted:
-		return "remove " + c.Path
-	case Added:
-		if s := circuit.Summarize(c.Path, nil, c.Data); s != "" {
-			return "add " + c.Path + ": " + s
-		}
-		return "add " + c.Path
+	plain := map[ChangeKind]string{Added: "add ", Modified: "edit ", Deleted: "remove "}[c.kind] + c.Path
+	if c.kind == Deleted || len(c.Data) > bigFile {
+		return plain
 	}
 	var old []byte
-	if _, data, err := r.objects.Read(c.old.Hash); err == nil {
+	if c.kind == Modified {
+		_, data, err := r.objects.Read(c.old.Hash)
+		if err != nil {
+			return plain
+		}
 		old = data
 	}
 	s := circuit.Summarize(c.Path, old, c.Data)
 	switch {
 	case s == "":
-		return "edit " + c.Path
+		return plain
+	case c.kind == Added:
+		return plain + ": " + s
 	case named:
-		return base + ": " + s
+		return path.Base(c.Path) + ": " + s
 	}
 	return s
 }
