@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/go-git/go-git/v5"
@@ -272,5 +273,27 @@ func TestNoOpRestoreKeepsBackup(t *testing.T) {
 	}
 	if b, _ := r.Resolve("backup"); b != first.Backup {
 		t.Fatalf("backup moved from %s to %s", first.Backup, b)
+	}
+}
+
+func TestSaveBigFile(t *testing.T) {
+	ctx := context.Background()
+	r := newRepo(t, nil)
+	pad := strings.Repeat("x", bigFile)
+	valid := []byte(`{"metadata": {"pad": "` + pad + `"}, "components": [{"id": "R1", "pins": ["1"]}], "nets": []}`)
+	writeWorkFile(t, r, "big.circuit.json", valid)
+	res, err := r.Save(ctx, SaveOptions{Author: testSig})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Message != "add big.circuit.json" {
+		t.Errorf("message = %q, want the plain one for a big file", res.Message)
+	}
+	// a big file is still refused when it is not JSON at all
+	writeWorkFile(t, r, "big.circuit.json", valid[:len(valid)-1])
+	_, err = r.Save(ctx, SaveOptions{Author: testSig})
+	var ve *ValidationError
+	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "big.circuit.json:1:") {
+		t.Fatalf("save of a truncated big file: err = %v, want a located validation error", err)
 	}
 }
