@@ -112,7 +112,7 @@ Examples:
    circuitvc restore --to current~1
 
 Exit codes: 0 ok, 1 differences or problems found, 2 usage, 3 invalid circuit,
-4 locked, 5 not a circuitvc directory, 6 unknown revision, 7 no such file,
+4 locked or busy, 5 not a circuitvc directory, 6 unknown revision, 7 no such file,
 8 corrupt store, 9 file-system error, 10 other failure.`
 
 func onUsageError(_ *ucli.Context, err error, _ bool) error {

@@ -18,7 +18,7 @@ const (
 	ExitDifferent   = 1  // diff --exit-code found differences; verify found problems
 	ExitUsage       = 2  // bad flags or arguments
 	ExitInvalid     = 3  // a circuit failed validation (validate, save)
-	ExitLocked      = 4  // another process holds the store or a ref; waited the lock timeout
+	ExitLocked      = 4  // another process holds the store or a ref past the lock timeout, or moved a ref meanwhile
 	ExitNotRepo     = 5  // no .circuitvc here or above
 	ExitBadRevision = 6  // a revision names no commit
 	ExitNoPath      = 7  // a file is not in the revision, or does not exist
@@ -51,7 +51,7 @@ func exitCode(err error) int {
 		return ExitUsage
 	case errors.Is(err, worktree.ErrInvalidCircuit):
 		return ExitInvalid
-	case errors.Is(err, fsx.ErrLocked), errors.Is(err, refs.ErrLocked):
+	case errors.Is(err, fsx.ErrLocked), errors.Is(err, refs.ErrLocked), errors.Is(err, refs.ErrConflict):
 		return ExitLocked
 	case errors.Is(err, worktree.ErrNotRepo):
 		return ExitNotRepo

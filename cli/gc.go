@@ -46,8 +46,15 @@ Examples:
 			if err != nil {
 				return fmt.Errorf("gc: %w", err)
 			}
-			fmt.Fprintf(env.Stdout, "packed %d objects into %s (%d bytes); removed %d loose objects\n",
-				st.Objects, st.Pack, st.PackSize, st.LooseRemoved)
+			if st.Objects == 0 {
+				fmt.Fprintln(env.Stdout, "nothing to pack: no loose objects")
+			} else {
+				fmt.Fprintf(env.Stdout, "packed %d objects into %s (%d bytes); removed %d loose objects\n",
+					st.Objects, st.Pack, st.PackSize, st.LooseRemoved)
+			}
+			if st.TempsRemoved > 0 {
+				fmt.Fprintf(env.Stdout, "removed %d temp file(s) left by interrupted writers\n", st.TempsRemoved)
+			}
 			return nil
 		},
 	}

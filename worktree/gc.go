@@ -3,6 +3,7 @@ package worktree
 import (
 	"context"
 	"path/filepath"
+	"time"
 
 	"github.com/circuitvc/circuitvc/objects"
 )
@@ -13,16 +14,33 @@ type GCOptions struct {
 	Progress func(done, total int)
 }
 
-// GC packs the loose objects into a packfile with deltas, holding the
-// store lock. Crash safety is objects.Store.Pack's: the pack is complete
-// and checked before any loose object is deleted.
-func (r *Repo) GC(ctx context.Context, opts GCOptions) (objects.PackStats, error) {
+// GCStats says what a gc run did.
+type GCStats struct {
+	objects.PackStats
+	// TempsRemoved counts temp files left by writers that were killed.
+	TempsRemoved int
+}
+
+// staleTempAge is how old a temp file in the store must be before gc
+// takes it for a killed writer's leftover rather than a live write.
+const staleTempAge = time.Hour
+
+// GC packs the loose objects into a packfile with deltas and removes
+// stale temp files, holding the store lock. Crash safety is
+// objects.Store.Pack's: the pack is complete and checked before any loose
+// object is deleted.
+func (r *Repo) GC(ctx context.Context, opts GCOptions) (GCStats, error) {
 	release, err := r.lock(ctx)
 	if err != nil {
-		return objects.PackStats{}, err
+		return GCStats{}, err
 	}
 	defer release()
-	return r.objects.Pack(ctx, objects.PackOptions{Progress: opts.Progress})
+	st := GCStats{}
+	if st.TempsRemoved, err = r.objects.RemoveStaleTemps(staleTempAge); err != nil {
+		return st, err
+	}
+	st.PackStats, err = r.objects.Pack(ctx, objects.PackOptions{Progress: opts.Progress})
+	return st, err
 }
 
 // looseEstimate guesses the number of loose objects the way git's
