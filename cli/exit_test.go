@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/circuitvc/circuitvc/internal/fsx"
+)
+
+// runWith runs one command line in dir on fsys and returns its exit code
+// and stderr.
+func runWith(t *testing.T, fsys fsx.FS, dir string, args ...string) (int, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := Env{
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Dir: dir, FS: fsys, Now: time.Now,
+		Getenv: func(k string) string {
+			if k == "CIRCUITVC_AUTHOR" {
+				return "Test User <test@example.com>"
+			}
+			return ""
+		},
+	}
+	code := Run(context.Background(), append([]string{"circuitvc"}, args...), env)
+	return code, errb.String()
+}
+
+// TestFileSystemErrorsExit9: a working file that cannot be read, and a
+// store on a full or read-only disk, give exit 9 and a one-line error
+// naming the file, and change nothing.
+func TestFileSystemErrorsExit9(t *testing.T) {
+	dir := t.TempDir()
+	if code, stderr := runWith(t, fsx.OS(), dir, "init"); code != ExitOK {
+		t.Fatalf("init: %d %s", code, stderr)
+	}
+	file := filepath.Join(dir, "amp.circuit.json")
+	if err := os.WriteFile(file, []byte(`{"components": [{"id": "R1", "pins": ["1"]}], "nets": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stderr := runWith(t, fsx.OS(), dir, "save", "-m", "v1"); code != ExitOK {
+		t.Fatalf("save: %d %s", code, stderr)
+	}
+	if err := os.WriteFile(file, []byte(`{"components": [{"id": "R2", "pins": ["1"]}], "nets": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	head, _ := os.ReadFile(filepath.Join(dir, ".circuitvc", "refs", "heads", "main"))
+	cases := []struct {
+		name  string
+		fault fsx.Fault
+		names string
+	}{
+		{"unreadable working file", fsx.Fault{Op: "open", Path: "amp.circuit.json", Times: -1, Err: syscall.EACCES}, "amp.circuit.json"},
+		{"disk full", fsx.Fault{Op: "write", Path: "/objects/", Times: -1, Err: syscall.ENOSPC}, "no space left on device"},
+		{"read-only store", fsx.Fault{Op: "open", Path: "/objects/tmp_obj_", Times: -1, Err: syscall.EROFS}, "read-only file system"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ffs := fsx.NewFaultFS(fsx.OS())
+			ffs.Inject(c.fault)
+			code, stderr := runWith(t, ffs, dir, "save", "-m", "v2")
+			if code != ExitIO {
+				t.Errorf("exit %d, want %d (stderr %q)", code, ExitIO, stderr)
+			}
+			if !strings.HasPrefix(stderr, "circuitvc: ") || !strings.Contains(stderr, c.names) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("stderr %q: want one line naming %q", stderr, c.names)
+			}
+			if now, _ := os.ReadFile(filepath.Join(dir, ".circuitvc", "refs", "heads", "main")); !bytes.Equal(now, head) {
+				t.Error("the current version moved")
+			}
+		})
+	}
+}
+
+func TestExitCodeOfWrappedErrors(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{nil, ExitOK},
+		{usagef("bad"), ExitUsage},
+		{silentError{code: ExitDifferent}, ExitDifferent},
+		{&fs.PathError{Op: "open", Path: "x", Err: syscall.EACCES}, ExitIO},
+		{&fs.PathError{Op: "open", Path: "x", Err: fs.ErrNotExist}, ExitNoPath},
+		{&fs.PathError{Op: "lock", Path: "x", Err: fsx.ErrLocked}, ExitLocked},
+	}
+	for _, tt := range tests {
+		if got := exitCode(tt.err); got != tt.want {
+			t.Errorf("exitCode(%v) = %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
