@@ -97,15 +97,10 @@ func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult
 			return nil, err
 		}
 	}
-	if err := b.write(r, "back up"); err != nil {
+	if err := r.storeAndBackUp(ctx, &b, backup, head, opts); err != nil {
 		return nil, err
 	}
-	if !backup.IsZero() {
-		if err := r.setBackup(ctx, backup, opts); err != nil {
-			return nil, err
-		}
-		res.Backup = backup
-	}
+	res.Backup = backup
 	if err := r.apply(ctx, plan, res); err != nil {
 		return nil, err
 	}
@@ -161,6 +156,25 @@ func (r *Repo) workSnapshot(ctx context.Context, head Snapshot, b *batch) (Snaps
 		work[p] = Entry{Mode: wf.Mode, Hash: wf.Hash}
 	}
 	return work, nil
+}
+
+// storeAndBackUp writes the batch and points backup at its commit (none
+// when backup is zero). When backup is the current version, which is
+// already stored, the two wait on the disk at the same time.
+func (r *Repo) storeAndBackUp(ctx context.Context, b *batch, backup, head objects.Hash, opts RestoreOptions) error {
+	if backup.IsZero() {
+		return b.write(r, "back up")
+	}
+	if backup != head {
+		if err := b.write(r, "back up"); err != nil {
+			return err
+		}
+		return r.setBackup(ctx, backup, opts)
+	}
+	done := make(chan error, 1)
+	go func() { done <- r.setBackup(ctx, backup, opts) }()
+	werr := b.write(r, "back up")
+	return errors.Join(<-done, werr)
 }
 
 // setBackup points the backup ref at commit, keeping the earlier value
