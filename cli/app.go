@@ -160,6 +160,25 @@ func relPaths(c *ucli.Context, env *Env, repo *worktree.Repo, args []string) ([]
 	return out, nil
 }
 
+// openForWrite starts a command that makes versions (save, restore): the
+// store, the file arguments as paths from the root, and who signs.
+func openForWrite(c *ucli.Context, env *Env) (*worktree.Repo, []string, objects.Signature, error) {
+	repo, err := openRepo(c, env)
+	if err != nil {
+		return nil, nil, objects.Signature{}, err
+	}
+	paths, err := relPaths(c, env, repo, c.Args().Slice())
+	if err == nil {
+		var who objects.Signature
+		if who, err = identity(c, env); err == nil {
+			return repo, paths, who, nil
+		}
+		err = usagef("%v", err)
+	}
+	repo.Close()
+	return nil, nil, objects.Signature{}, err
+}
+
 // identity is the signature for commits made by this command.
 func identity(c *ucli.Context, env *Env) (objects.Signature, error) {
 	return worktree.Identity(env.FS, c.String("author"), env.Getenv, env.Now())

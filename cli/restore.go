@@ -31,19 +31,11 @@ Examples:
 			if c.String("to") == "" {
 				return usagef("restore needs --to REV (for example --to current~1 or --to backup)")
 			}
-			repo, err := openRepo(c, env)
+			repo, paths, who, err := openForWrite(c, env)
 			if err != nil {
 				return err
 			}
 			defer repo.Close()
-			paths, err := relPaths(c, env, repo, c.Args().Slice())
-			if err != nil {
-				return err
-			}
-			who, err := identity(c, env)
-			if err != nil {
-				return usagef("%v", err)
-			}
 			res, err := repo.Restore(c.Context, worktree.RestoreOptions{To: c.String("to"), Paths: paths, Author: who})
 			if err != nil {
 				return fmt.Errorf("restore: %w", err)

@@ -30,19 +30,11 @@ Examples:
 			&ucli.BoolFlag{Name: "no-verify", Usage: "save even if validation fails"},
 		},
 		Action: func(c *ucli.Context) error {
-			repo, err := openRepo(c, env)
+			repo, paths, who, err := openForWrite(c, env)
 			if err != nil {
 				return err
 			}
 			defer repo.Close()
-			paths, err := relPaths(c, env, repo, c.Args().Slice())
-			if err != nil {
-				return err
-			}
-			who, err := identity(c, env)
-			if err != nil {
-				return usagef("%v", err)
-			}
 			res, err := repo.Save(c.Context, worktree.SaveOptions{
 				Paths: paths, Message: c.String("message"), Author: who, NoVerify: c.Bool("no-verify"),
 			})

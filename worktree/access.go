@@ -108,18 +108,14 @@ func (r *Repo) readSide(ctx context.Context, c objects.Hash, p string, e Entry) 
 // hashWork is the working state of the files tracked now or present in
 // other, hashed but not stored.
 func (r *Repo) hashWork(ctx context.Context, head, other Snapshot) (Snapshot, error) {
-	paths, err := r.trackedPaths(head, other.Paths())
+	files, err := r.scanWork(ctx, head, other.Paths())
 	if err != nil {
 		return nil, err
 	}
 	work := Snapshot{}
-	for _, p := range paths {
-		wf, err := r.statWork(ctx, p)
-		if err != nil {
-			return nil, err
-		}
+	for _, wf := range files {
 		if !wf.Missing {
-			work[p] = Entry{Mode: wf.Mode, Hash: wf.Hash}
+			work[wf.Path] = Entry{Mode: wf.Mode, Hash: wf.Hash}
 		}
 	}
 	return work, nil

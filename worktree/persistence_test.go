@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/circuitvc/circuitvc/internal/fsx"
 	"io/fs"
 	"math"
 	"os"
@@ -20,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/circuitvc/circuitvc/internal/fsx"
 )
 
 // persistFastRetry retries without real waiting worth the name.

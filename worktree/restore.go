@@ -134,26 +134,22 @@ func restoreSet(head, target Snapshot, opts RestoreOptions) (Snapshot, error) {
 // workSnapshot is the tracked working files as a snapshot; the bytes of
 // those that differ from the current version are queued in b.
 func (r *Repo) workSnapshot(ctx context.Context, head Snapshot, b *batch) (Snapshot, error) {
-	paths, err := r.trackedPaths(head, nil)
+	files, err := r.scanWork(ctx, head, nil)
 	if err != nil {
 		return nil, err
 	}
 	work := Snapshot{}
-	for _, p := range paths {
-		wf, err := r.statWork(ctx, p)
-		if err != nil {
-			return nil, err
-		}
+	for _, wf := range files {
 		if wf.Missing {
 			continue
 		}
-		if old, ok := head[p]; !ok || old.Hash != wf.Hash {
+		if old, ok := head[wf.Path]; !ok || old.Hash != wf.Hash {
 			if err := r.loadWork(ctx, &wf); err != nil {
 				return nil, err
 			}
-			b.addBlob(p, wf.Data, wf.Hash)
+			b.addBlob(wf.Path, wf.Data, wf.Hash)
 		}
-		work[p] = Entry{Mode: wf.Mode, Hash: wf.Hash}
+		work[wf.Path] = Entry{Mode: wf.Mode, Hash: wf.Hash}
 	}
 	return work, nil
 }

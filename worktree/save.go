@@ -122,7 +122,7 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 // collectChanges reads every tracked file and keeps those that differ
 // from the current version.
 func (r *Repo) collectChanges(ctx context.Context, head Snapshot, named []string) ([]pending, error) {
-	paths, err := r.trackedPaths(head, named)
+	files, err := r.scanWork(ctx, head, named)
 	if err != nil {
 		return nil, err
 	}
@@ -131,32 +131,18 @@ func (r *Repo) collectChanges(ctx context.Context, head Snapshot, named []string
 		isNamed[p] = true
 	}
 	var out []pending
-	for _, p := range paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	for _, wf := range files {
+		if wf.Missing && isNamed[wf.Path] {
+			return nil, &PathError{Path: wf.Path, Err: fs.ErrNotExist}
 		}
-		wf, err := r.statWork(ctx, p)
-		if err != nil {
-			return nil, err
-		}
-		old, inHead := head[p]
-		kind := Modified
-		switch {
-		case wf.Missing && isNamed[p]:
-			return nil, &PathError{Path: p, Err: fs.ErrNotExist}
-		case wf.Missing && inHead:
-			kind = Deleted
-		case wf.Missing:
-			continue
-		case !inHead:
-			kind = Added
-		case old.Hash == wf.Hash && old.Mode == wf.Mode:
+		kind, tracked := kindOf(wf, head)
+		if !tracked || kind == Unchanged {
 			continue
 		}
 		if err := r.loadWork(ctx, &wf); err != nil {
 			return nil, err
 		}
-		out = append(out, pending{workFile: wf, kind: kind, old: old})
+		out = append(out, pending{workFile: wf, kind: kind, old: head[wf.Path]})
 	}
 	return out, nil
 }

@@ -22,12 +22,28 @@ func (r *Repo) Status(ctx context.Context) ([]FileStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	paths, err := r.trackedPaths(headSnap, nil)
+	files, err := r.scanWork(ctx, headSnap, nil)
+	defer r.saveStatCache()
 	if err != nil {
 		return nil, err
 	}
-	defer r.saveStatCache()
-	out := make([]FileStatus, 0, len(paths))
+	out := make([]FileStatus, 0, len(files))
+	for _, wf := range files {
+		if kind, tracked := kindOf(wf, headSnap); tracked {
+			out = append(out, FileStatus{Path: wf.Path, Kind: kind})
+		}
+	}
+	return out, nil
+}
+
+// scanWork stats every tracked file: those of the current version, those
+// matching the patterns and extra. Missing files are included as Missing.
+func (r *Repo) scanWork(ctx context.Context, head Snapshot, extra []string) ([]workFile, error) {
+	paths, err := r.trackedPaths(head, extra)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]workFile, 0, len(paths))
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -36,19 +52,24 @@ func (r *Repo) Status(ctx context.Context) ([]FileStatus, error) {
 		if err != nil {
 			return nil, err
 		}
-		old, inHead := headSnap[p]
-		kind := Unchanged
-		switch {
-		case wf.Missing && inHead:
-			kind = Deleted
-		case wf.Missing:
-			continue
-		case !inHead:
-			kind = Added
-		case old.Mode != wf.Mode || old.Hash != wf.Hash:
-			kind = Modified
-		}
-		out = append(out, FileStatus{Path: p, Kind: kind})
+		out = append(out, wf)
 	}
 	return out, nil
+}
+
+// kindOf compares a working file with the current version; tracked is
+// false for a file that is in neither.
+func kindOf(wf workFile, head Snapshot) (kind ChangeKind, tracked bool) {
+	old, inHead := head[wf.Path]
+	switch {
+	case wf.Missing && inHead:
+		return Deleted, true
+	case wf.Missing:
+		return Unchanged, false
+	case !inHead:
+		return Added, true
+	case old.Mode != wf.Mode || old.Hash != wf.Hash:
+		return Modified, true
+	}
+	return Unchanged, true
 }
