@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/schollz/progressbar/v3"
 	ucli "github.com/urfave/cli/v2"
@@ -30,10 +29,10 @@ Examples:
 			defer repo.Close()
 			opts := worktree.GCOptions{}
 			var bar *progressbar.ProgressBar
-			if colour(env, env.Stderr) { // a terminal: draw progress
+			if isTerminal(env.Stderr) {
 				opts.Progress = func(done, total int) {
 					if bar == nil {
-						bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr),
+						bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(env.Stderr),
 							progressbar.OptionSetDescription("packing objects"), progressbar.OptionClearOnFinish())
 					}
 					_ = bar.Set(done)
