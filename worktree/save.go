@@ -61,6 +61,9 @@ type pending struct {
 	workFile
 	kind ChangeKind
 	old  Entry
+	// model is the circuit validation read from the file, reused by the
+	// summary; nil when not validated or not a circuit.
+	model *circuit.Circuit
 }
 
 // Save records the tracked working files as a new version. It validates
@@ -163,14 +166,17 @@ const bigFile = 16 << 20
 
 func validateChanges(changes []pending) error {
 	var problems []*circuit.Error
-	for _, c := range changes {
+	for i := range changes {
+		c := &changes[i]
 		if c.kind == Deleted || !isCircuitCandidate(c.Path, c.Data) {
 			continue
 		}
 		if len(c.Data) > bigFile && json.Valid(c.Data) {
 			continue
 		}
-		problems = append(problems, circuit.Validate(c.Path, c.Data, circuit.ValidateOptions{})...)
+		model, errs := circuit.Check(c.Path, c.Data, circuit.ValidateOptions{})
+		c.model = model
+		problems = append(problems, errs...)
 	}
 	if len(problems) > 0 {
 		return &ValidationError{Problems: problems}
@@ -220,6 +226,21 @@ func (r *Repo) summarize(changes []pending) string {
 	return s
 }
 
+// summarizeData describes the change from old to the new bytes, reusing
+// the model validation read when there is one.
+func summarizeData(c pending, old []byte) string {
+	if c.model == nil {
+		return circuit.Summarize(c.Path, old, c.Data)
+	}
+	if c.kind == Added {
+		return circuit.SummarizeCircuits(nil, c.model)
+	}
+	if prev, err := circuit.Parse(c.Path, old); err == nil {
+		return circuit.SummarizeCircuits(prev, c.model)
+	}
+	return circuit.Summarize(c.Path, old, c.Data)
+}
+
 func (r *Repo) summarizeOne(c pending, named bool) string {
 	plain := map[ChangeKind]string{Added: "add ", Modified: "edit ", Deleted: "remove "}[c.kind] + c.Path
 	if c.kind == Deleted || len(c.Data) > bigFile {
@@ -233,7 +254,7 @@ func (r *Repo) summarizeOne(c pending, named bool) string {
 		}
 		old = data
 	}
-	s := circuit.Summarize(c.Path, old, c.Data)
+	s := summarizeData(c, old)
 	switch {
 	case s == "":
 		return plain

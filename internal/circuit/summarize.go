@@ -24,7 +24,7 @@ func Summarize(name string, old, new []byte) string {
 		if err != nil {
 			return ""
 		}
-		return fmt.Sprintf("new circuit: %s, %s", plural(len(c.Components), "component"), plural(len(c.Nets), "net"))
+		return SummarizeCircuits(nil, c)
 	}
 	// Parse and DiffJSON check the syntax: a sniff of each suffices here.
 	fo, fn := detect(name, old, false), detect(name, new, false)
@@ -32,7 +32,7 @@ func Summarize(name string, old, new []byte) string {
 		a, errA := Parse(name, old)
 		b, errB := Parse(name, new)
 		if errA == nil && errB == nil {
-			return Diff(a, b).Summary()
+			return SummarizeCircuits(a, b)
 		}
 	}
 	if fo == FormatUnknown || fn == FormatUnknown {
@@ -43,6 +43,15 @@ func Summarize(name string, old, new []byte) string {
 		return ""
 	}
 	return d.Summary()
+}
+
+// SummarizeCircuits is Summarize for circuits already read: old nil
+// means new is a new file.
+func SummarizeCircuits(old, new *Circuit) string {
+	if old == nil {
+		return fmt.Sprintf("new circuit: %s, %s", plural(len(new.Components), "component"), plural(len(new.Nets), "net"))
+	}
+	return Diff(old, new).Summary()
 }
 
 func plural(n int, word string) string {

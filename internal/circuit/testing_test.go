@@ -72,3 +72,16 @@ func bomLine(c *Circuit, ref string) *BOMLine {
 
 // fmtSscanf reads "(+N more)".
 func fmtSscanf(s string, n *int) (int, error) { return fmt.Sscanf(s, "(+%d more)", n) }
+
+// readCorpusOrNil reads a corpus file, or gives nil when there is no corpus.
+func readCorpusOrNil(rel string) []byte {
+	dir := os.Getenv("CIRCUITVC_CORPUS")
+	if dir == "" {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil
+	}
+	return data
+}

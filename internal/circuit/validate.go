@@ -60,10 +60,18 @@ func compileSchema(url string, src []byte) (*jsonschema.Schema, error) {
 // opts.Schema. Text files (FormatUnknown by Detect) without a user schema
 // have nothing to check.
 func Validate(name string, data []byte, opts ValidateOptions) []*Error {
-	f := detect(name, data, false) // the decode below finds any syntax error
+	_, errs := Check(name, data, opts)
+	return errs
+}
 
+// Check is Validate that also returns the circuit read from data, as
+// Parse would (nil when data holds no readable circuit), so that a caller
+// needing both reads the file once.
+func Check(name string, data []byte, opts ValidateOptions) (*Circuit, []*Error) {
+	f := detect(name, data, false) // the decode below finds any syntax error
+	var model *Circuit
 	if f == FormatUnknown && opts.Schema == nil {
-		return nil
+		return nil, nil
 	}
 	s := &errorSink{file: name, data: data, validate: true}
 	var root *node
@@ -73,6 +81,10 @@ func Validate(name string, data []byte, opts ValidateOptions) []*Error {
 		if c != nil {
 			dedupComponents(c, st, s)
 			checkNets(c, st, s)
+			c.Name = name
+			fillPins(c, st)
+			c.normalise()
+			model = c
 		}
 	}
 	// Only schemas need the whole document as a tree; tscircuit files are
@@ -101,7 +113,7 @@ func Validate(name string, data []byte, opts ValidateOptions) []*Error {
 	}
 	out := s.errs
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Offset < out[j].Offset })
-	return dedupErrors(out)
+	return model, dedupErrors(out)
 }
 
 func hasSyntaxError(s *errorSink) bool {
