@@ -52,21 +52,10 @@ func acquireLock(ctx context.Context, fsys fsx.FS, retry fsx.RetryPolicy, ref, t
 			return nil, &LockedError{Ref: ref, Path: lockPath, Waited: time.Since(start).Round(time.Millisecond)}
 		}
 		// Jitter spreads out writers that started waiting together.
-		if err := sleep(ctx, min(wait+rand.N(wait/2+1), left)); err != nil {
+		if err := fsx.Sleep(ctx, min(wait+rand.N(wait/2+1), left)); err != nil {
 			return nil, fmt.Errorf("refs: %s: waiting for %s: %w", ref, lockPath, err)
 		}
 		wait = min(2*wait, 100*time.Millisecond)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

@@ -41,7 +41,7 @@ func IsTransient(err error) bool {
 func Retry(ctx context.Context, p RetryPolicy, fn func() error) error {
 	sleep := p.Sleep
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = Sleep
 	}
 	delay := p.Delay
 	for attempt := 0; ; attempt++ {
@@ -66,7 +66,8 @@ func Retry(ctx context.Context, p RetryPolicy, fn func() error) error {
 	}
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep waits for d or until ctx ends, whichever is first.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -90,7 +91,7 @@ func Lock(ctx context.Context, fsys FS, name string, timeout time.Duration) (rel
 		if !time.Now().Before(deadline) {
 			return nil, &fs.PathError{Op: "lock", Path: name, Err: fmt.Errorf("%w (waited %v)", ErrLocked, timeout)}
 		}
-		if serr := sleepCtx(ctx, min(wait, time.Until(deadline))); serr != nil {
+		if serr := Sleep(ctx, min(wait, time.Until(deadline))); serr != nil {
 			return nil, serr
 		}
 		wait = min(wait*2, 100*time.Millisecond)
