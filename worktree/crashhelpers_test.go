@@ -129,6 +129,34 @@ func restoreScenario(t testing.TB) *scenario {
 	return sc
 }
 
+// cleanRestoreScenario is restoreScenario without the unsaved edit: the
+// working files equal v2, so restore writes them while the backup ref and
+// the objects reach the disk (backUpAndApply's concurrent path).
+func cleanRestoreScenario(t testing.TB) *scenario {
+	t.Helper()
+	m, r := initMem(t)
+	writeWorkFile(t, r, "a.circuit.json", circuitV("10k"))
+	writeWorkFile(t, r, "d.circuit.json", circuitV("33"))
+	v1 := mustSave(t, r, "v1").Commit
+	writeWorkFile(t, r, "a.circuit.json", circuitV("4.7k"))
+	removeWorkFile(t, r, "d.circuit.json")
+	v2 := mustSave(t, r, "v2").Commit
+	r.Close()
+	to := v1.String()
+	sc := &scenario{
+		name:    "clean restore",
+		base:    m,
+		oldHead: v2,
+		unsaved: map[string]string{},
+		run: func(ctx context.Context, r *Repo) error {
+			_, err := r.Restore(ctx, RestoreOptions{To: to, Author: testSig})
+			return err
+		},
+	}
+	sc.fillFromReference(t)
+	return sc
+}
+
 // fillFromReference records the state before the command, then runs it
 // once without faults on a copy to learn what a completed run leaves.
 func (sc *scenario) fillFromReference(t testing.TB) {

@@ -86,7 +86,7 @@ func faultLoop(t *testing.T, sc *scenario, errno error, ops string) faultStats {
 // EIO and ENOSPC, and the operations where a permission error can happen
 // (open, mkdir, rename, link, remove, chmod, lock) with EACCES.
 func TestFaultEveryOperation(t *testing.T) {
-	scenarios := map[string]func(testing.TB) *scenario{"save": saveScenario, "restore": restoreScenario}
+	scenarios := map[string]func(testing.TB) *scenario{"save": saveScenario, "restore": restoreScenario, "clean restore": cleanRestoreScenario}
 	cases := []struct {
 		errno error
 		ops   string

@@ -97,11 +97,7 @@ func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult
 			return nil, err
 		}
 	}
-	if err := r.storeAndBackUp(ctx, &b, backup, head, opts); err != nil {
-		return nil, err
-	}
-	res.Backup = backup
-	if err := r.apply(ctx, plan, res); err != nil {
+	if err := r.backUpAndApply(ctx, &b, backup, head, plan, res, opts); err != nil {
 		return nil, err
 	}
 	if res.Commit.IsZero() {
@@ -152,6 +148,29 @@ func (r *Repo) workSnapshot(ctx context.Context, head Snapshot, b *batch) (Snaps
 		work[wf.Path] = Entry{Mode: wf.Mode, Hash: wf.Hash}
 	}
 	return work, nil
+}
+
+// backUpAndApply stores the batch, moves backup and rewrites the working
+// files. Unsaved work must be in backup before any file is overwritten;
+// but when the working files equal the current version (backup is the
+// current version, or there is nothing at all), they are already in
+// history, so the files are written while the rest reaches the disk.
+func (r *Repo) backUpAndApply(ctx context.Context, b *batch, backup, head objects.Hash, plan *restorePlan, res *RestoreResult, opts RestoreOptions) error {
+	if backup != head && !backup.IsZero() {
+		if err := r.storeAndBackUp(ctx, b, backup, head, opts); err != nil {
+			return err
+		}
+		res.Backup = backup
+		return r.apply(ctx, plan, res)
+	}
+	done := make(chan error, 1)
+	go func() { done <- r.storeAndBackUp(ctx, b, backup, head, opts) }()
+	aerr := r.apply(ctx, plan, res)
+	if err := errors.Join(<-done, aerr); err != nil {
+		return err
+	}
+	res.Backup = backup
+	return nil
 }
 
 // storeAndBackUp writes the batch and points backup at its commit (none
