@@ -97,7 +97,7 @@ func TestFaultEveryOperation(t *testing.T) {
 	}
 	var summary []string
 	total := 0
-	for _, name := range []string{"save", "restore"} {
+	for _, name := range []string{"save", "restore", "clean restore"} {
 		sc := scenarios[name](t)
 		for _, c := range cases {
 			t.Run(name+"/"+errnoName(c.errno), func(t *testing.T) {
