@@ -83,7 +83,7 @@ var demoSteps = []demoStep{
 	{note: "An unsaved edit, then go back to the first version", edit: replaceOnce(`"value": "red"`, `"value": "green"`),
 		args: []string{"restore", "--to", "current~2"}},
 	{args: []string{"status"}},
-	{note: "The unsaved edit is safe in backup", args: []string{"diff", "--format", "unified", "current", "backup"}},
+	{note: "The unsaved edit (D1 red → green) is safe in backup", args: []string{"diff", "current", "backup"}},
 	{note: "Check every object, ref and reflog of the store (stock git reads it too)", args: []string{"verify"}},
 }
 
