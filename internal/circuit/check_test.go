@@ -9,9 +9,9 @@ import (
 // reads, so that save can validate and summarise from one read.
 func TestCheckReturnsParsedModel(t *testing.T) {
 	files := map[string][]byte{
-		"amp.circuit.json":                 readFixture(t, "amp.circuit.json"),
-		"amp-renamed.circuit.json":         readFixture(t, "amp-renamed.circuit.json"),
-		"tscircuit/555-timer-circuit.json": nil,
+		"amp.circuit.json":                         readFixture(t, "amp.circuit.json"),
+		"amp-renamed.circuit.json":                 readFixture(t, "amp-renamed.circuit.json"),
+		"tscircuit/555-timer-circuit.json":         nil,
 		"wokwi/wokwi-dht22/dht22-uno/diagram.json": nil,
 	}
 	for name, data := range files {
