@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"path/filepath"
 	"sync"
 )
 
@@ -94,32 +92,22 @@ func (s *Store) hashFor(o Object) (Hash, error) {
 // placeAll links each fsynced temp file to its final name, then fsyncs
 // every directory that changed, concurrently.
 func (s *Store) placeAll(todo []int, tmps []string, hashes []Hash) error {
-	dirs := map[string]bool{}
-	newFanout := false
+	dirs := map[string]Hash{} // each changed directory → an object stored there, for errors
 	var err error
 	for _, i := range todo {
 		if err != nil {
 			_ = s.fsys.Remove(tmps[i])
 			continue
 		}
-		final := s.loosePath(hashes[i])
-		dir := filepath.Dir(final)
-		if merr := s.fsys.Mkdir(dir, 0o755); merr == nil {
-			newFanout = true
-		} else if !errors.Is(merr, fs.ErrExist) {
-			err = fmt.Errorf("objects: write %s: %w", hashes[i], merr)
-			_ = s.fsys.Remove(tmps[i])
+		dir, created, lerr := s.link(tmps[i], hashes[i])
+		if lerr != nil {
+			err = lerr
 			continue
 		}
-		if perr := s.place(tmps[i], final, hashes[i]); perr != nil {
-			err = fmt.Errorf("objects: write %s: %w", hashes[i], perr)
-			_ = s.fsys.Remove(tmps[i])
-			continue
+		dirs[dir] = hashes[i]
+		if created {
+			dirs[s.objDir] = hashes[i]
 		}
-		dirs[dir] = true
-	}
-	if newFanout {
-		dirs[s.objDir] = true
 	}
 	list := make([]string, 0, len(dirs))
 	for d := range dirs {
@@ -127,7 +115,7 @@ func (s *Store) placeAll(todo []int, tmps []string, hashes []Hash) error {
 	}
 	return errors.Join(err, parallel(len(list), func(k int) error {
 		if err := s.fsys.SyncDir(list[k]); err != nil {
-			return fmt.Errorf("objects: sync %s: %w", list[k], err)
+			return fmt.Errorf("objects: write %s: %w", dirs[list[k]], err)
 		}
 		return nil
 	}))

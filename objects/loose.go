@@ -29,21 +29,6 @@ func (s *Store) loosePath(h Hash) string {
 	return filepath.Join(s.objDir, hex[:2], hex[2:])
 }
 
-// writeLoose stores an object whose name h is already known; write must
-// produce exactly size content bytes.
-func (s *Store) writeLoose(t Type, size int64, h Hash, write func(io.Writer) error) error {
-	tmp, err := s.writeTemp(func(zw io.Writer) error {
-		if _, err := zw.Write(header(t, size)); err != nil {
-			return err
-		}
-		return write(zw)
-	})
-	if err != nil {
-		return fmt.Errorf("objects: write %s: %w", h, err)
-	}
-	return s.install(tmp, h)
-}
-
 // writeLooseStream hashes and compresses r in one pass (io.MultiWriter),
 // then installs the temp file under the name it turned out to have.
 func (s *Store) writeLooseStream(t Type, size int64, r io.Reader) (Hash, error) {
@@ -127,31 +112,39 @@ func (s *Store) getZlibWriter(w io.Writer) *zlib.Writer {
 // existing object is simply reused. Where links are unsupported it falls
 // back to a rename, only when the name is still free. Then the objects/xx
 // directory (and objects/ if xx is new) is fsynced.
-func (s *Store) install(tmp string, h Hash) (err error) {
-	defer func() {
-		if err != nil {
-			_ = s.fsys.Remove(tmp)
-			err = fmt.Errorf("objects: write %s: %w", h, err)
-		}
-	}()
-	final := s.loosePath(h)
-	dir := filepath.Dir(final)
-	created := false
-	if err := s.fsys.Mkdir(dir, 0o755); err == nil {
-		created = true
-	} else if !errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	if err := s.place(tmp, final, h); err != nil {
+func (s *Store) install(tmp string, h Hash) error {
+	dir, created, err := s.link(tmp, h)
+	if err != nil {
 		return err
 	}
 	if err := s.fsys.SyncDir(dir); err != nil {
-		return err
+		return fmt.Errorf("objects: write %s: %w", h, err)
 	}
 	if created {
-		return s.fsys.SyncDir(s.objDir)
+		if err := s.fsys.SyncDir(s.objDir); err != nil {
+			return fmt.Errorf("objects: write %s: %w", h, err)
+		}
 	}
 	return nil
+}
+
+// link gives the fsynced temp file its final name (see install) and
+// reports the fan-out directory that changed and whether it is new; the
+// caller fsyncs them. On error the temp file is removed.
+func (s *Store) link(tmp string, h Hash) (dir string, created bool, err error) {
+	final := s.loosePath(h)
+	dir = filepath.Dir(final)
+	if err = s.fsys.Mkdir(dir, 0o755); err == nil {
+		created = true
+	} else if !errors.Is(err, fs.ErrExist) {
+		_ = s.fsys.Remove(tmp)
+		return "", false, fmt.Errorf("objects: write %s: %w", h, err)
+	}
+	if err := s.place(tmp, final, h); err != nil {
+		_ = s.fsys.Remove(tmp)
+		return "", false, fmt.Errorf("objects: write %s: %w", h, err)
+	}
+	return dir, created, nil
 }
 
 func (s *Store) place(tmp, final string, h Hash) error {

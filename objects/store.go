@@ -196,21 +196,11 @@ func (s *Store) Open(h Hash) (Type, int64, io.ReadCloser, error) {
 // damaged (truncated by a writer that did not fsync, say), which is then
 // replaced by a whole copy.
 func (s *Store) Write(t Type, data []byte) (Hash, error) {
-	if !validType(t) {
-		return ZeroHash, fmt.Errorf("objects: write: invalid object type %v", t)
+	hs, err := s.WriteMany([]Object{{Type: t, Data: data}})
+	if err != nil {
+		return ZeroHash, err
 	}
-	h, collision := hashObject(t, data)
-	if collision {
-		return ZeroHash, fmt.Errorf("objects: write %s: %w", h, errCollision)
-	}
-	// Hash first so that an existing object costs no compression at all.
-	if ok, err := s.hasNoRescan(h); err != nil || ok && !s.looseDamaged(h) {
-		return h, err
-	}
-	return h, s.writeLoose(t, int64(len(data)), h, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
+	return hs[0], nil
 }
 
 // WriteStream stores the size bytes that r yields as an object of type t,
