@@ -55,7 +55,7 @@ Examples:
 				if err != nil {
 					return err
 				}
-				if !knownPath(c, repo, p) {
+				if !knownPath(repo, p) {
 					return rerr // neither a revision nor a file: say why as a revision
 				}
 				opts.Path = p
@@ -166,8 +166,8 @@ func firstLine(s string) string {
 }
 
 // knownPath reports whether p is a working file or in the current version.
-func knownPath(c *ucli.Context, repo *worktree.Repo, p string) bool {
-	if _, ok, _ := repo.WorkFile(c.Context, p); ok {
+func knownPath(repo *worktree.Repo, p string) bool {
+	if repo.HasWorkFile(p) {
 		return true
 	}
 	head, err := repo.Head()

@@ -34,11 +34,10 @@ func (r *Repo) FileAt(commit objects.Hash, rev, p string) ([]byte, error) {
 	return data, nil
 }
 
-// WorkFile returns the bytes of the working file p, or nil and false when
-// it does not exist.
-func (r *Repo) WorkFile(ctx context.Context, p string) ([]byte, bool, error) {
-	wf, err := r.readWork(ctx, p)
-	return wf.Data, !wf.Missing && err == nil, err
+// HasWorkFile reports whether the working file p exists.
+func (r *Repo) HasWorkFile(p string) bool {
+	_, err := r.fs.Lstat(r.abs(p))
+	return err == nil
 }
 
 // FilePair is one file on both sides of a comparison.
