@@ -100,7 +100,14 @@ func saveScenario(t testing.TB) *scenario {
 // removes d; a.circuit.json then holds an unsaved edit. The command
 // restores v1: the edit goes to backup, a is replaced, d recreated, c
 // removed, and a commit records the restore.
-func restoreScenario(t testing.TB) *scenario {
+func restoreScenario(t testing.TB) *scenario { return restoreScenarioOf(t, true) }
+
+// cleanRestoreScenario is restoreScenario without the unsaved edit: the
+// working files equal v2, so restore writes them while the backup ref and
+// the objects reach the disk (backUpAndApply's concurrent path).
+func cleanRestoreScenario(t testing.TB) *scenario { return restoreScenarioOf(t, false) }
+
+func restoreScenarioOf(t testing.TB, withUnsaved bool) *scenario {
 	t.Helper()
 	m, r := initMem(t)
 	writeWorkFile(t, r, "a.circuit.json", circuitV("10k"))
@@ -112,46 +119,16 @@ func restoreScenario(t testing.TB) *scenario {
 	writeWorkFile(t, r, "c.circuit.json", circuitV("220"))
 	removeWorkFile(t, r, "d.circuit.json")
 	v2 := mustSave(t, r, "v2").Commit
-	writeWorkFile(t, r, "a.circuit.json", circuitV("unsaved"))
-	r.Close()
-	to := v1.String()
-	sc := &scenario{
-		name:    "restore",
-		base:    m,
-		oldHead: v2,
-		unsaved: map[string]string{"a.circuit.json": string(circuitV("unsaved"))},
-		run: func(ctx context.Context, r *Repo) error {
-			_, err := r.Restore(ctx, RestoreOptions{To: to, Author: testSig})
-			return err
-		},
+	sc := &scenario{name: "clean restore", base: m, oldHead: v2, unsaved: map[string]string{}}
+	if withUnsaved {
+		writeWorkFile(t, r, "a.circuit.json", circuitV("unsaved"))
+		sc.name, sc.unsaved = "restore", map[string]string{"a.circuit.json": string(circuitV("unsaved"))}
 	}
-	sc.fillFromReference(t)
-	return sc
-}
-
-// cleanRestoreScenario is restoreScenario without the unsaved edit: the
-// working files equal v2, so restore writes them while the backup ref and
-// the objects reach the disk (backUpAndApply's concurrent path).
-func cleanRestoreScenario(t testing.TB) *scenario {
-	t.Helper()
-	m, r := initMem(t)
-	writeWorkFile(t, r, "a.circuit.json", circuitV("10k"))
-	writeWorkFile(t, r, "d.circuit.json", circuitV("33"))
-	v1 := mustSave(t, r, "v1").Commit
-	writeWorkFile(t, r, "a.circuit.json", circuitV("4.7k"))
-	removeWorkFile(t, r, "d.circuit.json")
-	v2 := mustSave(t, r, "v2").Commit
 	r.Close()
 	to := v1.String()
-	sc := &scenario{
-		name:    "clean restore",
-		base:    m,
-		oldHead: v2,
-		unsaved: map[string]string{},
-		run: func(ctx context.Context, r *Repo) error {
-			_, err := r.Restore(ctx, RestoreOptions{To: to, Author: testSig})
-			return err
-		},
+	sc.run = func(ctx context.Context, r *Repo) error {
+		_, err := r.Restore(ctx, RestoreOptions{To: to, Author: testSig})
+		return err
 	}
 	sc.fillFromReference(t)
 	return sc
