@@ -7,7 +7,6 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/circuitvc/circuitvc/internal/circuit"
-	"github.com/circuitvc/circuitvc/worktree"
 )
 
 func validateCommand(env *Env) *ucli.Command {
@@ -69,15 +68,13 @@ func validateTargets(c *ucli.Context, env *Env) ([]string, error) {
 		return nil, fmt.Errorf("validate: name the files to check, or run inside a circuitvc directory: %w", err)
 	}
 	defer repo.Close()
-	st, err := repo.Status(c.Context)
+	paths, err := repo.Tracked()
 	if err != nil {
 		return nil, err
 	}
-	var files []string
-	for _, f := range st {
-		if f.Kind != worktree.Deleted {
-			files = append(files, resolveDir(repo.Root(), f.Path))
-		}
+	files := make([]string, len(paths))
+	for i, p := range paths {
+		files[i] = resolveDir(repo.Root(), p)
 	}
 	return files, nil
 }

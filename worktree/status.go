@@ -36,6 +36,31 @@ func (r *Repo) Status(ctx context.Context) ([]FileStatus, error) {
 	return out, nil
 }
 
+// Tracked lists the tracked files present in the working tree: those of
+// the current version and those matching the patterns, without reading
+// them.
+func (r *Repo) Tracked() ([]string, error) {
+	head, err := r.Head()
+	if err != nil {
+		return nil, err
+	}
+	headSnap, err := r.snapshot(head)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := r.trackedPaths(headSnap, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := paths[:0]
+	for _, p := range paths {
+		if r.HasWorkFile(p) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
 // scanWork stats every tracked file: those of the current version, those
 // matching the patterns and extra. Missing files are included as Missing.
 func (r *Repo) scanWork(ctx context.Context, head Snapshot, extra []string) ([]workFile, error) {
