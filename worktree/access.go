@@ -56,6 +56,7 @@ func (r *Repo) Compare(ctx context.Context, oldC, newC objects.Hash, paths []str
 		return nil, err
 	}
 	var newSnap Snapshot
+	var work map[string]*workFile // the working files, when they are the new side
 	if newC.IsZero() {
 		head, err := r.Head()
 		if err != nil {
@@ -65,8 +66,8 @@ func (r *Repo) Compare(ctx context.Context, oldC, newC objects.Hash, paths []str
 		if err != nil {
 			return nil, err
 		}
-		newSnap, err = r.hashWork(ctx, headSnap, oldSnap)
-		if err != nil {
+		defer r.saveStatCache()
+		if newSnap, work, err = r.hashWork(ctx, headSnap, oldSnap); err != nil {
 			return nil, err
 		}
 	} else if newSnap, err = r.snapshot(newC); err != nil {
@@ -86,7 +87,7 @@ func (r *Repo) Compare(ctx context.Context, oldC, newC objects.Hash, paths []str
 			}
 		}
 		if nok {
-			if fp.New, err = r.readSide(ctx, newC, p, n); err != nil {
+			if fp.New, err = r.readSide(ctx, work[p], n); err != nil {
 				return nil, err
 			}
 		}
@@ -95,9 +96,11 @@ func (r *Repo) Compare(ctx context.Context, oldC, newC objects.Hash, paths []str
 	return out, nil
 }
 
-func (r *Repo) readSide(ctx context.Context, c objects.Hash, p string, e Entry) ([]byte, error) {
-	if c.IsZero() {
-		wf, err := r.readWork(ctx, p)
+// readSide gives the new side's bytes: the working file's when wf is
+// set (read once: statWork may have read it already), else the blob's.
+func (r *Repo) readSide(ctx context.Context, wf *workFile, e Entry) ([]byte, error) {
+	if wf != nil {
+		err := r.loadWork(ctx, wf)
 		return wf.Data, err
 	}
 	_, data, err := r.objects.Read(e.Hash)
@@ -105,19 +108,20 @@ func (r *Repo) readSide(ctx context.Context, c objects.Hash, p string, e Entry) 
 }
 
 // hashWork is the working state of the files tracked now or present in
-// other, hashed but not stored.
-func (r *Repo) hashWork(ctx context.Context, head, other Snapshot) (Snapshot, error) {
+// other, hashed but not stored, with the files found (some already read).
+func (r *Repo) hashWork(ctx context.Context, head, other Snapshot) (Snapshot, map[string]*workFile, error) {
 	files, err := r.scanWork(ctx, head, other.Paths())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	work := Snapshot{}
-	for _, wf := range files {
+	snap, byPath := Snapshot{}, map[string]*workFile{}
+	for i, wf := range files {
 		if !wf.Missing {
-			work[wf.Path] = Entry{Mode: wf.Mode, Hash: wf.Hash}
+			snap[wf.Path] = Entry{Mode: wf.Mode, Hash: wf.Hash}
+			byPath[wf.Path] = &files[i]
 		}
 	}
-	return work, nil
+	return snap, byPath, nil
 }
 
 func unionPaths(a, b Snapshot, only []string) []string {
