@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/circuitvc/circuitvc/internal/circuit"
+	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/circuitvc/circuitvc/internal/textdiff"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/worktree"
@@ -74,7 +74,7 @@ type comparison struct {
 // diffPairs works out what is compared with what.
 func diffPairs(c *ucli.Context, env *Env) (*comparison, error) {
 	args := c.Args().Slice()
-	if a, b, ok := plainFiles(workDir(c, env), args); ok {
+	if a, b, ok := plainFiles(env.FS, workDir(c, env), args); ok {
 		p, err := readPlainPair(env, workDir(c, env), a, b)
 		return &comparison{pairs: p, old: a, new: b, plain: true}, err
 	}
@@ -98,7 +98,7 @@ func diffPairs(c *ucli.Context, env *Env) (*comparison, error) {
 				revs, names = append(revs, h), append(names, a)
 				continue
 			}
-			if _, serr := os.Stat(resolveDir(workDir(c, env), a)); serr != nil {
+			if _, serr := env.FS.Stat(resolveDir(workDir(c, env), a)); serr != nil {
 				return nil, rerr
 			}
 		}
@@ -125,12 +125,12 @@ func diffPairs(c *ucli.Context, env *Env) (*comparison, error) {
 }
 
 // plainFiles reports whether the arguments are exactly two existing files.
-func plainFiles(dir string, args []string) (string, string, bool) {
+func plainFiles(fsys fsx.FS, dir string, args []string) (string, string, bool) {
 	if len(args) != 2 {
 		return "", "", false
 	}
 	for _, a := range args {
-		fi, err := os.Stat(resolveDir(dir, a))
+		fi, err := fsys.Stat(resolveDir(dir, a))
 		if err != nil || !fi.Mode().IsRegular() {
 			return "", "", false
 		}
