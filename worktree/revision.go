@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -31,9 +33,13 @@ func (r *Repo) Resolve(rev string) (objects.Hash, error) {
 }
 
 // refName maps a revision's base to the ref it names, or "" when it
-// names none. A tag that exists but cannot be read is an error, not a
-// reason to try the name as a hash.
+// names none. A full 40-hex hash always names the object, as in git, even
+// if a tag of that name exists. A tag that exists but cannot be read is
+// an error, not a reason to try the name as a hash.
 func (r *Repo) refName(base string) (string, error) {
+	if len(base) == 40 && isHex(base) {
+		return "", nil
+	}
 	switch base {
 	case "", "@", "HEAD", "current", "main":
 		return refs.HEAD, nil
@@ -77,10 +83,13 @@ func (r *Repo) resolveBase(rev *refs.Rev) (objects.Hash, error) {
 		return objects.ZeroHash, fmt.Errorf("%w: @{%d} needs a ref", ErrRevisionNotFound, rev.Reflog)
 	}
 	h, err := r.objects.ResolvePrefix(rev.Base)
-	if errors.Is(err, objects.ErrNotFound) {
+	var ambiguous *objects.AmbiguousError
+	switch {
+	case errors.Is(err, objects.ErrNotFound):
 		return h, fmt.Errorf("%w: no commit, tag or ref of that name", ErrRevisionNotFound)
-	}
-	if err != nil {
+	case errors.As(err, &ambiguous):
+		return r.onlyCommit(ambiguous)
+	case err != nil:
 		return h, err
 	}
 	if _, err := r.objects.ReadCommit(h); err != nil {
@@ -92,6 +101,37 @@ func (r *Repo) resolveBase(rev *refs.Rev) (objects.Hash, error) {
 		return h, err
 	}
 	return h, nil
+}
+
+// onlyCommit settles an ambiguous abbreviated hash as git log does: when
+// exactly one of the objects it matches is a commit, that commit.
+// Otherwise the error lists the candidates with enough digits to tell
+// them apart.
+func (r *Repo) onlyCommit(ambiguous *objects.AmbiguousError) (objects.Hash, error) {
+	digits := min(40, max(12, len(ambiguous.Prefix)+2))
+	var commits []objects.Hash
+	names := make([]string, 0, len(ambiguous.Candidates))
+	for _, h := range ambiguous.Candidates {
+		t, _, rc, err := r.objects.Open(h)
+		if err != nil {
+			return objects.ZeroHash, err
+		}
+		rc.Close()
+		if t == plumbing.CommitObject {
+			commits = append(commits, h)
+		}
+		names = append(names, fmt.Sprintf("%s (%s)", h.String()[:digits], t))
+	}
+	if len(commits) == 1 {
+		return commits[0], nil
+	}
+	return objects.ZeroHash, fmt.Errorf("%w: %s is ambiguous: it begins %s; give more digits",
+		ErrRevisionNotFound, ambiguous.Prefix, strings.Join(names, ", "))
+}
+
+// isHex reports whether s is made of hex digits only.
+func isHex(s string) bool {
+	return s != "" && strings.Trim(strings.ToLower(s), "0123456789abcdef") == ""
 }
 
 // step applies one ~N or ^N suffix.
