@@ -53,7 +53,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	code := exitCode(err)
 	if msg := errText(err); msg != "" {
 		fmt.Fprintf(env.Stderr, "circuitvc: %s\n", msg)
-		if code == ExitUsage {
+		if errors.As(err, new(usageError)) {
 			fmt.Fprintln(env.Stderr, "Run 'circuitvc help' or 'circuitvc help COMMAND' for usage.")
 		}
 	}

@@ -47,7 +47,7 @@ func exitCode(err error) int {
 		return ExitOK
 	case errors.As(err, &se):
 		return se.code
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, worktree.ErrBadTagName), errors.Is(err, worktree.ErrTagExists):
 		return ExitUsage
 	case errors.Is(err, worktree.ErrInvalidCircuit):
 		return ExitInvalid

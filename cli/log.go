@@ -116,9 +116,9 @@ func decorations(repo *worktree.Repo) map[objects.Hash][]string {
 	if h, err := repo.Refs().Read(refs.Backup); err == nil {
 		out[h] = append(out[h], "backup")
 	}
-	tags, _ := repo.Refs().List(refs.TagPrefix)
+	tags, _ := repo.Tags()
 	for _, t := range tags {
-		out[t.Hash] = append(out[t.Hash], "tag: "+strings.TrimPrefix(t.Name, refs.TagPrefix))
+		out[t.Commit] = append(out[t.Commit], "tag: "+t.Name)
 	}
 	return out
 }

@@ -2,12 +2,10 @@ package cli
 
 import (
 	"fmt"
-	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/circuitvc/circuitvc/objects"
-	"github.com/circuitvc/circuitvc/refs"
+	"github.com/circuitvc/circuitvc/worktree"
 )
 
 func tagCommand(env *Env) *ucli.Command {
@@ -16,65 +14,67 @@ func tagCommand(env *Env) *ucli.Command {
 		Usage:     "name a version, list names, or delete one",
 		ArgsUsage: "[NAME [REV]]",
 		Description: `With no arguments, lists tags. With NAME, names REV (default: current) so
-that NAME works wherever a revision does. -d deletes a tag (the version
-itself stays in history).
+that NAME works wherever a revision does. A name that already exists is
+refused unless -f moves it. -d deletes a tag (the version itself stays in
+history); deleting a tag that does not exist exits 6.
+
+Names follow git's rules for tags, and may not look like a hash (4 to 40
+hex digits), start with refs/, or be current, backup, HEAD or main.
 
 Examples:
    circuitvc tag rev-a
    circuitvc tag first-prototype current~3
+   circuitvc tag -f rev-a          # move rev-a to the current version
    circuitvc tag -d rev-a`,
 		Flags: []ucli.Flag{
 			&ucli.BoolFlag{Name: "delete", Aliases: []string{"d"}, Usage: "delete the tag NAME"},
+			&ucli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "move NAME if it already exists"},
 			&ucli.StringFlag{Name: "author", Usage: "`\"NAME <EMAIL>\"` for the reflog"},
 		},
 		Action: func(c *ucli.Context) error {
+			if c.NArg() > 2 || (c.Bool("delete") && c.NArg() != 1) {
+				return usagef("tag takes NAME [REV], or -d NAME")
+			}
 			repo, err := openRepo(c, env)
 			if err != nil {
 				return err
 			}
 			defer repo.Close()
-			if c.NArg() == 0 {
-				tags, err := repo.Refs().List(refs.TagPrefix)
-				for _, t := range tags {
-					fmt.Fprintf(env.Stdout, "%s %s\n", t.Hash.String()[:7], strings.TrimPrefix(t.Name, refs.TagPrefix))
-				}
-				return err
-			}
-			if c.NArg() > 2 || (c.Bool("delete") && c.NArg() != 1) {
-				return usagef("tag takes NAME [REV], or -d NAME")
-			}
 			name := c.Args().First()
-			if err := refs.ValidTagName(name); err != nil {
-				return usagef("tag %q: %v", name, err)
-			}
-			ref := refs.TagPrefix + name
-			old, err := repo.Refs().Read(ref)
-			if c.Bool("delete") {
-				if err != nil {
-					return fmt.Errorf("tag %s: %w", name, err)
+			switch {
+			case c.NArg() == 0:
+				return listTags(env, repo)
+			case c.Bool("delete"):
+				h, err := repo.DeleteTag(c.Context, name)
+				if err == nil {
+					fmt.Fprintf(env.Stdout, "deleted tag %s (was %s)\n", name, h.String()[:7])
 				}
-				return repo.Refs().Delete(c.Context, ref, old)
-			}
-			if err == nil {
-				return usagef("tag %s already names %s; delete it first with 'circuitvc tag -d %s'", name, old.String()[:7], name)
-			}
-			rev := "current"
-			if c.NArg() == 2 {
-				rev = c.Args().Get(1)
-			}
-			h, err := repo.Resolve(rev)
-			if err != nil {
 				return err
 			}
 			who, err := identity(c, env)
 			if err != nil {
 				return usagef("%v", err)
 			}
-			if err := repo.Refs().Update(c.Context, ref, objects.ZeroHash, h, who, "tag: "+rev); err != nil {
+			h, prev, err := repo.SetTag(c.Context, worktree.TagOptions{Name: name, Rev: c.Args().Get(1), Force: c.Bool("force"), Who: who})
+			switch {
+			case err != nil:
 				return err
+			case prev.IsZero():
+				fmt.Fprintf(env.Stdout, "tagged %s as %s\n", h.String()[:7], name)
+			case prev == h:
+				fmt.Fprintf(env.Stdout, "tag %s already names %s\n", name, h.String()[:7])
+			default:
+				fmt.Fprintf(env.Stdout, "moved tag %s from %s to %s\n", name, prev.String()[:7], h.String()[:7])
 			}
-			fmt.Fprintf(env.Stdout, "tagged %s as %s\n", h.String()[:7], name)
 			return nil
 		},
 	}
+}
+
+func listTags(env *Env, repo *worktree.Repo) error {
+	tags, err := repo.Tags()
+	for _, t := range tags {
+		fmt.Fprintf(env.Stdout, "%s %s\n", t.Commit.String()[:7], t.Name)
+	}
+	return err
 }

@@ -26,7 +26,23 @@ var (
 	ErrUnsafePath = errors.New("unsafe path")
 	// ErrExists: init found a store already there.
 	ErrExists = errors.New("already a circuitvc directory")
+	// ErrBadTagName: a tag name git or circuitvc's revision syntax refuses.
+	ErrBadTagName = errors.New("invalid tag name")
+	// ErrTagExists: a tag of that name already names a version.
+	ErrTagExists = errors.New("already exists")
+	// ErrNoSuchTag: a tag to delete does not exist. It is also an
+	// ErrRevisionNotFound.
+	ErrNoSuchTag error = kindError{msg: "no such tag", kind: ErrRevisionNotFound}
 )
+
+// kindError is a sentinel that is also an instance of a broader one.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e kindError) Error() string { return e.msg }
+func (e kindError) Unwrap() error { return e.kind }
 
 // RevisionError reports a revision that could not be resolved.
 type RevisionError struct {
