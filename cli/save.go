@@ -47,7 +47,7 @@ Examples:
 			}
 			fmt.Fprintf(env.Stdout, "[%s] %s\n", res.Commit.String()[:7], firstLine(res.Message))
 			for _, ch := range res.Changes {
-				fmt.Fprintf(env.Stdout, "  %-9s %s\n", ch.Kind.String()+":", ch.Path)
+				fmt.Fprintf(env.Stdout, "  %-9s %s\n", ch.Kind.String()+":", changeName(ch.Path, ch.From))
 			}
 			if res.Packed > 0 {
 				fmt.Fprintf(env.Stdout, "packed %d objects (automatic gc)\n", res.Packed)

@@ -13,8 +13,11 @@ func statusCommand(env *Env) *ucli.Command {
 	return &ucli.Command{
 		Name:  "status",
 		Usage: "show which tracked files changed since the current version",
-		Description: `Lists tracked files that are modified, new (never saved) or deleted compared
-with the current version. With --all, unchanged files too.
+		Description: `Lists tracked files that are modified, new (never saved), deleted or
+renamed compared with the current version. A deleted file and a new one
+with the same or at least 50 % similar content (as git measures it) are
+one file renamed: "renamed: amp.circuit.json → boards/amp.circuit.json".
+With --all, unchanged files too.
 
 Examples:
    circuitvc status
@@ -60,8 +63,8 @@ func writeStatus(c *ucli.Context, env *Env, repo *worktree.Repo, files []worktre
 		if f.Kind != worktree.Unchanged {
 			changed++
 		}
-		code := map[worktree.ChangeKind]string{worktree.Modified: yellow, worktree.Added: green, worktree.Deleted: red}[f.Kind]
-		fmt.Fprintf(w, "  %s %s\n", paint(col && code != "", code, fmt.Sprintf("%-10s", f.Kind.String()+":")), f.Path)
+		code := map[worktree.ChangeKind]string{worktree.Modified: yellow, worktree.Added: green, worktree.Deleted: red, worktree.Renamed: yellow}[f.Kind]
+		fmt.Fprintf(w, "  %s %s\n", paint(col && code != "", code, fmt.Sprintf("%-10s", f.Kind.String()+":")), changeName(f.Path, f.From))
 	}
 	if changed == 0 {
 		fmt.Fprintln(w, "Nothing to save: the working files match the current version.")
@@ -73,12 +76,21 @@ func writeStatusJSON(env *Env, files []worktree.FileStatus) error {
 	type entry struct {
 		Path   string `json:"path"`
 		Status string `json:"status"`
+		From   string `json:"from,omitempty"` // the old path of a renamed file
 	}
 	out := make([]entry, 0, len(files))
 	for _, f := range files {
-		out = append(out, entry{f.Path, f.Kind.String()})
+		out = append(out, entry{f.Path, f.Kind.String(), f.From})
 	}
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// changeName is a file's path, or "old → new" for a renamed file.
+func changeName(path, from string) string {
+	if from == "" {
+		return path
+	}
+	return from + " → " + path
 }

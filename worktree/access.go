@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -42,14 +44,26 @@ func (r *Repo) HasWorkFile(p string) bool {
 
 // FilePair is one file on both sides of a comparison.
 type FilePair struct {
-	Path     string
-	Old, New []byte
+	// Path is the file's path on the new side (on the old side when it
+	// was deleted).
+	Path string
+	// OldPath is the path on the old side of a renamed file, else "".
+	OldPath          string
+	Old, New         []byte
+	OldMode, NewMode filemode.FileMode
 	// OldOK and NewOK say whether the file exists on each side.
 	OldOK, NewOK bool
+	// the blob ids of the sides, for rename detection
+	oldHash, newHash objects.Hash
 }
 
-// Compare lists the files that differ between two commits. A ZeroHash
-// new side means the working files. paths, when given, limit the result.
+// Renamed reports whether the pair is one file under two paths.
+func (p FilePair) Renamed() bool { return p.OldPath != "" }
+
+// Compare lists the files that differ between two commits, sorted by
+// path. A ZeroHash new side means the working files. paths, when given,
+// limit the result. A deleted file and an added one with the same or
+// similar content are one renamed file (see findRenames).
 func (r *Repo) Compare(ctx context.Context, oldC, newC objects.Hash, paths []string) ([]FilePair, error) {
 	oldSnap, err := r.snapshot(oldC)
 	if err != nil {
@@ -80,7 +94,7 @@ func (r *Repo) Compare(ctx context.Context, oldC, newC objects.Hash, paths []str
 		if ook == nok && o == n {
 			continue
 		}
-		fp := FilePair{Path: p, OldOK: ook, NewOK: nok}
+		fp := FilePair{Path: p, OldOK: ook, NewOK: nok, OldMode: o.Mode, NewMode: n.Mode, oldHash: o.Hash, newHash: n.Hash}
 		if ook {
 			if _, fp.Old, err = r.objects.Read(o.Hash); err != nil {
 				return nil, err
@@ -93,7 +107,42 @@ func (r *Repo) Compare(ctx context.Context, oldC, newC objects.Hash, paths []str
 		}
 		out = append(out, fp)
 	}
+	return pairRenamed(out)
+}
+
+// pairRenamed merges each deleted and added pair that findRenames pairs
+// into one renamed pair, at its new path.
+func pairRenamed(pairs []FilePair) ([]FilePair, error) {
+	var deleted, added []renameSide
+	gone := map[string]FilePair{}
+	for _, p := range pairs {
+		switch {
+		case !p.NewOK:
+			deleted = append(deleted, renameSide{Path: p.Path, Entry: Entry{Mode: p.OldMode, Hash: p.oldHash}, load: constant(p.Old)})
+			gone[p.Path] = p
+		case !p.OldOK:
+			added = append(added, renameSide{Path: p.Path, Entry: Entry{Mode: p.NewMode, Hash: p.newHash}, load: constant(p.New)})
+		}
+	}
+	from, err := findRenames(deleted, added)
+	if err != nil || len(from) == 0 {
+		return pairs, err
+	}
+	moved, out := oldPaths(from), pairs[:0]
+	for _, p := range pairs {
+		if was, ok := from[p.Path]; ok {
+			o := gone[was]
+			p.OldPath, p.Old, p.OldMode, p.oldHash, p.OldOK = was, o.Old, o.OldMode, o.oldHash, true
+		} else if moved[p.Path] {
+			continue
+		}
+		out = append(out, p)
+	}
 	return out, nil
+}
+
+func constant(data []byte) func() ([]byte, error) {
+	return func() ([]byte, error) { return data, nil }
 }
 
 // readSide gives the new side's bytes: the working file's when wf is

@@ -20,16 +20,21 @@ const (
 	Modified
 	Added
 	Deleted
+	// Renamed: deleted under one path and added under another with the
+	// same or similar content; the content may have changed too.
+	Renamed
 )
 
 func (k ChangeKind) String() string {
-	return [...]string{"unchanged", "modified", "new", "deleted"}[k]
+	return [...]string{"unchanged", "modified", "new", "deleted", "renamed"}[k]
 }
 
 // Change is one file that a save recorded.
 type Change struct {
 	Path string
 	Kind ChangeKind
+	// From is the old path of a Renamed file.
+	From string
 }
 
 // SaveOptions say what to save and how.
@@ -61,6 +66,8 @@ type pending struct {
 	workFile
 	kind ChangeKind
 	old  Entry
+	// from is the old path of a Renamed file.
+	from string
 	// model is the circuit validation read from the file, reused by the
 	// summary; nil when not validated or not a circuit.
 	model *circuit.Circuit
@@ -116,7 +123,7 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 	}
 	res := &SaveResult{Commit: commit, Parent: head, Message: msg}
 	for _, c := range changes {
-		res.Changes = append(res.Changes, Change{Path: c.Path, Kind: c.kind})
+		res.Changes = append(res.Changes, Change{Path: c.Path, Kind: c.kind, From: c.from})
 	}
 	res.Packed, res.GCError = r.autoGC(ctx)
 	return res, nil
@@ -146,6 +153,35 @@ func (r *Repo) collectChanges(ctx context.Context, head Snapshot, named []string
 			return nil, err
 		}
 		out = append(out, pending{workFile: wf, kind: kind, old: head[wf.Path]})
+	}
+	return r.pairRenames(ctx, head, out)
+}
+
+// pairRenames turns each deleted and added change that are one file
+// renamed (see findRenames) into one Renamed change at the new path.
+func (r *Repo) pairRenames(ctx context.Context, head Snapshot, changes []pending) ([]pending, error) {
+	var deleted []string
+	var added []*workFile
+	for i := range changes {
+		switch changes[i].kind {
+		case Deleted:
+			deleted = append(deleted, changes[i].Path)
+		case Added:
+			added = append(added, &changes[i].workFile)
+		}
+	}
+	from, err := r.workRenames(ctx, head, deleted, added)
+	if err != nil || len(from) == 0 {
+		return changes, err
+	}
+	moved, out := oldPaths(from), changes[:0]
+	for _, c := range changes {
+		if old, ok := from[c.Path]; ok {
+			c.kind, c.from, c.old = Renamed, old, head[old]
+		} else if moved[c.Path] {
+			continue
+		}
+		out = append(out, c)
 	}
 	return out, nil
 }
@@ -196,6 +232,9 @@ func applyChanges(head Snapshot, changes []pending, b *batch) Snapshot {
 			delete(snap, c.Path)
 			continue
 		}
+		if c.kind == Renamed {
+			delete(snap, c.from)
+		}
 		b.addBlob(c.Path, c.Data, c.Hash)
 		snap[c.Path] = Entry{Mode: c.Mode, Hash: c.Hash}
 	}
@@ -243,11 +282,17 @@ func summarizeData(c pending, old []byte) string {
 
 func (r *Repo) summarizeOne(c pending, named bool) string {
 	plain := map[ChangeKind]string{Added: "add ", Modified: "edit ", Deleted: "remove "}[c.kind] + c.Path
+	if c.kind == Renamed {
+		plain = "renamed: " + c.from + " → " + c.Path
+		if c.old.Hash == c.Hash {
+			return plain
+		}
+	}
 	if c.kind == Deleted || len(c.Data) > bigFile {
 		return plain
 	}
 	var old []byte
-	if c.kind == Modified {
+	if c.kind == Modified || c.kind == Renamed {
 		_, data, err := r.objects.Read(c.old.Hash)
 		if err != nil {
 			return plain
@@ -258,6 +303,8 @@ func (r *Repo) summarizeOne(c pending, named bool) string {
 	switch {
 	case s == "":
 		return plain
+	case c.kind == Renamed:
+		return plain + " (" + s + ")"
 	case c.kind == Added:
 		return plain + ": " + s
 	case named:

@@ -8,11 +8,14 @@ import (
 type FileStatus struct {
 	Path string
 	Kind ChangeKind
+	// From is the path in the current version of a Renamed file.
+	From string
 }
 
 // Status compares every tracked working file with the current version:
-// unchanged, modified, new (matches a pattern or named, never saved) or
-// deleted.
+// unchanged, modified, new (matches a pattern or named, never saved),
+// deleted, or renamed (a deleted file and a new one with the same or
+// similar content, see findRenames).
 func (r *Repo) Status(ctx context.Context) ([]FileStatus, error) {
 	head, err := r.Head()
 	if err != nil {
@@ -28,13 +31,59 @@ func (r *Repo) Status(ctx context.Context) ([]FileStatus, error) {
 		return nil, err
 	}
 	out := make([]FileStatus, 0, len(files))
-	for _, wf := range files {
-		if kind, tracked := kindOf(wf, headSnap); tracked {
-			out = append(out, FileStatus{Path: wf.Path, Kind: kind})
+	var deleted []string
+	var added []*workFile
+	for i, wf := range files {
+		kind, tracked := kindOf(wf, headSnap)
+		if !tracked {
+			continue
+		}
+		out = append(out, FileStatus{Path: wf.Path, Kind: kind})
+		switch kind {
+		case Deleted:
+			deleted = append(deleted, wf.Path)
+		case Added:
+			added = append(added, &files[i])
 		}
 	}
-	return out, nil
+	from, err := r.workRenames(ctx, headSnap, deleted, added)
+	if err != nil || len(from) == 0 {
+		return out, err
+	}
+	moved, kept := oldPaths(from), out[:0]
+	for _, f := range out {
+		if old, ok := from[f.Path]; ok {
+			f.Kind, f.From = Renamed, old
+		} else if moved[f.Path] {
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept, nil
 }
+
+// workRenames pairs deleted files of head with added working files (see
+// findRenames), reading the bytes of either only when their content must
+// be compared. It returns the old path of each renamed file by new path.
+func (r *Repo) workRenames(ctx context.Context, head Snapshot, deleted []string, added []*workFile) (map[string]string, error) {
+	if len(deleted) == 0 || len(added) == 0 {
+		return nil, nil
+	}
+	ds := make([]renameSide, 0, len(deleted))
+	for _, p := range deleted {
+		ds = append(ds, renameSide{Path: p, Entry: head[p], load: r.blobLoader(head[p].Hash)})
+	}
+	as := make([]renameSide, 0, len(added))
+	for _, wf := range added {
+		load := func() ([]byte, error) {
+			err := r.loadWork(ctx, wf)
+			return wf.Data, err
+		}
+		as = append(as, renameSide{Path: wf.Path, Entry: Entry{Mode: wf.Mode, Hash: wf.Hash}, load: load})
+	}
+	return findRenames(ds, as)
+}
+
 
 // Tracked lists the tracked files present in the working tree: those of
 // the current version and those matching the patterns, without reading
