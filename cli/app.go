@@ -242,8 +242,17 @@ func permuteArgs(app *ucli.App, args []string) []string {
 			rest = append(rest, a)
 		}
 	}
+	if len(rest) > 0 && rest[0] == "--" && takesRevsAndPaths(cmd) {
+		// The flag parser drops the first "--"; this one is the user's
+		// and tells revisions from paths.
+		flags = append(flags, "--")
+	}
 	return append(append(out, flags...), rest...)
 }
+
+// takesRevsAndPaths reports whether a command's arguments may be
+// revisions and paths, which a "--" separates.
+func takesRevsAndPaths(cmd *ucli.Command) bool { return cmd.Name == "diff" || cmd.Name == "log" }
 
 // takesValue reports whether arg names a flag that needs a separate value.
 func takesValue(flags []ucli.Flag, arg string) bool {

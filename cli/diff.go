@@ -3,14 +3,18 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path/filepath"
+	"slices"
+	"strings"
 
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/circuitvc/circuitvc/internal/circuit"
-	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/circuitvc/circuitvc/internal/textdiff"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/worktree"
@@ -22,12 +26,24 @@ func diffCommand(env *Env) *ucli.Command {
 		Usage:     "compare versions, the working files, or two files",
 		ArgsUsage: "[REV1 [REV2]] [--] [FILE...] | FILE_A FILE_B",
 		Description: `Without REV: the working files against the current version. With one REV:
-the working files against REV. With two: REV1 against REV2. When both
-arguments are existing files, the two files are compared (no store needed).
+the working files against REV. With two: REV1 against REV2. With two
+arguments of which the first is not a revision and one is a file, the two
+files are compared (no store needed; a missing one exits 7). Use -- before
+FILEs to limit a comparison of versions to those files.
 
 Circuits are compared in circuit terms (components, nets, pins, BOM); other
 JSON structurally; anything else as a unified line diff with 3 lines of
 context. --format json prints the documented JSON form for scripts.
+A file deleted under one path and added under another with the same or at
+least 50 % similar content (as git measures it) is shown as renamed, with
+its changes if any.
+
+--exit-code exits 1 when the diff shows a difference, else 0. With the
+semantic and json formats a difference is a change of meaning: a byte-only
+change (reformatting, key order, CRLF) prints "no circuit changes
+(formatting only)" and exits 0. With --format unified and --stat any
+changed byte is a difference. An added, deleted or renamed file is always
+one, even when empty.
 
 Examples:
    circuitvc diff
@@ -37,28 +53,30 @@ Examples:
    circuitvc diff old.circuit.json new.circuit.json
    circuitvc diff --exit-code --stat current`,
 		Flags: []ucli.Flag{
-			&ucli.StringFlag{Name: "format", Value: "semantic", Usage: "`semantic`, unified or json"},
+			&ucli.StringFlag{Name: "format", Value: "semantic", Usage: "`FORMAT`: semantic, unified or json"},
 			&ucli.BoolFlag{Name: "stat", Usage: "only count changed lines per file"},
-			&ucli.BoolFlag{Name: "exit-code", Usage: "exit 1 when there are differences"},
+			&ucli.BoolFlag{Name: "exit-code", Usage: "exit 1 when the diff shows differences (see above)"},
 			&ucli.IntFlag{Name: "unified", Aliases: []string{"U"}, Value: 3, Usage: "`N` lines of context in line diffs"},
 		},
 		Action: func(c *ucli.Context) error {
-			switch c.String("format") {
-			case "semantic", "unified", "json":
-			default:
-				return usagef("diff --format %q: want semantic, unified or json", c.String("format"))
+			format := c.String("format")
+			if !slices.Contains([]string{"semantic", "unified", "json"}, format) {
+				return usagef("diff --format %q: want semantic, unified or json", format)
 			}
 			cmp, err := diffPairs(c, env)
 			if err != nil {
 				return err
 			}
-			if err := renderDiff(c, env, cmp); err != nil {
-				return err
+			different := len(cmp.pairs) > 0
+			if c.Bool("stat") {
+				err = writeStat(env.Stdout, cmp.pairs)
+			} else {
+				different, err = renderDiff(c, env, cmp)
 			}
-			if c.Bool("exit-code") && len(cmp.pairs) > 0 {
+			if err == nil && different && c.Bool("exit-code") {
 				return silentError{code: ExitDifferent}
 			}
-			return nil
+			return err
 		},
 	}
 }
@@ -73,19 +91,24 @@ type comparison struct {
 
 // diffPairs works out what is compared with what.
 func diffPairs(c *ucli.Context, env *Env) (*comparison, error) {
-	args := c.Args().Slice()
-	if a, b, ok := plainFiles(env.FS, workDir(c, env), args); ok {
-		p, err := readPlainPair(env, workDir(c, env), a, b)
-		return &comparison{pairs: p, old: a, new: b, plain: true}, err
+	args, dir := c.Args().Slice(), workDir(c, env)
+	if plainFiles(env, dir, args, nil) {
+		return readPlainPair(env, dir, args[0], args[1])
 	}
 	repo, err := openRepo(c, env)
+	if errors.Is(err, worktree.ErrNotRepo) && len(args) == 2 && !slices.Contains(args, "--") {
+		// Outside a store two arguments can only be two files.
+		return readPlainPair(env, dir, args[0], args[1])
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer repo.Close()
+	if plainFiles(env, dir, args, repo) {
+		return readPlainPair(env, dir, args[0], args[1])
+	}
 	var revs []objects.Hash
-	var names []string
-	var paths []string
+	var names, paths []string
 	dashed := false
 	for _, a := range args {
 		if a == "--" {
@@ -98,11 +121,11 @@ func diffPairs(c *ucli.Context, env *Env) (*comparison, error) {
 				revs, names = append(revs, h), append(names, a)
 				continue
 			}
-			if _, serr := env.FS.Stat(resolveDir(workDir(c, env), a)); serr != nil {
+			if !isFile(env, dir, a) {
 				return nil, rerr
 			}
 		}
-		p, err := repo.RelPath(workDir(c, env), a)
+		p, err := repo.RelPath(dir, a)
 		if err != nil {
 			return nil, err
 		}
@@ -124,75 +147,111 @@ func diffPairs(c *ucli.Context, env *Env) (*comparison, error) {
 	return cmp, err
 }
 
-// plainFiles reports whether the arguments are exactly two existing files.
-func plainFiles(fsys fsx.FS, dir string, args []string) (string, string, bool) {
-	if len(args) != 2 {
-		return "", "", false
+// plainFiles reports whether the arguments are two files to compare as
+// such: two existing files; or, in a store, a first argument that is no
+// revision and at least one of the two a file (the other may be missing,
+// which is then reported). Without repo only the first case is checked.
+func plainFiles(env *Env, dir string, args []string, repo *worktree.Repo) bool {
+	if len(args) != 2 || slices.Contains(args, "--") {
+		return false
 	}
-	for _, a := range args {
-		fi, err := fsys.Stat(resolveDir(dir, a))
-		if err != nil || !fi.Mode().IsRegular() {
-			return "", "", false
-		}
+	a, b := isFile(env, dir, args[0]), isFile(env, dir, args[1])
+	if repo == nil {
+		return a && b
 	}
-	return args[0], args[1], true
+	if _, err := repo.Resolve(args[0]); err == nil {
+		return false
+	}
+	return a || b
 }
 
-func readPlainPair(env *Env, dir, a, b string) ([]worktree.FilePair, error) {
-	p := worktree.FilePair{Path: filepath.ToSlash(b), OldOK: true, NewOK: true}
+// isFile reports whether name is a regular file.
+func isFile(env *Env, dir, name string) bool {
+	fi, err := env.FS.Stat(resolveDir(dir, name))
+	return err == nil && fi.Mode().IsRegular()
+}
+
+func readPlainPair(env *Env, dir, a, b string) (*comparison, error) {
+	cmp := &comparison{old: a, new: b, plain: true}
+	p := worktree.FilePair{Path: filepath.ToSlash(b), OldOK: true, NewOK: true, OldMode: filemode.Regular, NewMode: filemode.Regular}
 	var err error
-	if p.Old, err = readArgFile(env, dir, a); err != nil {
+	if p.Old, err = readPlain(env, dir, a); err != nil {
 		return nil, err
 	}
-	if p.New, err = readArgFile(env, dir, b); err != nil {
+	if p.New, err = readPlain(env, dir, b); err != nil {
 		return nil, err
 	}
-	if string(p.Old) == string(p.New) {
-		return nil, nil
+	if !bytes.Equal(p.Old, p.New) {
+		cmp.pairs = []worktree.FilePair{p}
 	}
-	return []worktree.FilePair{p}, nil
+	return cmp, nil
+}
+
+// readPlain reads a file named on the command line; an error names it as
+// the user typed it.
+func readPlain(env *Env, dir, name string) ([]byte, error) {
+	data, err := readArgFile(env, dir, name)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("%s: %w", name, pe.Err)
+	}
+	return data, err
 }
 
 // fileDiff is one file's comparison, ready to print.
 type fileDiff struct {
-	Path   string         `json:"path"`
-	Status string         `json:"status"` // modified, added, deleted
-	Format string         `json:"format"` // native, wokwi, tscircuit, json, text
-	Delta  json.Marshaler `json:"delta,omitempty"`
-	Text   string         `json:"unified,omitempty"`
-	text   interface{ WriteText(io.Writer) error }
-	pair   worktree.FilePair
+	Path    string `json:"path"`
+	OldPath string `json:"old_path,omitempty"` // a renamed file's old path
+	Status  string `json:"status"`             // modified, added, deleted, renamed
+	Format  string `json:"format"`             // native, wokwi, tscircuit, json, text
+	// FormattingOnly: the bytes differ but not the meaning.
+	FormattingOnly bool           `json:"formatting_only,omitempty"`
+	Delta          json.Marshaler `json:"delta,omitempty"`
+	// Other is what changed outside the circuit model (wire colours, say)
+	// when the circuit delta is empty.
+	Other json.Marshaler `json:"other_changes,omitempty"`
+	Text  string         `json:"unified,omitempty"`
+	text  interface{ WriteText(io.Writer) error }
+	other interface{ WriteText(io.Writer) error }
+	pair  worktree.FilePair
 }
 
-func renderDiff(c *ucli.Context, env *Env, cmp *comparison) error {
+// different reports whether the file counts as a difference for
+// --exit-code in the semantic and json formats.
+func (d *fileDiff) different() bool { return d.Status != "modified" || !d.FormattingOnly }
+
+// renderDiff prints the comparison and reports whether it showed a
+// difference.
+func renderDiff(c *ucli.Context, env *Env, cmp *comparison) (bool, error) {
 	format, w := c.String("format"), env.Stdout
-	if c.Bool("stat") {
-		return writeStat(w, cmp.pairs)
-	}
 	var all []*fileDiff
+	different := false
 	for _, p := range cmp.pairs {
-		oldName, newName := p.Path, p.Path
-		if cmp.plain {
-			oldName, newName = cmp.old, cmp.new
-		}
-		d, err := compareFile(p, oldName, newName, format, c.Int("unified"))
+		d, err := compareFile(p, cmp, format, c.Int("unified"))
 		if err != nil {
-			return err
+			return false, err
 		}
 		all = append(all, d)
+		different = different || format == "unified" || d.different()
 	}
 	if format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"old": cmp.old, "new": cmp.new, "files": nonNil(all)})
+		return different, enc.Encode(map[string]any{"old": cmp.old, "new": cmp.new, "files": nonNil(all)})
 	}
 	col := colour(env, w)
 	for _, d := range all {
-		if err := writeFileDiff(w, col, d, cmp); err != nil {
-			return err
+		var err error
+		if format == "unified" {
+			err = writeUnified(w, col, d, cmp)
+		} else {
+			err = writeFileDiff(w, col, d, cmp)
+		}
+		if err != nil {
+			return false, err
 		}
 	}
-	return nil
+	return different, nil
 }
 
 func nonNil(all []*fileDiff) []*fileDiff {
@@ -208,18 +267,46 @@ func status(p worktree.FilePair) string {
 		return "added"
 	case !p.NewOK:
 		return "deleted"
+	case p.Renamed():
+		return "renamed"
 	}
 	return "modified"
 }
 
+// pathNames are the paths of the two sides of a file: the files named
+// for a plain comparison, else the old and new paths.
+func pathNames(p worktree.FilePair, cmp *comparison) (string, string) {
+	switch {
+	case cmp.plain:
+		return cmp.old, cmp.new
+	case p.Renamed():
+		return p.OldPath, p.Path
+	}
+	return p.Path, p.Path
+}
+
+// sideNames are the names a line diff gives the two sides: /dev/null for
+// a side where the file does not exist, as git does.
+func sideNames(p worktree.FilePair, cmp *comparison) (string, string) {
+	oldName, newName := pathNames(p, cmp)
+	if !p.OldOK {
+		oldName = "/dev/null"
+	}
+	if !p.NewOK {
+		newName = "/dev/null"
+	}
+	return oldName, newName
+}
+
 // compareFile diffs one file at the deepest level both sides allow:
 // circuits semantically, other JSON structurally, the rest by lines.
-func compareFile(p worktree.FilePair, oldName, newName, format string, context int) (*fileDiff, error) {
-	d := &fileDiff{Path: p.Path, Status: status(p), Format: "text", pair: p}
+func compareFile(p worktree.FilePair, cmp *comparison, format string, context int) (*fileDiff, error) {
+	d := &fileDiff{Path: p.Path, OldPath: p.OldPath, Status: status(p), Format: "text", pair: p}
 	if format != "unified" && (circuitDiff(d, p) || (p.OldOK && p.NewOK && jsonDiff(d, p))) {
 		return d, nil
 	}
 	var b bytes.Buffer
+	oldName, newName := sideNames(p, cmp)
 	if _, err := textdiff.Unified(&b, oldName, newName, p.Old, p.New, context); err != nil {
 		return nil, err
 	}
@@ -229,7 +316,8 @@ func compareFile(p worktree.FilePair, oldName, newName, format string, context i
 
 // circuitDiff fills d with a semantic delta when every side present
 // parses as a circuit of the same format; an added or deleted circuit is
-// compared with an empty one.
+// compared with an empty one. When the circuits are the same but the
+// bytes are not, what changed outside the model is looked for too.
 func circuitDiff(d *fileDiff, p worktree.FilePair) bool {
 	var sides [2]*circuit.Circuit
 	var format circuit.Format
@@ -248,6 +336,13 @@ func circuitDiff(d *fileDiff, p worktree.FilePair) bool {
 	}
 	delta := circuit.Diff(sides[0], sides[1])
 	d.Format, d.Delta, d.text = format.String(), delta, delta
+	if delta.Empty() && p.OldOK && p.NewOK {
+		if other, err := circuit.DiffJSON(p.Old, p.New); err == nil && !other.Empty() {
+			d.Other, d.other = other, other
+		} else {
+			d.FormattingOnly = sameMode(p) && !bytes.Equal(p.Old, p.New)
+		}
+	}
 	return true
 }
 
@@ -258,28 +353,79 @@ func jsonDiff(d *fileDiff, p worktree.FilePair) bool {
 		return false
 	}
 	d.Format, d.Delta, d.text = "json", delta, delta
+	d.FormattingOnly = delta.Empty() && sameMode(p) && !bytes.Equal(p.Old, p.New)
 	return true
 }
 
+func sameMode(p worktree.FilePair) bool { return p.OldMode == p.NewMode }
+
+// writeFileDiff prints one file in the semantic format: a header naming
+// the change, then the delta, the changes outside the circuit model, or
+// the line diff.
 func writeFileDiff(w io.Writer, col bool, d *fileDiff, cmp *comparison) error {
-	if d.text == nil {
-		_, err := io.WriteString(w, colourUnified(col, d.Text))
+	header := fmt.Sprintf("%s: %s (%s, %s → %s)", d.Status, changeName(d.Path, d.OldPath), d.Format, cmp.old, cmp.new)
+	fmt.Fprintf(w, "%s\n", paint(col, bold, header))
+	if p := d.pair; p.OldOK && p.NewOK && !sameMode(p) {
+		fmt.Fprintf(w, "mode %o → %o\n", uint32(p.OldMode), uint32(p.NewMode))
+	}
+	switch {
+	case d.FormattingOnly && d.Format == "json":
+		_, err := io.WriteString(w, "no changes (formatting only)\n")
+		return err
+	case d.FormattingOnly:
+		_, err := io.WriteString(w, "no circuit changes (formatting only)\n")
+		return err
+	case d.other != nil:
+		io.WriteString(w, "no circuit changes; outside the circuit model:\n")
+		return d.other.WriteText(w)
+	case d.text != nil:
+		return d.text.WriteText(w)
+	case d.Text == "" && len(d.pair.Old)+len(d.pair.New) == 0:
+		_, err := io.WriteString(w, "(empty file)\n")
 		return err
 	}
-	fmt.Fprintf(w, "%s\n", paint(col, bold, fmt.Sprintf("%s %s (%s, %s → %s)", d.Status, d.Path, d.Format, cmp.old, cmp.new)))
-	return d.text.WriteText(w)
+	_, err := io.WriteString(w, colourUnified(col, d.Text))
+	return err
+}
+
+// writeUnified prints one file as git does: its "diff --git" header with
+// what git states about creation, deletion, mode and rename, then the
+// line diff, so that even an empty file added or deleted shows.
+func writeUnified(w io.Writer, col bool, d *fileDiff, cmp *comparison) error {
+	p := d.pair
+	oldName, newName := pathNames(p, cmp)
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "diff --git a/%s b/%s\n", oldName, newName)
+	switch {
+	case !p.OldOK:
+		fmt.Fprintf(&b, "new file mode %o\n", uint32(p.NewMode))
+	case !p.NewOK:
+		fmt.Fprintf(&b, "deleted file mode %o\n", uint32(p.OldMode))
+	case !sameMode(p):
+		fmt.Fprintf(&b, "old mode %o\nnew mode %o\n", uint32(p.OldMode), uint32(p.NewMode))
+	}
+	if p.Renamed() {
+		fmt.Fprintf(&b, "rename from %s\nrename to %s\n", p.OldPath, p.Path)
+	}
+	if _, err := io.WriteString(w, paint(col, bold, strings.TrimSuffix(b.String(), "\n"))+"\n"); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, colourUnified(col, d.Text))
+	return err
 }
 
 func writeStat(w io.Writer, pairs []worktree.FilePair) error {
+	names := make([]string, len(pairs))
 	width := 0
-	for _, p := range pairs {
-		width = max(width, len(p.Path))
+	for i, p := range pairs {
+		names[i] = changeName(p.Path, p.OldPath)
+		width = max(width, len([]rune(names[i])))
 	}
 	var adds, dels int
-	for _, p := range pairs {
+	for i, p := range pairs {
 		a, d := textdiff.Stat(p.Old, p.New)
 		adds, dels = adds+a, dels+d
-		fmt.Fprintf(w, " %-*s | +%d -%d\n", width, p.Path, a, d)
+		fmt.Fprintf(w, " %s%*s | +%d -%d\n", names[i], width-len([]rune(names[i])), "", a, d)
 	}
 	_, err := fmt.Fprintf(w, " %d file(s) changed, %d insertion(s)(+), %d deletion(s)(-)\n", len(pairs), adds, dels)
 	return err
