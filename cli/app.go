@@ -49,7 +49,13 @@ func Main() int {
 // "circuitvc: <what>: <why>".
 func Run(ctx context.Context, args []string, env Env) int {
 	app := newApp(&env)
-	err := app.RunContext(ctx, permuteArgs(app, args))
+	args = permuteArgs(app, args)
+	u := usageReporter{args: args}
+	app.OnUsageError = u.onUsageError
+	for _, c := range app.Commands {
+		c.OnUsageError = u.onUsageError
+	}
+	err := app.RunContext(ctx, args)
 	code := exitCode(err)
 	if msg := errText(err); msg != "" {
 		fmt.Fprintf(env.Stderr, "circuitvc: %s\n", msg)
@@ -82,22 +88,55 @@ func newApp(env *Env) *ucli.App {
 		HideHelpCommand: false,
 		Suggest:         true,
 		ExitErrHandler:  func(*ucli.Context, error) {}, // Run decides the exit code
-		OnUsageError:    onUsageError,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "C", Usage: "run as if started in `DIR`"},
-			&ucli.DurationFlag{Name: "lock-timeout", Usage: "how long to wait for another process's lock (default: the store's circuitvc.lockTimeout, 5s)"},
+			&ucli.DurationFlag{Name: "lock-timeout", Usage: "wait up to `D` (10s, 1m) for another process's lock",
+				DefaultText: "the store's circuitvc.lockTimeout, 5s"},
+			&ucli.BoolFlag{Name: "version", Usage: "print the version, the Go version and the store format"},
+			// urfave adds its help flag only along with its own help command.
+			ucli.HelpFlag,
 		},
 		Commands: []*ucli.Command{
 			initCommand(env), saveCommand(env), logCommand(env), showCommand(env),
 			diffCommand(env), restoreCommand(env), statusCommand(env), validateCommand(env),
 			exportCommand(env), verifyCommand(env), hashCommand(env), tagCommand(env),
-			gcCommand(env), demoCommand(env),
+			gcCommand(env), demoCommand(env), versionCommand(env), helpCommand(),
 		},
 	}
-	for _, c := range app.Commands {
-		c.OnUsageError = onUsageError
+	// Reached only when the first argument names no command.
+	app.Action = func(c *ucli.Context) error {
+		switch {
+		case c.Bool("version"):
+			return writeVersion(env.Stdout)
+		case c.NArg() > 0:
+			return unknownCommand(c.App, c.Args().First())
+		}
+		return ucli.ShowAppHelp(c)
 	}
 	return app
+}
+
+// helpCommand replaces urfave's, which answers an unknown name with "No
+// help topic" and exit 3.
+func helpCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "help",
+		Aliases:   []string{"h"},
+		Usage:     "list the commands, or show one command's help",
+		ArgsUsage: "[COMMAND]",
+		Action: func(c *ucli.Context) error {
+			switch {
+			case c.NArg() == 0:
+				return ucli.ShowAppHelp(c)
+			case c.NArg() > 1:
+				return usagef("help takes one COMMAND")
+			case c.App.Command(c.Args().First()) == nil:
+				return unknownCommand(c.App, c.Args().First())
+			}
+			// The command is looked up among the app's, from the root.
+			return ucli.ShowCommandHelp(c.Lineage()[1], c.Args().First())
+		},
+	}
 }
 
 const appDescription = `circuitvc keeps every saved version of your circuit files (*.circuit.json,
@@ -114,10 +153,6 @@ Examples:
 Exit codes: 0 ok, 1 differences or problems found, 2 usage, 3 invalid circuit,
 4 locked or busy, 5 not a circuitvc directory, 6 unknown revision, 7 no such file,
 8 corrupt store, 9 file-system error, 10 other failure.`
-
-func onUsageError(_ *ucli.Context, err error, _ bool) error {
-	return usageError{msg: err.Error()}
-}
 
 // usagef reports a mistake in the arguments.
 func usagef(format string, a ...any) error { return usageError{msg: fmt.Sprintf(format, a...)} }
@@ -201,7 +236,10 @@ func isTerminal(w io.Writer) bool {
 
 // permuteArgs moves a command's flags ahead of its arguments, so that
 // "circuitvc log FILE -n 5" works: the flag package stops at the first
-// argument. Everything after "--" is left alone.
+// argument. A one-letter flag glued to its value ("-n1") is split as
+// getopt does. With -h or --help a command's other arguments are dropped,
+// so that its help shows whatever else was typed. Everything after "--"
+// is left alone.
 func permuteArgs(app *ucli.App, args []string) []string {
 	if len(args) < 2 {
 		return args
@@ -232,9 +270,15 @@ func permuteArgs(app *ucli.App, args []string) []string {
 		case a == "--":
 			rest = append(rest, args[i:]...)
 			i = len(args)
+		case a == "-h" || a == "--help":
+			return append(out, a)
 		case strings.HasPrefix(a, "-") && a != "-":
-			flags = append(flags, a)
-			if takesValue(cmd.Flags, a) && i+1 < len(args) {
+			name, value := splitGlued(cmd.Flags, a)
+			flags = append(flags, name)
+			switch {
+			case value != "":
+				flags = append(flags, value)
+			case takesValue(cmd.Flags, a) && i+1 < len(args):
 				i++
 				flags = append(flags, args[i])
 			}
@@ -248,6 +292,15 @@ func permuteArgs(app *ucli.App, args []string) []string {
 		flags = append(flags, "--")
 	}
 	return append(append(out, flags...), rest...)
+}
+
+// splitGlued splits "-n1" into "-n" and "1" when -n is a one-letter
+// flag that takes a value; any other argument comes back whole.
+func splitGlued(flags []ucli.Flag, arg string) (string, string) {
+	if len(arg) < 3 || arg[1] == '-' || strings.Contains(arg, "=") || !takesValue(flags, arg[:2]) {
+		return arg, ""
+	}
+	return arg[:2], arg[2:]
 }
 
 // takesRevsAndPaths reports whether a command's arguments may be

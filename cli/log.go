@@ -28,11 +28,14 @@ Examples:
    circuitvc log amp.circuit.json
    circuitvc log --json backup`,
 		Flags: []ucli.Flag{
-			&ucli.IntFlag{Name: "max-count", Aliases: []string{"n"}, Usage: "show at most `N` versions"},
+			&ucli.IntFlag{Name: "max-count", Aliases: []string{"n"}, Usage: "show at most `N` versions (-n5 and -n 5 alike)", DefaultText: "all"},
 			&ucli.BoolFlag{Name: "oneline", Usage: "one line per version: short hash and message"},
 			&ucli.BoolFlag{Name: "json", Usage: "a JSON array, for scripts"},
 		},
 		Action: func(c *ucli.Context) error {
+			if n := c.Int("max-count"); n < 0 {
+				return usagef("log -n %d: the number of versions cannot be negative", n)
+			}
 			repo, err := openRepo(c, env)
 			if err != nil {
 				return err

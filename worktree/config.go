@@ -46,7 +46,7 @@ func configPath(dir string) string { return filepath.Join(dir, "config") }
 func writeConfig(fsys fsx.FS, dir string, c Config) error {
 	cfg := gitconfig.New()
 	cfg.Section("core").
-		SetOption("repositoryformatversion", "0").
+		SetOption("repositoryformatversion", FormatVersion).
 		SetOption("filemode", "true").
 		SetOption("bare", "true")
 	s := cfg.Section("circuitvc")
