@@ -72,7 +72,9 @@ func TestResolveAmbiguousPrefix(t *testing.T) {
 		}
 		return objects.Object{Type: plumbing.CommitObject, Data: data}
 	}
-	blob := func(i int) objects.Object { return objects.Object{Type: plumbing.BlobObject, Data: fmt.Appendf(nil, "blob %d\n", i)} }
+	blob := func(i int) objects.Object {
+		return objects.Object{Type: plumbing.BlobObject, Data: fmt.Appendf(nil, "blob %d\n", i)}
+	}
 	taken := func(p string) bool { // only the twins may match
 		_, err := r.objects.ResolvePrefix(p)
 		return !errors.Is(err, objects.ErrNotFound)

@@ -84,7 +84,6 @@ func (r *Repo) workRenames(ctx context.Context, head Snapshot, deleted []string,
 	return findRenames(ds, as)
 }
 
-
 // Tracked lists the tracked files present in the working tree: those of
 // the current version and those matching the patterns, without reading
 // them.

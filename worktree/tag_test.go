@@ -17,7 +17,7 @@ func TestCheckTagName(t *testing.T) {
 		{"v1", true},
 		{"rev-a", true},
 		{"release/1.0", true},
-		{"abc", true},   // 3 hex digits: too short to be a hash
+		{"abc", true},    // 3 hex digits: too short to be a hash
 		{"cafe-1", true}, // not all hex
 		{strings.Repeat("a", 41), true},
 		{"cafe", false},
