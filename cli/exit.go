@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"syscall"
 
+	"github.com/circuitvc/circuitvc/internal/circuit"
 	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
@@ -49,7 +50,8 @@ func exitCode(err error) int {
 		return se.code
 	case errors.As(err, &ue), errors.Is(err, worktree.ErrBadTagName), errors.Is(err, worktree.ErrTagExists):
 		return ExitUsage
-	case errors.Is(err, worktree.ErrInvalidCircuit):
+	case errors.Is(err, worktree.ErrInvalidCircuit), errors.Is(err, circuit.ErrSyntax),
+		errors.Is(err, circuit.ErrInvalid), errors.Is(err, circuit.ErrNotCircuit):
 		return ExitInvalid
 	case errors.Is(err, fsx.ErrLocked), errors.Is(err, refs.ErrLocked), errors.Is(err, refs.ErrConflict):
 		return ExitLocked

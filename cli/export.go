@@ -15,7 +15,8 @@ func exportCommand(env *Env) *ucli.Command {
 		ArgsUsage: "FILE",
 		Description: `Exports FILE (the working file, or its saved version at --rev) as a bill of
 materials grouped by value, footprint and MPN (bom: a table; csv: for a
-spreadsheet), as the normalised circuit (json), or as a netlist.
+spreadsheet), as the normalised circuit (json), or as a netlist. A file
+that is malformed or not a circuit exits 3, as validate and save do.
 
 Examples:
    circuitvc export --format bom amp.circuit.json

@@ -21,10 +21,11 @@ With --all, unchanged files too.
 
 Examples:
    circuitvc status
+   circuitvc status --all
    circuitvc status --json`,
 		Flags: []ucli.Flag{
 			&ucli.BoolFlag{Name: "all", Usage: "list unchanged files too"},
-			&ucli.BoolFlag{Name: "json", Usage: "a JSON array of {path, status}, for scripts"},
+			&ucli.BoolFlag{Name: "json", Usage: "a JSON array of {path, status, from}, for scripts (unchanged files only with --all)"},
 		},
 		Action: func(c *ucli.Context) error {
 			repo, err := openRepo(c, env)
@@ -37,7 +38,7 @@ Examples:
 				return err
 			}
 			if c.Bool("json") {
-				return writeStatusJSON(env, files)
+				return writeStatusJSON(env, files, c.Bool("all"))
 			}
 			return writeStatus(c, env, repo, files)
 		},
@@ -72,7 +73,7 @@ func writeStatus(c *ucli.Context, env *Env, repo *worktree.Repo, files []worktre
 	return nil
 }
 
-func writeStatusJSON(env *Env, files []worktree.FileStatus) error {
+func writeStatusJSON(env *Env, files []worktree.FileStatus, all bool) error {
 	type entry struct {
 		Path   string `json:"path"`
 		Status string `json:"status"`
@@ -80,7 +81,9 @@ func writeStatusJSON(env *Env, files []worktree.FileStatus) error {
 	}
 	out := make([]entry, 0, len(files))
 	for _, f := range files {
-		out = append(out, entry{f.Path, f.Kind.String(), f.From})
+		if f.Kind != worktree.Unchanged || all {
+			out = append(out, entry{f.Path, f.Kind.String(), f.From})
+		}
 	}
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")

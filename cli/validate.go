@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -17,7 +18,8 @@ func validateCommand(env *Env) *ucli.Command {
 		Description: `Checks each FILE (default: every tracked file of the store) against its
 format: JSON syntax, the native schema, unique references, net pins that
 name real components and pins, no pin on two nets, Wokwi connections to
-known parts. Every problem names file:line:column and the JSON path.
+known parts. Every problem names file:line:column and the JSON path, the
+file as named, or from the current directory when none is named.
 --schema adds a JSON Schema of your own. Exits 3 when anything is invalid.
 
 Examples:
@@ -72,9 +74,13 @@ func validateTargets(c *ucli.Context, env *Env) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Named as every other path printed: from the current directory.
 	files := make([]string, len(paths))
 	for i, p := range paths {
-		files[i] = resolveDir(repo.Root(), p)
+		abs := resolveDir(repo.Root(), p)
+		if files[i], err = filepath.Rel(workDir(c, env), abs); err != nil {
+			files[i] = abs
+		}
 	}
 	return files, nil
 }
