@@ -302,6 +302,13 @@ func sideNames(p worktree.FilePair, cmp *comparison) (string, string) {
 // circuits semantically, other JSON structurally, the rest by lines.
 func compareFile(p worktree.FilePair, cmp *comparison, format string, context int) (*fileDiff, error) {
 	d := &fileDiff{Path: p.Path, OldPath: p.OldPath, Status: status(p), Format: "text", pair: p}
+	if p.Renamed() && bytes.Equal(p.Old, p.New) {
+		// Only the name changed: nothing to parse or compare.
+		if f := circuit.Detect(p.Path, p.New); f != circuit.FormatUnknown {
+			d.Format = f.String()
+		}
+		return d, nil
+	}
 	if format != "unified" && (circuitDiff(d, p) || (p.OldOK && p.NewOK && jsonDiff(d, p))) {
 		return d, nil
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -146,4 +148,30 @@ func TestRenames(t *testing.T) {
 		t.Errorf("status after copy and move: %q", got)
 	}
 	gitFsck(t, r)
+}
+
+// BenchmarkFindRenames measures the content comparison of a moved and
+// edited 1.4 MB tscircuit board (the corpus's largest file).
+func BenchmarkFindRenames(b *testing.B) {
+	corpus := os.Getenv("CIRCUITVC_CORPUS")
+	if corpus == "" {
+		b.Skip("CIRCUITVC_CORPUS is not set")
+	}
+	old, err := os.ReadFile(filepath.Join(corpus, "tscircuit", "led-water-accelerometer.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	edited := []byte(strings.Replace(string(old), `"resistance":`, `"resistance": 1,"was":`, 1))
+	side := func(p string, data []byte) renameSide {
+		return renameSide{Path: p, Entry: Entry{Mode: 0o100644, Hash: objects.HashObject(plumbing.BlobObject, data)}, load: constant(data)}
+	}
+	deleted := []renameSide{side("led.circuit.json", old)}
+	added := []renameSide{side("boards/led.circuit.json", edited)}
+	b.ReportAllocs()
+	for b.Loop() {
+		from, err := findRenames(deleted, added)
+		if err != nil || from["boards/led.circuit.json"] != "led.circuit.json" {
+			b.Fatalf("%v %v", from, err)
+		}
+	}
 }
