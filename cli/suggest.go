@@ -84,12 +84,10 @@ func (u usageReporter) onUsageError(c *ucli.Context, err error, _ bool) error {
 	}
 	name := msg[m[4]:m[5]]
 	typed := u.typed(name)
-	var flags []ucli.Flag
-	if c.Command != nil {
+	root := c.Command == nil || c.Command.Name == "" || c.Command.Name == c.App.Name
+	flags := c.App.Flags
+	if !root {
 		flags = c.Command.Flags
-	}
-	if c.Command == nil || len(flags) == 0 {
-		flags = c.App.Flags
 	}
 	if strings.HasPrefix(msg, "flag provided but not defined") {
 		msg = "unknown flag " + typed
@@ -97,9 +95,9 @@ func (u usageReporter) onUsageError(c *ucli.Context, err error, _ bool) error {
 			msg += fmt.Sprintf(" (did you mean %s?)", dashed(s))
 		}
 	} else {
-		msg = msg[:m[2]] + msg[m[2]:m[4]-1] + typed + msg[m[5]:]
+		msg = msg[:m[4]-1] + typed + msg[m[5]:] // -name → as typed
 	}
-	if c.Command != nil && c.Command.Name != "" && c.Command.Name != c.App.Name {
+	if !root {
 		msg = c.Command.Name + ": " + msg
 	}
 	return usageError{msg: msg}

@@ -74,7 +74,7 @@ func validateTargets(c *ucli.Context, env *Env) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Named as every other path printed: from the current directory.
+	// As the user would name them: from the current directory.
 	files := make([]string, len(paths))
 	for i, p := range paths {
 		abs := resolveDir(repo.Root(), p)

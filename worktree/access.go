@@ -125,20 +125,14 @@ func pairRenamed(pairs []FilePair) ([]FilePair, error) {
 		}
 	}
 	from, err := findRenames(deleted, added)
-	if err != nil || len(from) == 0 {
-		return pairs, err
+	if err != nil {
+		return nil, err
 	}
-	moved, out := oldPaths(from), pairs[:0]
-	for _, p := range pairs {
-		if was, ok := from[p.Path]; ok {
-			o := gone[was]
-			p.OldPath, p.Old, p.OldMode, p.oldHash, p.OldOK = was, o.Old, o.OldMode, o.oldHash, true
-		} else if moved[p.Path] {
-			continue
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return applyRenames(pairs, from, func(p *FilePair) string { return p.Path },
+		func(p *FilePair, old string) {
+			o := gone[old]
+			p.OldPath, p.Old, p.OldMode, p.oldHash, p.OldOK = old, o.Old, o.OldMode, o.oldHash, true
+		}), nil
 }
 
 func constant(data []byte) func() ([]byte, error) {

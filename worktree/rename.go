@@ -55,21 +55,26 @@ func findRenames(deleted, added []renameSide) (map[string]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		obj := store.NewEncodedObject()
-		obj.SetType(plumbing.BlobObject)
-		obj.SetSize(int64(len(data)))
-		w, err := obj.Writer()
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write(data); err != nil {
-			return nil, err
-		}
-		if _, err := store.SetEncodedObject(obj); err != nil {
+		if err := putBlob(store, data); err != nil {
 			return nil, err
 		}
 	}
 	return from, detectRenames(deleted, added, store, from)
+}
+
+// putBlob copies data into store as a blob.
+func putBlob(store *memory.Storage, data []byte) error {
+	obj := store.NewEncodedObject()
+	obj.SetType(plumbing.BlobObject)
+	obj.SetSize(int64(len(data)))
+	w, err := obj.Writer()
+	if err == nil {
+		_, err = w.Write(data)
+	}
+	if err == nil {
+		_, err = store.SetEncodedObject(obj)
+	}
+	return err
 }
 
 // detectRenames runs go-git's rename detector over the sides, comparing
@@ -142,13 +147,24 @@ func unpaired(deleted, added []renameSide, from map[string]string) ([]renameSide
 	return keepDeleted, keepAdded
 }
 
-// oldPaths is the set of old paths of the renamed files in from.
-func oldPaths(from map[string]string) map[string]bool {
-	set := make(map[string]bool, len(from))
+// applyRenames rewrites a list of changes with the renames findRenames
+// found: the item at each new path becomes the renamed file (rename gives
+// it its old path) and the items at the old paths are dropped.
+func applyRenames[T any](items []T, from map[string]string, path func(*T) string, rename func(item *T, old string)) []T {
+	moved := make(map[string]bool, len(from))
 	for _, old := range from {
-		set[old] = true
+		moved[old] = true
 	}
-	return set
+	out := items[:0]
+	for _, it := range items {
+		if old, ok := from[path(&it)]; ok {
+			rename(&it, old)
+		} else if moved[path(&it)] {
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
 }
 
 // blobLoader reads a blob of the store when rename detection needs it.

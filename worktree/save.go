@@ -171,19 +171,11 @@ func (r *Repo) pairRenames(ctx context.Context, head Snapshot, changes []pending
 		}
 	}
 	from, err := r.workRenames(ctx, head, deleted, added)
-	if err != nil || len(from) == 0 {
-		return changes, err
+	if err != nil {
+		return nil, err
 	}
-	moved, out := oldPaths(from), changes[:0]
-	for _, c := range changes {
-		if old, ok := from[c.Path]; ok {
-			c.kind, c.from, c.old = Renamed, old, head[old]
-		} else if moved[c.Path] {
-			continue
-		}
-		out = append(out, c)
-	}
-	return out, nil
+	return applyRenames(changes, from, func(c *pending) string { return c.Path },
+		func(c *pending, old string) { c.kind, c.from, c.old = Renamed, old, head[old] }), nil
 }
 
 // isCircuitCandidate reports whether validation applies to a file: any

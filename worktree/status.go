@@ -47,19 +47,11 @@ func (r *Repo) Status(ctx context.Context) ([]FileStatus, error) {
 		}
 	}
 	from, err := r.workRenames(ctx, headSnap, deleted, added)
-	if err != nil || len(from) == 0 {
-		return out, err
+	if err != nil {
+		return nil, err
 	}
-	moved, kept := oldPaths(from), out[:0]
-	for _, f := range out {
-		if old, ok := from[f.Path]; ok {
-			f.Kind, f.From = Renamed, old
-		} else if moved[f.Path] {
-			continue
-		}
-		kept = append(kept, f)
-	}
-	return kept, nil
+	return applyRenames(out, from, func(f *FileStatus) string { return f.Path },
+		func(f *FileStatus, old string) { f.Kind, f.From = Renamed, old }), nil
 }
 
 // workRenames pairs deleted files of head with added working files (see
