@@ -51,6 +51,14 @@ type item struct {
 	box  *sheetRef
 }
 
+// text is the name written on a label or sheet pin.
+func (it *item) text() string {
+	if it.kind == sheetPinItem {
+		return it.spin.name
+	}
+	return it.lab.text
+}
+
 // subgraph is a set of items wired together on one sheet instance.
 type subgraph struct {
 	inst      *sheetInstance
@@ -61,12 +69,32 @@ type subgraph struct {
 	name string // the driver's net name, with its sheet path where KiCad gives one
 }
 
-type netBuilder struct {
-	h         *hierarchy
-	subgraphs []*subgraph
+// busGraph is a set of bus items (bus labels, bus sheet pins and
+// hierarchical labels) joined by bus wires on one sheet instance.
+type busGraph struct {
+	inst    *sheetInstance
+	items   []*item
+	members []busMember
+	global  bool
 }
 
-func newNetBuilder(h *hierarchy) *netBuilder { return &netBuilder{h: h} }
+type netBuilder struct {
+	h         *hierarchy
+	aliases   map[string][]string
+	subgraphs []*subgraph
+	buses     []*busGraph
+}
+
+func newNetBuilder(h *hierarchy) *netBuilder {
+	b := &netBuilder{h: h, aliases: map[string][]string{}}
+	// KiCad pools the bus aliases of every sheet of a project.
+	for _, f := range h.order {
+		for name, members := range f.aliases {
+			b.aliases[name] = members
+		}
+	}
+	return b
+}
 
 // build returns the nets of the whole hierarchy; nets without a pin of a
 // component are left out, as KiCad's netlist does.
@@ -85,9 +113,6 @@ func (b *netBuilder) build() []*Net {
 // junctions and same-named local labels.
 func (b *netBuilder) sheetSubgraphs(in *sheetInstance) {
 	f := in.file
-	if len(f.buses) > 0 || f.busEntries > 0 {
-		b.h.warn(f.name, nil, "buses are not supported: %d bus segments and %d bus entries ignored; nets joined only through a bus are missing", len(f.buses), f.busEntries)
-	}
 	pts := &pointSet{index: map[pt]int{}}
 	for _, w := range f.wires {
 		pts.union(pts.id(w.a), pts.id(w.b))
@@ -114,25 +139,38 @@ func (b *netBuilder) sheetSubgraphs(in *sheetInstance) {
 	for _, p := range f.noConnects {
 		pts.attach(p, f.wires)
 	}
+	var busItems []*item
 	byName := map[string]int{}
 	for _, l := range f.labels {
 		it := &item{kind: labelItem, pos: l.pos, lab: l}
+		if isBusName(l.text, b.aliases) {
+			busItems = append(busItems, it)
+			continue
+		}
 		items = append(items, it)
 		pts.attach(l.pos, f.wires)
-		if l.kind == localLabel {
+		// Local and hierarchical labels of the same name on one sheet
+		// are one net.
+		if l.kind != globalLabel {
 			id := pts.id(l.pos)
-			if other, ok := byName[l.text]; ok {
+			if other, ok := byName[escapeNetName(l.text)]; ok {
 				pts.union(other, id)
 			} else {
-				byName[l.text] = id
+				byName[escapeNetName(l.text)] = id
 			}
 		}
 	}
 	for _, s := range f.sheets {
 		for _, p := range s.pins {
-			items = append(items, &item{kind: sheetPinItem, pos: p.pos, spin: p, box: s})
+			it := &item{kind: sheetPinItem, pos: p.pos, spin: p, box: s}
+			if isBusName(p.name, b.aliases) {
+				busItems = append(busItems, it)
+			} else {
+				items = append(items, it)
+			}
 		}
 	}
+	b.busGraphs(in, busItems)
 	bySet := map[int]*subgraph{}
 	for _, it := range items {
 		root := pts.find(pts.id(it.pos))

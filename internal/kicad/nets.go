@@ -1,64 +1,41 @@
 package kicad
 
+// nameKey identifies a net by name: on one sheet instance for local
+// names, everywhere for global ones (inst nil).
+type nameKey struct {
+	inst *sheetInstance
+	name string
+}
+
 // group joins subgraphs into nets: across hierarchy levels where a sheet
 // pin meets the hierarchical label of the same name in the sheet it
-// instantiates, and everywhere by global label and power names.
+// instantiates (for buses, member by member), by global label and power
+// names everywhere, and by bus member names on a sheet.
 func (b *netBuilder) group() [][]*subgraph {
-	index := map[*subgraph]int{}
-	for i, sg := range b.subgraphs {
-		index[sg] = i
-	}
 	uf := &pointSet{index: map[pt]int{}}
-	for i := range b.subgraphs {
-		uf.id(pt{int64(i), 0})
+	node := func(i int) int { return uf.id(pt{int64(i), 0}) }
+	keys := map[nameKey]int{}
+	key := func(k nameKey) int {
+		if id, ok := keys[k]; ok {
+			return id
+		}
+		id := node(len(b.subgraphs) + len(keys))
+		keys[k] = id
+		return id
 	}
-	join := func(a, c *subgraph) { uf.union(index[a], index[c]) }
-
-	type hierKey struct {
-		inst *sheetInstance
-		name string
-	}
-	hierPorts := map[hierKey][]*subgraph{}
-	globals := map[string]*subgraph{}
-	for _, sg := range b.subgraphs {
+	for i, sg := range b.subgraphs {
+		node(i)
 		for _, it := range sg.items {
-			if it.kind == labelItem && it.lab.kind == hierLabel {
-				k := hierKey{sg.inst, it.lab.text}
-				hierPorts[k] = append(hierPorts[k], sg)
-			}
-			if key, ok := b.globalKey(sg, it); ok {
-				if other, seen := globals[key]; seen {
-					join(other, sg)
-				} else {
-					globals[key] = sg
-				}
+			if k, ok := b.netKey(sg, it); ok {
+				uf.union(node(i), key(k))
 			}
 		}
 	}
-	children := map[*sheetRef]map[*sheetInstance]*sheetInstance{}
-	for _, in := range b.h.instances {
-		if in.box != nil {
-			if children[in.box] == nil {
-				children[in.box] = map[*sheetInstance]*sheetInstance{}
-			}
-			children[in.box][in.parent] = in
-		}
-	}
-	for _, sg := range b.subgraphs {
-		for _, it := range sg.items {
-			if it.kind != sheetPinItem {
-				continue
-			}
-			child := children[it.box][sg.inst]
-			for _, port := range hierPorts[hierKey{child, it.spin.name}] {
-				join(sg, port)
-			}
-		}
-	}
+	b.joinHierarchy(uf, node, key)
 	byRoot := map[int][]*subgraph{}
 	var roots []int
 	for i, sg := range b.subgraphs {
-		r := uf.find(i)
+		r := uf.find(node(i))
 		if byRoot[r] == nil {
 			roots = append(roots, r)
 		}
@@ -71,17 +48,70 @@ func (b *netBuilder) group() [][]*subgraph {
 	return groups
 }
 
-// globalKey is the name under which an item joins nets beyond its sheet:
-// a global label or a power pin; a local power symbol only within its
-// sheet instance.
-func (b *netBuilder) globalKey(sg *subgraph, it *item) (string, bool) {
+// netKey is the name under which an item joins other subgraphs: a label's
+// name on its sheet (bus members find it so), a global label's or power
+// pin's everywhere, a local power symbol's within its sheet instance.
+func (b *netBuilder) netKey(sg *subgraph, it *item) (nameKey, bool) {
 	switch p := b.priorityOf(it); p {
 	case prioGlobal, prioGlobalPower:
-		return b.driverName(sg, it), true
-	case prioLocalPower:
-		return sg.inst.path + b.driverName(sg, it), true
+		return nameKey{name: b.driverName(sg, it)}, true
+	case prioLocalPower, prioLocalLabel, prioHierLabel:
+		return nameKey{inst: sg.inst, name: sg.inst.path + b.driverName(sg, it)}, true
 	}
-	return "", false
+	return nameKey{}, false
+}
+
+// joinHierarchy joins each sheet pin to the hierarchical labels of the
+// same name in the sheet instance its box makes, and each bus sheet pin's
+// members to those of the bus on the matching hierarchical label.
+func (b *netBuilder) joinHierarchy(uf *pointSet, node func(int) int, key func(nameKey) int) {
+	children := map[*sheetRef]map[*sheetInstance]*sheetInstance{}
+	for _, in := range b.h.instances {
+		if in.box != nil {
+			if children[in.box] == nil {
+				children[in.box] = map[*sheetInstance]*sheetInstance{}
+			}
+			children[in.box][in.parent] = in
+		}
+	}
+	for i, sg := range b.subgraphs {
+		for _, it := range sg.items {
+			if it.kind == sheetPinItem {
+				child := children[it.box][sg.inst]
+				uf.union(node(i), key(nameKey{inst: child, name: child.path + escapeNetName(it.spin.name)}))
+			}
+		}
+	}
+	hierBuses := map[nameKey][]*busGraph{}
+	for _, bg := range b.buses {
+		for _, it := range bg.items {
+			if it.kind == labelItem && it.lab.kind == hierLabel {
+				k := nameKey{bg.inst, it.lab.text}
+				hierBuses[k] = append(hierBuses[k], bg)
+			}
+		}
+	}
+	for _, bg := range b.buses {
+		for _, it := range bg.items {
+			if it.kind != sheetPinItem {
+				continue
+			}
+			for _, cb := range hierBuses[nameKey{children[it.box][bg.inst], it.spin.name}] {
+				for _, pm := range bg.members {
+					for _, cm := range cb.members {
+						if sameMember(pm, cm) {
+							uf.union(key(bg.memberKey(pm)), key(cb.memberKey(cm)))
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, bg := range b.buses {
+		for _, m := range bg.members {
+			key(bg.memberKey(m))
+		}
+	}
 }
 
 // netName chooses the name of a net made of several subgraphs. A global
@@ -150,12 +180,12 @@ func (b *netBuilder) nets(groups [][]*subgraph) []*Net {
 					seen[n] = map[nodeKey]bool{}
 					out = append(out, n)
 				}
-				k := nodeKey{it.use.ref, it.pin.number}
+				k := nodeKey{it.use.ref, shownName(it.pin.number)}
 				if seen[n][k] {
 					continue
 				}
 				seen[n][k] = true
-				n.Nodes = append(n.Nodes, Node{Ref: it.use.ref, Pin: it.pin.number, Function: shownName(it.pin.name), Type: it.pin.etype})
+				n.Nodes = append(n.Nodes, Node{Ref: k.ref, Pin: k.pin, Function: shownName(it.pin.name), Type: it.pin.etype})
 			}
 		}
 	}

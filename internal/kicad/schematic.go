@@ -115,6 +115,10 @@ type sheetInstance struct {
 // symbolUse is a placed symbol in one sheet instance.
 type symbolUse struct {
 	*placedSymbol
+	// fields are the symbol's fields for this instance, with the
+	// instance's reference, value and footprint and ${FIELD} text
+	// variables expanded.
+	fields    []Field
 	lib       *libSymbol
 	ref       string
 	unit      int
@@ -215,6 +219,9 @@ func (h *hierarchy) resolveSymbols(in *sheetInstance) {
 				u.footprint = inst.footprint
 			}
 		}
+		u.fields = resolveFields(ps.fields, u.ref, u.value, u.footprint)
+		u.value = fieldValue(u.fields, "Value")
+		u.footprint = fieldValue(u.fields, "Footprint")
 		u.lib = in.file.libs[ps.libName]
 		if u.lib == nil {
 			u.lib = in.file.libs[ps.libID]
@@ -289,16 +296,68 @@ func fillComponent(c *Component, u *symbolUse) {
 	c.InBOM, c.OnBoard, c.DNP = u.inBOM, u.onBoard, u.dnp
 	c.Sheet = u.sheet.path
 	c.Fields = slices.Clone(u.fields)
-	for i := range c.Fields {
-		switch c.Fields[i].Name {
+}
+
+// resolveFields gives a symbol's fields their values for one instance and
+// expands the ${NAME} text variables that name another field of the
+// symbol (compared without regard to case), as KiCad shows them.
+func resolveFields(fields []Field, ref, value, footprint string) []Field {
+	out := slices.Clone(fields)
+	for i := range out {
+		switch out[i].Name {
 		case "Reference":
-			c.Fields[i].Value = u.ref
+			out[i].Value = ref
 		case "Value":
-			c.Fields[i].Value = u.value
+			out[i].Value = value
 		case "Footprint":
-			c.Fields[i].Value = u.footprint
+			out[i].Value = footprint
 		}
 	}
+	raw := slices.Clone(out)
+	lookup := func(name string) (string, bool) {
+		for _, f := range raw {
+			if strings.EqualFold(f.Name, name) {
+				return f.Value, true
+			}
+		}
+		return "", false
+	}
+	for i := range out {
+		out[i].Value = expandVars(out[i].Value, lookup, 0)
+	}
+	return out
+}
+
+// maxVarDepth bounds nested text variables, so that a field naming itself
+// cannot loop; KiCad stops at the same kind of limit.
+const maxVarDepth = 10
+
+// expandVars replaces each ${NAME} that lookup knows; others stay as
+// written.
+func expandVars(s string, lookup func(string) (string, bool), depth int) string {
+	if depth >= maxVarDepth || !strings.Contains(s, "${") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			break
+		}
+		b.WriteString(s[:i])
+		if v, ok := lookup(s[i+2 : i+j]); ok {
+			b.WriteString(expandVars(v, lookup, depth+1))
+		} else {
+			b.WriteString(s[i : i+j+1])
+		}
+		s = s[i+j+1:]
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 // singleFile is an fs.FS holding one file, for ParseSchematic.

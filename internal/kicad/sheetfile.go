@@ -33,6 +33,7 @@ type sheetFile struct {
 	junctions  []pt
 	noConnects []pt
 	labels     []*label
+	aliases    map[string][]string // (bus_alias NAME (members …))
 
 	// legacyInstances holds KiCad 6's (symbol_instances …) of a root file:
 	// symbol path (sheet UUIDs then symbol UUID) → instance.
@@ -203,6 +204,19 @@ func (f *sheetFile) item(c *Expr) error {
 		}
 	case "label", "global_label", "hierarchical_label":
 		err = f.label(c)
+	case "bus_alias":
+		if f.aliases == nil {
+			f.aliases = map[string][]string{}
+		}
+		var members []string
+		if mem := c.Child("members"); mem != nil {
+			for _, m := range mem.List[1:] {
+				if !m.IsList {
+					members = append(members, m.Atom)
+				}
+			}
+		}
+		f.aliases[c.Arg(0)] = members
 	case "symbol_instances":
 		err = f.legacySymbolInstances(c)
 	}
