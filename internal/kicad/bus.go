@@ -296,6 +296,7 @@ func (b *netBuilder) busGraphs(in *sheetInstance, items []*item) {
 			}
 		}
 		bg.members = busMembers(bestName, b.aliases)
+		bg.prio = b.priorityOf(best)
 		bg.global = best.kind == labelItem && best.lab.kind == globalLabel
 	}
 }

@@ -67,6 +67,8 @@ type subgraph struct {
 
 	prio priority
 	name string // the driver's net name, with its sheet path where KiCad gives one
+	// member marks the stand-in for a bus member: a name without items.
+	member *nameKey
 }
 
 // busGraph is a set of bus items (bus labels, bus sheet pins and
@@ -75,6 +77,7 @@ type busGraph struct {
 	inst    *sheetInstance
 	items   []*item
 	members []busMember
+	prio    priority // of the item that names the bus
 	global  bool
 }
 
@@ -404,19 +407,41 @@ func (b *netBuilder) hasPath(it *item) bool {
 	return it.isPowerPin() && it.use.lib.power && it.use.lib.localPwr
 }
 
+// unionFind joins integer nodes into sets.
+type unionFind struct{ parent []int }
+
+// add makes a new node in a set of its own.
+func (u *unionFind) add() int {
+	u.parent = append(u.parent, len(u.parent))
+	return len(u.parent) - 1
+}
+
+func (u *unionFind) find(i int) int {
+	for u.parent[i] != i {
+		u.parent[i] = u.parent[u.parent[i]]
+		i = u.parent[i]
+	}
+	return i
+}
+
+func (u *unionFind) union(a, b int) {
+	if ra, rb := u.find(a), u.find(b); ra != rb {
+		u.parent[rb] = ra
+	}
+}
+
 // pointSet is a union-find over the connection points of one sheet.
 type pointSet struct {
-	index  map[pt]int
-	parent []int
+	unionFind
+	index map[pt]int
 }
 
 func (s *pointSet) id(p pt) int {
 	if i, ok := s.index[p]; ok {
 		return i
 	}
-	i := len(s.parent)
+	i := s.add()
 	s.index[p] = i
-	s.parent = append(s.parent, i)
 	return i
 }
 
@@ -426,19 +451,5 @@ func (s *pointSet) attach(p pt, wires []segment) {
 		if onSegment(p, w) {
 			s.union(s.id(p), s.id(w.a))
 		}
-	}
-}
-
-func (s *pointSet) find(i int) int {
-	for s.parent[i] != i {
-		s.parent[i] = s.parent[s.parent[i]]
-		i = s.parent[i]
-	}
-	return i
-}
-
-func (s *pointSet) union(a, b int) {
-	if ra, rb := s.find(a), s.find(b); ra != rb {
-		s.parent[rb] = ra
 	}
 }

@@ -1,5 +1,7 @@
 package kicad
 
+import "slices"
+
 // nameKey identifies a net by name: on one sheet instance for local
 // names, everywhere for global ones (inst nil).
 type nameKey struct {
@@ -12,30 +14,42 @@ type nameKey struct {
 // instantiates (for buses, member by member), by global label and power
 // names everywhere, and by bus member names on a sheet.
 func (b *netBuilder) group() [][]*subgraph {
-	uf := &pointSet{index: map[pt]int{}}
-	node := func(i int) int { return uf.id(pt{int64(i), 0}) }
+	uf := &unionFind{}
 	keys := map[nameKey]int{}
 	key := func(k nameKey) int {
-		if id, ok := keys[k]; ok {
-			return id
+		id, ok := keys[k]
+		if !ok {
+			id = uf.add()
+			keys[k] = id
 		}
-		id := node(len(b.subgraphs) + len(keys))
-		keys[k] = id
 		return id
 	}
-	for i, sg := range b.subgraphs {
-		node(i)
+	// Bus members take part in naming like subgraphs without pins: the
+	// bus label on a parent sheet names the member nets of its children.
+	all := slices.Clone(b.subgraphs)
+	for _, bg := range b.buses {
+		for _, m := range bg.members {
+			k := bg.memberKey(m)
+			all = append(all, &subgraph{inst: bg.inst, prio: bg.prio, name: k.name, member: &k})
+		}
+	}
+	nodes := make([]int, len(all))
+	for i, sg := range all {
+		nodes[i] = uf.add()
+		if sg.member != nil {
+			uf.union(nodes[i], key(*sg.member))
+		}
 		for _, it := range sg.items {
 			if k, ok := b.netKey(sg, it); ok {
-				uf.union(node(i), key(k))
+				uf.union(nodes[i], key(k))
 			}
 		}
 	}
-	b.joinHierarchy(uf, node, key)
+	b.joinHierarchy(uf, nodes, key)
 	byRoot := map[int][]*subgraph{}
 	var roots []int
-	for i, sg := range b.subgraphs {
-		r := uf.find(node(i))
+	for i, sg := range all {
+		r := uf.find(nodes[i])
 		if byRoot[r] == nil {
 			roots = append(roots, r)
 		}
@@ -64,7 +78,7 @@ func (b *netBuilder) netKey(sg *subgraph, it *item) (nameKey, bool) {
 // joinHierarchy joins each sheet pin to the hierarchical labels of the
 // same name in the sheet instance its box makes, and each bus sheet pin's
 // members to those of the bus on the matching hierarchical label.
-func (b *netBuilder) joinHierarchy(uf *pointSet, node func(int) int, key func(nameKey) int) {
+func (b *netBuilder) joinHierarchy(uf *unionFind, nodes []int, key func(nameKey) int) {
 	children := map[*sheetRef]map[*sheetInstance]*sheetInstance{}
 	for _, in := range b.h.instances {
 		if in.box != nil {
@@ -78,7 +92,7 @@ func (b *netBuilder) joinHierarchy(uf *pointSet, node func(int) int, key func(na
 		for _, it := range sg.items {
 			if it.kind == sheetPinItem {
 				child := children[it.box][sg.inst]
-				uf.union(node(i), key(nameKey{inst: child, name: child.path + escapeNetName(it.spin.name)}))
+				uf.union(nodes[i], key(nameKey{inst: child, name: child.path + escapeNetName(it.spin.name)}))
 			}
 		}
 	}
@@ -105,11 +119,6 @@ func (b *netBuilder) joinHierarchy(uf *pointSet, node func(int) int, key func(na
 					}
 				}
 			}
-		}
-	}
-	for _, bg := range b.buses {
-		for _, m := range bg.members {
-			key(bg.memberKey(m))
 		}
 	}
 }
