@@ -19,7 +19,7 @@ type busMember struct {
 	// local matches members across a sheet pin: the member name without
 	// the group's prefix (A, B3). Vector members match by index instead.
 	local string
-	index int // vector index, or -1
+	index int // position in a vector bus (0 for the lowest index), or -1
 }
 
 // isBusName tells a bus label from a net label.
@@ -84,13 +84,13 @@ func expandBus(s string, aliases map[string][]string, depth int) []busMember {
 		}
 		return out
 	}
-	members, first, ok := parseVector(s)
+	members, _, ok := parseVector(s)
 	if !ok {
 		return nil
 	}
 	out := make([]busMember, len(members))
 	for i, m := range members {
-		out[i] = busMember{full: m, local: m, index: first + i}
+		out[i] = busMember{full: m, local: m, index: i}
 	}
 	return out
 }
@@ -108,10 +108,10 @@ func expandGroupToken(tok string, aliases map[string][]string, depth int) []busM
 		}
 		return out
 	}
-	if members, first, ok := parseVector(tok); ok {
+	if members, _, ok := parseVector(tok); ok {
 		out := make([]busMember, len(members))
 		for i, m := range members {
-			out[i] = busMember{full: m, local: m, index: first + i}
+			out[i] = busMember{full: m, local: m, index: i}
 		}
 		return out
 	}
@@ -250,8 +250,9 @@ func parseGroup(s string) (prefix string, members []string, ok bool) {
 	return "", nil, false
 }
 
-// sameMember pairs members across a sheet pin: vectors by index, group
-// members by name.
+// sameMember pairs members across a sheet pin: vectors by position, so
+// that IO[0..7] on a sub-sheet meets IO[8..15] on its parent member by
+// member; group members by name.
 func sameMember(a, b busMember) bool {
 	if a.index >= 0 && b.index >= 0 {
 		return a.index == b.index
