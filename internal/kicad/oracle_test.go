@@ -1,6 +1,7 @@
 package kicad
 
 import (
+	"encoding/csv"
 	"fmt"
 	"io/fs"
 	"os"
@@ -23,7 +24,9 @@ import (
 // reproduce, with the reason; testdata/ORACLE.md keeps the same table for
 // readers. A listed demo that starts to agree fails the test, so the
 // table stays true.
-var knownDifferences = map[string]string{}
+var knownDifferences = map[string]string{
+	"vme-wren/front-panel-io.kicad_sch": "orphan sub-sheet: no schematic of the project uses it and its symbols carry instance data for another root only; KiCad then treats every symbol as unannotated and drops the nets named after their pins, where we keep the references written in the file",
+}
 
 func kicadCLI(t *testing.T) string {
 	t.Helper()
@@ -59,6 +62,54 @@ func exportNetlist(t *testing.T, cli, sch string) *Netlist {
 		t.Fatalf("reading kicad-cli's netlist of %s: %v", sch, err)
 	}
 	return nl
+}
+
+// bomRow is one line of kicad-cli's default, ungrouped BOM.
+type bomRow struct{ value, footprint, dnp string }
+
+// exportBOM runs kicad-cli's BOM export (parts in the BOM only, one line
+// per reference) and reads it by reference.
+func exportBOM(t *testing.T, cli, sch string) map[string]bomRow {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "bom.csv")
+	cmd := exec.Command(cli, "sch", "export", "bom", "--output", out,
+		"--fields", "Reference,Value,Footprint,${DNP}", "--labels", "Ref,Value,Footprint,DNP", sch)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("kicad-cli sch export bom %s: %v\n%s", sch, err, msg)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("reading kicad-cli's BOM of %s: %v", sch, err)
+	}
+	bom := map[string]bomRow{}
+	for _, r := range rows[1:] {
+		bom[r[0]] = bomRow{r[1], r[2], r[3]}
+	}
+	return bom
+}
+
+// compareBOM checks which components are in the BOM and their DNP mark.
+// KiCad strips tabs and line breaks from BOM fields.
+func compareBOM(got *Schematic, want map[string]bomRow) []string {
+	var diffs []string
+	strip := strings.NewReplacer("\t", "", "\n", "", "\r", "")
+	for _, c := range got.Components {
+		w, ok := want[c.Reference]
+		switch {
+		case !c.InBOM && ok:
+			diffs = append(diffs, fmt.Sprintf("BOM: %s is in kicad-cli's BOM but marked not in BOM", c.Reference))
+		case c.InBOM && !ok:
+			diffs = append(diffs, fmt.Sprintf("BOM: %s missing from kicad-cli's BOM", c.Reference))
+		case ok && (w.value != strip.Replace(c.Value) || w.footprint != strip.Replace(c.Footprint) || (w.dnp != "") != c.DNP):
+			diffs = append(diffs, fmt.Sprintf("BOM: %s got %q %q dnp=%v, want %q %q %q", c.Reference, c.Value, c.Footprint, c.DNP, w.value, w.footprint, w.dnp))
+		}
+	}
+	return diffs
 }
 
 // compareDesigns lists how got differs from the oracle want: components by
@@ -179,6 +230,7 @@ func TestOracleDemos(t *testing.T) {
 				t.Fatal(err)
 			}
 			diffs := compareDesigns(&got.Design, &want.Design)
+			diffs = append(diffs, compareBOM(got, exportBOM(t, cli, filepath.Join(dir, demo)))...)
 			mu.Lock()
 			if len(diffs) == 0 {
 				equal++

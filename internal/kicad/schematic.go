@@ -199,12 +199,22 @@ func (h *hierarchy) loadSheet(parent *sheetFile, s *sheetRef) (*sheetFile, error
 // file's (symbol_instances …) (KiCad 6), or else from its own fields.
 func (h *hierarchy) resolveSymbols(in *sheetInstance) {
 	sheetPath := "/" + strings.Join(append([]string{h.rootUUID}, in.uuids...), "/")
+	var orphans []string
+	defer func() {
+		if len(orphans) > 0 {
+			h.warn(in.file.name, nil, "%d symbols (%s) have no instance data for sheet %s; their Reference fields are used (KiCad treats them as unannotated: is this a sub-sheet read as a root?)",
+				len(orphans), strings.Join(orphans[:min(3, len(orphans))], ", "), in.path)
+		}
+	}()
 	for _, ps := range in.file.symbols {
 		u := &symbolUse{placedSymbol: ps, sheet: in, unit: ps.unit}
 		u.ref = fieldValue(ps.fields, "Reference")
 		u.value = fieldValue(ps.fields, "Value")
 		u.footprint = fieldValue(ps.fields, "Footprint")
 		inst, ok := h.instanceFor(ps, in, sheetPath)
+		if !ok && (len(ps.instances) > 0 || h.legacy != nil) {
+			orphans = append(orphans, u.ref)
+		}
 		if ok {
 			if inst.reference != "" {
 				u.ref = inst.reference
