@@ -302,10 +302,24 @@ func (b *netBuilder) busGraphs(in *sheetInstance, items []*item) {
 	}
 }
 
-// memberKey is the net identity of a bus member on the bus's sheet.
-func (bg *busGraph) memberKey(m busMember) nameKey {
+// memberName is the net name a bus member has on the bus's sheet.
+func (bg *busGraph) memberName(m busMember) string {
 	if bg.global {
-		return nameKey{name: escapeNetName(m.full)}
+		return escapeNetName(m.full)
 	}
-	return nameKey{inst: bg.inst, name: bg.inst.path + escapeNetName(m.full)}
+	return bg.inst.path + escapeNetName(m.full)
+}
+
+// memberKey is the net identity of a bus member. A bus that a label names
+// shares its members with the same-named nets of its sheet (or, global,
+// of all sheets); a bus that only a sheet pin names does not, as a net
+// that only a sheet pin names joins nothing by name.
+func (bg *busGraph) memberKey(m busMember) nameKey {
+	switch {
+	case bg.global:
+		return nameKey{name: bg.memberName(m)}
+	case bg.prio <= prioSheetPin:
+		return nameKey{inst: bg.inst, bus: bg, name: bg.memberName(m)}
+	}
+	return nameKey{inst: bg.inst, name: bg.memberName(m)}
 }

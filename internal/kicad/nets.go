@@ -6,6 +6,7 @@ import "slices"
 // names, everywhere for global ones (inst nil).
 type nameKey struct {
 	inst *sheetInstance
+	bus  *busGraph // set for the members of a bus no label names
 	name string
 }
 
@@ -30,7 +31,7 @@ func (b *netBuilder) group() [][]*subgraph {
 	for _, bg := range b.buses {
 		for _, m := range bg.members {
 			k := bg.memberKey(m)
-			all = append(all, &subgraph{inst: bg.inst, prio: bg.prio, name: k.name, member: &k})
+			all = append(all, &subgraph{inst: bg.inst, prio: bg.prio, name: bg.memberName(m), member: &k})
 		}
 	}
 	nodes := make([]int, len(all))
@@ -100,7 +101,7 @@ func (b *netBuilder) joinHierarchy(uf *unionFind, nodes []int, key func(nameKey)
 	for _, bg := range b.buses {
 		for _, it := range bg.items {
 			if it.kind == labelItem && it.lab.kind == hierLabel {
-				k := nameKey{bg.inst, it.lab.text}
+				k := nameKey{inst: bg.inst, name: it.lab.text}
 				hierBuses[k] = append(hierBuses[k], bg)
 			}
 		}
@@ -110,7 +111,7 @@ func (b *netBuilder) joinHierarchy(uf *unionFind, nodes []int, key func(nameKey)
 			if it.kind != sheetPinItem {
 				continue
 			}
-			for _, cb := range hierBuses[nameKey{children[it.box][bg.inst], it.spin.name}] {
+			for _, cb := range hierBuses[nameKey{inst: children[it.box][bg.inst], name: it.spin.name}] {
 				for _, pm := range bg.members {
 					for _, cm := range cb.members {
 						if sameMember(pm, cm) {

@@ -376,14 +376,54 @@ func (f *sheetFile) sheet(c *Expr) (*sheetRef, error) {
 	if s.file == "" {
 		return nil, formatErr(f.name, c, "sheet %q has no Sheetfile property", s.name)
 	}
+	box, err := f.sheetBox(c)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range c.Children("pin") {
 		pos, err := f.at(p)
 		if err != nil {
 			return nil, err
 		}
-		s.pins = append(s.pins, &sheetPin{name: p.Arg(0), shape: p.Arg(1), pos: pos, at: p})
+		s.pins = append(s.pins, &sheetPin{name: p.Arg(0), shape: p.Arg(1), pos: box.onEdge(pos, p.Child("at").Arg(2)), at: p})
 	}
 	return s, nil
+}
+
+// rect is a sheet box: its corner and far corner.
+type rect struct{ min, max pt }
+
+func (f *sheetFile) sheetBox(c *Expr) (rect, error) {
+	at, err := f.at(c)
+	if err != nil {
+		return rect{}, err
+	}
+	size := c.Child("size")
+	if size == nil {
+		return rect{}, formatErr(f.name, c, "sheet has no (size …)")
+	}
+	wh, err := f.xy(size)
+	if err != nil {
+		return rect{}, err
+	}
+	return rect{at, pt{at.X + wh.X, at.Y + wh.Y}}, nil
+}
+
+// onEdge puts a sheet pin on the edge of its box that its angle names
+// (180 left, 0 right, 90 top, 270 bottom), as KiCad does when it loads a
+// sheet; a pin saved off its edge connects there.
+func (r rect) onEdge(p pt, angle string) pt {
+	switch angle {
+	case "180":
+		p.X = r.min.X
+	case "0", "":
+		p.X = r.max.X
+	case "90":
+		p.Y = r.min.Y
+	case "270":
+		p.Y = r.max.Y
+	}
+	return p
 }
 
 // libSymbol reads one embedded library symbol with its unit sub-symbols,
