@@ -91,8 +91,8 @@ func (b *netBuilder) joinHierarchy(uf *unionFind, nodes []int, key func(nameKey)
 	}
 	for i, sg := range b.subgraphs {
 		for _, it := range sg.items {
-			if it.kind == sheetPinItem {
-				child := children[it.box][sg.inst]
+			// A sheet whose file is missing has no instance to reach.
+			if child := children[it.box][sg.inst]; it.kind == sheetPinItem && child != nil {
 				uf.union(nodes[i], key(nameKey{inst: child, name: child.path + escapeNetName(it.spin.name)}))
 			}
 		}
