@@ -28,7 +28,7 @@ func isBusName(s string, aliases map[string][]string) bool {
 	if _, ok := aliases[s]; ok {
 		return true
 	}
-	if _, _, ok := parseVector(s); ok {
+	if _, ok := parseVector(s); ok {
 		return true
 	}
 	_, _, ok := parseGroup(s)
@@ -84,7 +84,7 @@ func expandBus(s string, aliases map[string][]string, depth int) []busMember {
 		}
 		return out
 	}
-	members, _, ok := parseVector(s)
+	members, ok := parseVector(s)
 	if !ok {
 		return nil
 	}
@@ -108,7 +108,7 @@ func expandGroupToken(tok string, aliases map[string][]string, depth int) []busM
 		}
 		return out
 	}
-	if members, _, ok := parseVector(tok); ok {
+	if members, ok := parseVector(tok); ok {
 		out := make([]busMember, len(members))
 		for i, m := range members {
 			out[i] = busMember{full: m, local: m, index: i}
@@ -127,32 +127,32 @@ func isMarkup(c byte) bool { return c == '~' || c == '_' || c == '^' }
 // parseVector reads PREFIX[M..N] as KiCad does: the members PREFIXi for i
 // from the smaller bound to the larger (M = N is no bus); the prefix may
 // hold markup such as ~{…}, after the brackets only markup may close.
-func parseVector(s string) (members []string, first int, ok bool) {
+func parseVector(s string) (members []string, ok bool) {
 	open := strings.IndexByte(s, '[')
 	if open < 0 {
-		return nil, 0, false
+		return nil, false
 	}
 	prefix := s[:open]
 	nesting := 0
 	for i := 0; i < len(prefix); i++ {
 		switch c := prefix[i]; {
 		case c == '{' && (i == 0 || !isMarkup(prefix[i-1])):
-			return nil, 0, false
+			return nil, false
 		case c == '{':
 			nesting++
 		case c == '}':
 			nesting--
 		case c == ' ' || c == ']':
-			return nil, 0, false
+			return nil, false
 		}
 	}
 	closing := strings.IndexByte(s[open:], ']')
 	if closing < 0 {
-		return nil, 0, false
+		return nil, false
 	}
 	lo, hi, found := strings.Cut(s[open+1:open+closing], "..")
 	if !found || !allDigits(lo) || !allDigits(hi) {
-		return nil, 0, false
+		return nil, false
 	}
 	suffix := s[open+closing+1:]
 	for i := 0; i < len(suffix); i++ {
@@ -164,24 +164,24 @@ func parseVector(s string) (members []string, first int, ok bool) {
 			i++
 		case suffix[i] == '~':
 		default:
-			return nil, 0, false
+			return nil, false
 		}
 	}
 	begin, err1 := strconv.Atoi(lo)
 	end, err2 := strconv.Atoi(hi)
 	if nesting != 0 || err1 != nil || err2 != nil || begin == end {
-		return nil, 0, false
+		return nil, false
 	}
 	if begin > end {
 		begin, end = end, begin
 	}
 	if end-begin >= maxVectorWidth {
-		return nil, 0, false
+		return nil, false
 	}
 	for i := begin; i <= end; i++ {
 		members = append(members, prefix+strconv.Itoa(i)+suffix)
 	}
-	return members, begin, true
+	return members, true
 }
 
 func allDigits(s string) bool {

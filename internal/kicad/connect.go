@@ -345,9 +345,10 @@ func shownName(s string) string {
 // escapeNetName escapes what KiCad escapes in net names: a slash would
 // read as a sheet separator.
 func escapeNetName(s string) string {
-	s = strings.ReplaceAll(s, "/", "{slash}")
-	return strings.NewReplacer("\n", "", "\r", "").Replace(s)
+	return netNameEscaper.Replace(s)
 }
+
+var netNameEscaper = strings.NewReplacer("/", "{slash}", "\n", "", "\r", "")
 
 // resolveDriver picks the item that names a subgraph: the highest
 // priority; among equals, power symbols before other pins, real names
