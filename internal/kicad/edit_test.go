@@ -221,7 +221,9 @@ func propsOf(s *Expr) []Field {
 	return fs
 }
 
-func formatMM(v float64) string { return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".") }
+func formatMM(v float64) string {
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".")
+}
 
 // copyDir copies a demo project's schematics into a temporary directory.
 func copyDir(t *testing.T, from string) string {

@@ -58,10 +58,7 @@ func ReadSchematic(fsys fs.FS, name string) (*Schematic, error) {
 	}
 	sch.Components = h.components()
 	sch.Nets = newNetBuilder(h).build()
-	for _, f := range l.order {
-		sch.Warnings = append(sch.Warnings, f.warnings...)
-	}
-	sch.Warnings = append(sch.Warnings, h.warnings...)
+	sch.Warnings = h.warnings
 	sch.sort()
 	return sch, nil
 }

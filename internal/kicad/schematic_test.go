@@ -12,7 +12,7 @@ import (
 
 // fixtures are our own schematics with kicad-cli's netlist of each beside
 // them (testdata/gen/README.md).
-var fixtures = []string{"flat/flat.kicad_sch", "hier/hier.kicad_sch", "v6/legacy.kicad_sch"}
+var fixtures = []string{"flat/flat.kicad_sch", "hier/hier.kicad_sch", "v6/legacy.kicad_sch", "v6hier/hier.kicad_sch"}
 
 func fixtureNetlist(t *testing.T, sch string) *Netlist {
 	t.Helper()
@@ -237,5 +237,26 @@ func TestNaturalOrder(t *testing.T) {
 	}
 	if naturalCompare("R2", "R10") >= 0 || naturalCompare("U1A", "U1B") >= 0 || naturalCompare("U2", "U10A") >= 0 {
 		t.Error("naturalCompare")
+	}
+}
+
+// TestDerivedLibrarySymbol: a library symbol that extends another takes
+// its parent's pins when the file did not flatten it.
+func TestDerivedLibrarySymbol(t *testing.T) {
+	src, _ := os.ReadFile("testdata/flat/flat.kicad_sch")
+	s := strings.Replace(string(src), "(lib_symbols\n", "(lib_symbols\n(symbol \"Device:R_small\" (extends \"Device:R\"))\n", 1)
+	s = strings.Replace(s, `(lib_id "Device:R") (at 101.6 127 0)`, `(lib_id "Device:R_small") (at 101.6 127 0)`, 1)
+	if !strings.Contains(s, "Device:R_small\") (at") {
+		t.Fatal("fixture changed: R4 not found")
+	}
+	got, err := ParseSchematic("flat.kicad_sch", []byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := netPins(got, "VOUT"); p != "R4.1 U2.3" {
+		t.Errorf("VOUT = %s", p)
+	}
+	if len(got.Warnings) != 0 {
+		t.Errorf("warnings %v", got.Warnings)
 	}
 }

@@ -29,7 +29,6 @@ type sheetFile struct {
 
 	wires      []segment
 	buses      []segment
-	busEntries int
 	junctions  []pt
 	noConnects []pt
 	labels     []*label
@@ -38,13 +37,9 @@ type sheetFile struct {
 	// legacyInstances holds KiCad 6's (symbol_instances …) of a root file:
 	// symbol path (sheet UUIDs then symbol UUID) → instance.
 	legacyInstances map[string]symbolInstance
-	warnings        []Warning
 }
 
-type segment struct {
-	a, b pt
-	at   *Expr
-}
+type segment struct{ a, b pt }
 
 type labelKind int
 
@@ -58,7 +53,6 @@ type label struct {
 	kind labelKind
 	text string
 	pos  pt
-	at   *Expr
 }
 
 // placedSymbol is one (symbol …) on a sheet: one unit of a component, a
@@ -102,7 +96,6 @@ type sheetPin struct {
 	name  string
 	shape string
 	pos   pt
-	at    *Expr
 }
 
 // libSymbol is one embedded library symbol.
@@ -124,14 +117,6 @@ type libPin struct {
 	unit      int // 0: every unit
 	bodyStyle int // 0: every body style
 	hidden    bool
-}
-
-func (f *sheetFile) warn(n *Expr, format string, args ...any) {
-	w := Warning{File: f.name, Msg: fmt.Sprintf(format, args...)}
-	if n != nil {
-		w.Line, w.Col = n.Line, n.Col
-	}
-	f.warnings = append(f.warnings, w)
 }
 
 // formatErr reports content that is well-formed but not a schematic.
@@ -162,7 +147,23 @@ func parseSheetFile(name string, root *Expr) (*sheetFile, error) {
 			return nil, err
 		}
 	}
+	f.resolveDerived()
 	return f, nil
+}
+
+// resolveDerived gives a library symbol that extends another (KiCad
+// normally flattens them when it embeds them) its parent's pins.
+func (f *sheetFile) resolveDerived() {
+	for _, ls := range f.libs {
+		parent := f.libs[ls.extends]
+		for depth := 0; parent != nil && parent.extends != "" && len(parent.pins) == 0 && depth < len(f.libs); depth++ {
+			parent = f.libs[parent.extends]
+		}
+		if parent != nil && len(ls.pins) == 0 {
+			ls.pins, ls.unitCount = parent.pins, parent.unitCount
+			ls.power, ls.localPwr = ls.power || parent.power, ls.localPwr || parent.localPwr
+		}
+	}
 }
 
 // item reads one top-level element; elements that carry no connectivity or
@@ -190,8 +191,6 @@ func (f *sheetFile) item(c *Expr) error {
 		}
 	case "wire", "bus":
 		err = f.line(c)
-	case "bus_entry":
-		f.busEntries++
 	case "junction":
 		var p pt
 		if p, err = f.at(c); err == nil {
@@ -237,7 +236,7 @@ func (f *sheetFile) line(c *Expr) error {
 		ps = append(ps, p)
 	}
 	for i := 1; i < len(ps); i++ {
-		s := segment{a: ps[i-1], b: ps[i], at: c}
+		s := segment{a: ps[i-1], b: ps[i]}
 		if c.Head() == "bus" {
 			f.buses = append(f.buses, s)
 		} else {
@@ -253,7 +252,7 @@ func (f *sheetFile) label(c *Expr) error {
 		return err
 	}
 	kind := map[string]labelKind{"label": localLabel, "global_label": globalLabel, "hierarchical_label": hierLabel}[c.Head()]
-	f.labels = append(f.labels, &label{kind: kind, text: c.Arg(0), pos: p, at: c})
+	f.labels = append(f.labels, &label{kind: kind, text: c.Arg(0), pos: p})
 	return nil
 }
 
@@ -385,7 +384,7 @@ func (f *sheetFile) sheet(c *Expr) (*sheetRef, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.pins = append(s.pins, &sheetPin{name: p.Arg(0), shape: p.Arg(1), pos: box.onEdge(pos, p.Child("at").Arg(2)), at: p})
+		s.pins = append(s.pins, &sheetPin{name: p.Arg(0), shape: p.Arg(1), pos: box.onEdge(pos, p.Child("at").Arg(2))})
 	}
 	return s, nil
 }
