@@ -120,8 +120,9 @@ func (b *netBuilder) sheetSubgraphs(in *sheetInstance) {
 	for _, w := range f.wires {
 		pts.union(pts.id(w.a), pts.id(w.b))
 	}
-	// A junction on the middle of a wire splits it there, as KiCad's
-	// clean-up does on load.
+	// A junction in the middle of a wire joins it there, as the drawing
+	// shows (KiCad's editor splits wires at junctions when it saves; see
+	// testdata/ORACLE.md for what kicad-cli does with other files).
 	for _, j := range f.junctions {
 		pts.attach(j, f.wires)
 	}
@@ -229,7 +230,7 @@ func (s *placedSymbol) transform(x, y int64) pt {
 // inNetlist tells the symbols whose pins KiCad lists as net nodes.
 func (s *symbolUse) inNetlist() bool { return !s.isPower() }
 
-// isGlobalPower reports a pin that names a net everywhere: the pin of a
+// isPowerPin reports a pin that names its net by itself: the pin of a
 // power symbol, or an invisible power input on any symbol (KiCad's legacy
 // implicit power connection).
 func (it *item) isPowerPin() bool {

@@ -218,8 +218,15 @@ func TestOracleDemos(t *testing.T) {
 	}
 	var mu sync.Mutex
 	equal, differing := 0, 0
+	read := map[string]bool{}
 	t.Cleanup(func() {
-		t.Logf("oracle: %d demo schematics, %d equal to kicad-cli, %d differing", len(demos), equal, differing)
+		all := demoSchematics(t, dir)
+		for _, f := range all {
+			if !read[f] && !t.Failed() {
+				t.Errorf("%s is in no root schematic's hierarchy", f)
+			}
+		}
+		t.Logf("oracle: %d root schematics (%d files), %d equal to kicad-cli, %d differing", len(demos), len(all), equal, differing)
 	})
 	for _, demo := range demos {
 		t.Run(demo, func(t *testing.T) {
@@ -229,6 +236,11 @@ func TestOracleDemos(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			mu.Lock()
+			for _, sh := range got.Sheets {
+				read[path.Join(path.Dir(demo), sh.File)] = true
+			}
+			mu.Unlock()
 			diffs := compareDesigns(&got.Design, &want.Design)
 			diffs = append(diffs, compareBOM(got, exportBOM(t, cli, filepath.Join(dir, demo)))...)
 			mu.Lock()

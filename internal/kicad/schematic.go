@@ -271,10 +271,21 @@ func (h *hierarchy) components() []*Component {
 	byRef := map[string]*Component{}
 	var out []*Component
 	lowest := map[string]int{}
+	type placed struct {
+		ref  string
+		unit int
+	}
+	seen := map[placed]*symbolUse{}
 	for _, in := range h.instances {
 		for _, u := range in.symbols {
 			if u.isPower() {
 				continue
+			}
+			if first := seen[placed{u.ref, u.unit}]; first != nil {
+				h.warn(in.file.name, u.at, "duplicate reference %s: unit %d is also placed on sheet %s (%s:%d:%d)",
+					u.ref, u.unit, first.sheet.path, first.sheet.file.name, first.at.Line, first.at.Col)
+			} else {
+				seen[placed{u.ref, u.unit}] = u
 			}
 			c := byRef[u.ref]
 			if c == nil {

@@ -160,6 +160,7 @@ func TestReadSchematicProblems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dupRef := strings.ReplaceAll(string(flat), `(reference "R2")`, `(reference "R1")`)
 	noLib := strings.Replace(string(flat), `(symbol "Device:LED"`, `(symbol "Device:LED_renamed"`, 1)
 	for _, tc := range []struct {
 		name    string
@@ -174,6 +175,7 @@ func TestReadSchematicProblems(t *testing.T) {
 		{name: "bad number", files: fstest.MapFS{"x.kicad_sch": {Data: []byte("(kicad_sch (junction (at 1 x)))")}}, err: ErrFormat, errText: "x.kicad_sch:1:22: (at …) needs two numbers"},
 		{name: "missing sub-sheet", files: fstest.MapFS{"x.kicad_sch": {Data: hier}}, warning: `sheet "amp1": file amp.kicad_sch not found`},
 		{name: "missing library symbol", files: fstest.MapFS{"x.kicad_sch": {Data: []byte(noLib)}}, warning: "symbol D1 (Device:LED): library symbol not embedded"},
+		{name: "duplicate reference", files: fstest.MapFS{"x.kicad_sch": {Data: []byte(dupRef)}}, warning: "duplicate reference R1: unit 1 is also placed on sheet / (x.kicad_sch:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := ReadSchematic(tc.files, "x.kicad_sch")
