@@ -30,9 +30,6 @@ type Sheet struct {
 	File string
 }
 
-// maxSheetDepth bounds the hierarchy, so that a sheet that includes
-// itself is an error and not an endless walk.
-const maxSheetDepth = 64
 
 // ReadSchematic reads the schematic whose root file is name in fsys,
 // following its hierarchical sheets, and computes its components and nets
@@ -40,8 +37,8 @@ const maxSheetDepth = 64
 //
 // Syntax errors and malformed content are returned as *Error with the
 // file, line and column. Problems that do not stop the read (a missing
-// sub-sheet, a bus, a symbol whose library symbol is not embedded) are
-// listed in Warnings.
+// sub-sheet, a symbol whose library symbol is not embedded, a duplicate
+// reference) are listed in Warnings.
 func ReadSchematic(fsys fs.FS, name string) (*Schematic, error) {
 	l := &loader{fsys: fsys, files: map[string]*sheetFile{}}
 	root, err := l.load(name)
@@ -50,7 +47,7 @@ func ReadSchematic(fsys fs.FS, name string) (*Schematic, error) {
 	}
 	sch := &Schematic{Version: root.version}
 	h := &hierarchy{loader: l, rootUUID: root.uuid, legacy: root.legacyInstances}
-	if err := h.walk(root, nil, "/", nil, 0); err != nil {
+	if err := h.walk(root, nil, "/", nil); err != nil {
 		return nil, err
 	}
 	for _, in := range h.instances {
@@ -147,7 +144,7 @@ func (h *hierarchy) warn(file string, n *Expr, format string, args ...any) {
 
 // walk records the instance of f at the given place and descends into its
 // sheets depth-first, in file order.
-func (h *hierarchy) walk(f *sheetFile, parent *sheetInstance, hpath string, box *sheetRef, depth int) error {
+func (h *hierarchy) walk(f *sheetFile, parent *sheetInstance, hpath string, box *sheetRef) error {
 	in := &sheetInstance{file: f, path: hpath, parent: parent, box: box}
 	if parent != nil {
 		in.uuids = append(slices.Clone(parent.uuids), box.uuid)
@@ -155,9 +152,6 @@ func (h *hierarchy) walk(f *sheetFile, parent *sheetInstance, hpath string, box 
 	h.instances = append(h.instances, in)
 	h.resolveSymbols(in)
 	for _, s := range f.sheets {
-		if depth+1 >= maxSheetDepth {
-			return formatErr(f.name, s.at, "sheet %q: hierarchy deeper than %d sheets (does a sheet include itself?)", s.name, maxSheetDepth)
-		}
 		child, err := h.loadSheet(f, s)
 		if err != nil {
 			return err
@@ -165,7 +159,12 @@ func (h *hierarchy) walk(f *sheetFile, parent *sheetInstance, hpath string, box 
 		if child == nil {
 			continue
 		}
-		if err := h.walk(child, in, hpath+escapeNetName(s.name)+"/", s, depth+1); err != nil {
+		for a := in; a != nil; a = a.parent {
+			if a.file == child {
+				return formatErr(f.name, s.at, "sheet %q: %s includes itself through this sheet", s.name, child.name)
+			}
+		}
+		if err := h.walk(child, in, hpath+escapeNetName(s.name)+"/", s); err != nil {
 			return err
 		}
 	}

@@ -160,6 +160,7 @@ func TestReadSchematicProblems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	selfRef := strings.ReplaceAll(string(hier), `"amp.kicad_sch"`, `"x.kicad_sch"`)
 	dupRef := strings.ReplaceAll(string(flat), `(reference "R2")`, `(reference "R1")`)
 	noLib := strings.Replace(string(flat), `(symbol "Device:LED"`, `(symbol "Device:LED_renamed"`, 1)
 	for _, tc := range []struct {
@@ -173,6 +174,7 @@ func TestReadSchematicProblems(t *testing.T) {
 		{name: "syntax", files: fstest.MapFS{"x.kicad_sch": {Data: []byte("(kicad_sch\n (version 20250114)\n (wire (pts")}}, err: ErrSyntax, errText: "x.kicad_sch:3:12:"},
 		{name: "not a schematic", files: fstest.MapFS{"x.kicad_sch": {Data: []byte("(kicad_pcb (version 1))")}}, err: ErrFormat, errText: "x.kicad_sch:1:1: not a KiCad schematic"},
 		{name: "bad number", files: fstest.MapFS{"x.kicad_sch": {Data: []byte("(kicad_sch (junction (at 1 x)))")}}, err: ErrFormat, errText: "x.kicad_sch:1:22: (at …) needs two numbers"},
+		{name: "sheet includes itself", files: fstest.MapFS{"x.kicad_sch": {Data: []byte(selfRef)}}, err: ErrFormat, errText: `x.kicad_sch:11:1: sheet "amp1": x.kicad_sch includes itself`},
 		{name: "missing sub-sheet", files: fstest.MapFS{"x.kicad_sch": {Data: hier}}, warning: `sheet "amp1": file amp.kicad_sch not found`},
 		{name: "missing library symbol", files: fstest.MapFS{"x.kicad_sch": {Data: []byte(noLib)}}, warning: "symbol D1 (Device:LED): library symbol not embedded"},
 		{name: "duplicate reference", files: fstest.MapFS{"x.kicad_sch": {Data: []byte(dupRef)}}, warning: "duplicate reference R1: unit 1 is also placed on sheet / (x.kicad_sch:"},
