@@ -31,6 +31,11 @@ type Sheet struct {
 }
 
 
+// maxSheetInstances bounds the hierarchy, so that a few files whose
+// sheets each use the next several times cannot multiply into millions of
+// instances; real projects have tens.
+const maxSheetInstances = 10000
+
 // ReadSchematic reads the schematic whose root file is name in fsys,
 // following its hierarchical sheets, and computes its components and nets
 // as KiCad's netlist export names them.
@@ -158,6 +163,9 @@ func (h *hierarchy) walk(f *sheetFile, parent *sheetInstance, hpath string, box 
 		}
 		if child == nil {
 			continue
+		}
+		if len(h.instances) >= maxSheetInstances {
+			return formatErr(f.name, s.at, "sheet %q: more than %d sheet instances in the hierarchy", s.name, maxSheetInstances)
 		}
 		for a := in; a != nil; a = a.parent {
 			if a.file == child {

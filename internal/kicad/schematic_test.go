@@ -2,6 +2,7 @@ package kicad
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -262,5 +263,23 @@ func TestDerivedLibrarySymbol(t *testing.T) {
 	}
 	if len(got.Warnings) != 0 {
 		t.Errorf("warnings %v", got.Warnings)
+	}
+}
+
+// TestHierarchyBound: files whose sheets each use the next file twice
+// multiply; past maxSheetInstances the read stops with an error instead of
+// running for ever.
+func TestHierarchyBound(t *testing.T) {
+	files := fstest.MapFS{}
+	for i := 0; i < 16; i++ {
+		box := func(n int) string {
+			return fmt.Sprintf(`(sheet (at 0 0) (size 10 10) (uuid "s%d") (property "Sheetname" "s%d") (property "Sheetfile" "l%d.kicad_sch"))`, n, n, i+1)
+		}
+		files[fmt.Sprintf("l%d.kicad_sch", i)] = &fstest.MapFile{Data: []byte("(kicad_sch (version 20250114) (uuid \"u\")\n" + box(1) + box(2) + ")")}
+	}
+	files["l16.kicad_sch"] = &fstest.MapFile{Data: []byte(`(kicad_sch (version 20250114))`)}
+	_, err := ReadSchematic(files, "l0.kicad_sch")
+	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "more than 10000 sheet instances") {
+		t.Errorf("got %v", err)
 	}
 }
