@@ -30,7 +30,6 @@ type Sheet struct {
 	File string
 }
 
-
 // maxSheetInstances bounds the hierarchy, so that a few files whose
 // sheets each use the next several times cannot multiply into millions of
 // instances; real projects have tens.
