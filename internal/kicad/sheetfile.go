@@ -437,7 +437,7 @@ func (f *sheetFile) libSymbol(c *Expr) (*libSymbol, error) {
 		return nil, err
 	}
 	for _, sub := range c.Children("symbol") {
-		unit, style := subSymbolUnit(ls.name, sub.Arg(0))
+		unit, style := subSymbolUnit(sub.Arg(0))
 		ls.unitCount = max(ls.unitCount, unit)
 		if err := f.libPins(ls, sub, unit, style); err != nil {
 			return nil, err
@@ -449,7 +449,7 @@ func (f *sheetFile) libSymbol(c *Expr) (*libSymbol, error) {
 
 // subSymbolUnit reads the unit and body style from a sub-symbol name such
 // as "Device:R_1_1" (KiCad may drop the library prefix in sub-symbols).
-func subSymbolUnit(parent, name string) (unit, style int) {
+func subSymbolUnit(name string) (unit, style int) {
 	i := strings.LastIndexByte(name, '_')
 	if i < 0 {
 		return 0, 0
