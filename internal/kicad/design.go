@@ -93,6 +93,12 @@ type Node struct {
 	// Function is the pin's name when it differs from its number; Type
 	// is its electrical type (passive, input, power_in…).
 	Function, Type string
+	// NoConnect marks a pin meant to stay unconnected: a no-connect flag
+	// on it (or on the wires it sits on), or a pin of type no_connect. A
+	// pin alone on its net without it is what KiCad's ERC reports as
+	// unconnected. Read from a netlist, it is KiCad's "+no_connect" mark,
+	// which also follows a flag on a sheet pin down the hierarchy.
+	NoConnect bool
 }
 
 // String returns "REF.PIN".

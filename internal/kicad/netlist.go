@@ -3,6 +3,7 @@ package kicad
 import (
 	"fmt"
 	"io/fs"
+	"strings"
 )
 
 // Netlist is a KiCad S-expression netlist, as `kicad-cli sch export
@@ -61,6 +62,10 @@ func ParseNetlist(name string, src []byte) (*Netlist, error) {
 		for _, nd := range n.Children("node") {
 			node := Node{Ref: nd.Child("ref").Arg(0), Pin: nd.Child("pin").Arg(0),
 				Function: nd.Child("pinfunction").Arg(0), Type: nd.Child("pintype").Arg(0)}
+			// KiCad 8 and later write "passive+no_connect" for a flagged pin.
+			if t, found := strings.CutSuffix(node.Type, "+no_connect"); found || node.Type == "no_connect" {
+				node.Type, node.NoConnect = t, true
+			}
 			if node.Ref == "" {
 				return nil, formatErr(name, nd, "net %q: node without (ref …)", net.Name)
 			}

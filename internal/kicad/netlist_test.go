@@ -22,8 +22,11 @@ func TestReadNetlist(t *testing.T) {
 	if gnd == nil || strings.Join(gnd.Pins(), " ") != "D1.1 U1.4 U1.5 U2.7" {
 		t.Fatalf("GND = %+v", gnd)
 	}
-	if n := gnd.Nodes[0]; n.Function != "K" || n.Type != "passive" {
+	if n := gnd.Nodes[0]; n.Function != "K" || n.Type != "passive" || n.NoConnect {
 		t.Errorf("D1.1 = %+v", n)
+	}
+	if n := nl.Net("unconnected-(R2-Pad2)").Nodes[0]; n.Type != "passive" || !n.NoConnect {
+		t.Errorf("R2.2 = %+v", n)
 	}
 }
 

@@ -195,7 +195,8 @@ func (b *netBuilder) nets(groups [][]*subgraph) []*Net {
 					continue
 				}
 				seen[n][k] = true
-				n.Nodes = append(n.Nodes, Node{Ref: k.ref, Pin: k.pin, Function: shownName(it.pin.name), Type: it.pin.etype})
+				n.Nodes = append(n.Nodes, Node{Ref: k.ref, Pin: k.pin, Function: shownName(it.pin.name), Type: it.pin.etype,
+					NoConnect: sg.noConnect || it.pin.etype == "no_connect"})
 			}
 		}
 	}

@@ -102,8 +102,12 @@ func TestFlatNets(t *testing.T) {
 			t.Errorf("net %q: %s, want %s", tc.name, got, tc.pins)
 		}
 	}
-	if n := s.Net("/MID"); n.Nodes[0].Function != "A" || n.Nodes[0].Type != "passive" {
+	if n := s.Net("/MID"); n.Nodes[0].Function != "A" || n.Nodes[0].Type != "passive" || n.Nodes[0].NoConnect {
 		t.Errorf("D1.2 node %+v", n.Nodes[0])
+	}
+	// R2.2 carries a no-connect flag; U1.6 is simply left open.
+	if nc, open := s.Net("unconnected-(R2-Pad2)").Nodes[0], s.Net("unconnected-(U1B---Pad6)").Nodes[0]; !nc.NoConnect || open.NoConnect {
+		t.Errorf("no-connect marks: R2.2 %v, U1.6 %v", nc.NoConnect, open.NoConnect)
 	}
 }
 
