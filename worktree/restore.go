@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
@@ -69,12 +70,12 @@ func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult
 	}
 	res := &RestoreResult{Target: target}
 	var b batch
-	work, err := r.workSnapshot(ctx, headSnap, &b)
+	work, err := r.workSnapshot(ctx, headSnap, want, &b)
 	defer r.saveStatCache()
 	if err != nil {
 		return nil, err
 	}
-	plan, err := r.planRestore(work, want, headSnap)
+	plan, err := r.planRestore(work, want, headSnap, opts.Paths)
 	if err != nil {
 		return nil, err
 	}
@@ -106,9 +107,8 @@ func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult
 	return res, r.moveHead(ctx, head, res.Commit, opts.Author, msg, "restore")
 }
 
-// restoreSet is the snapshot the working tree should hold afterwards:
-// the target's files, or the current version with the named files taken
-// from the target.
+// restoreSet is the version a restore records: the target's files, or
+// the current version with the named files taken from the target.
 func restoreSet(head, target Snapshot, opts RestoreOptions) (Snapshot, error) {
 	if len(opts.Paths) == 0 {
 		return target, nil
@@ -127,10 +127,11 @@ func restoreSet(head, target Snapshot, opts RestoreOptions) (Snapshot, error) {
 	return want, nil
 }
 
-// workSnapshot is the tracked working files as a snapshot; the bytes of
+// workSnapshot is the tracked working files, and those at the paths of
+// want (which the restore may overwrite), as a snapshot; the bytes of
 // those that differ from the current version are queued in b.
-func (r *Repo) workSnapshot(ctx context.Context, head Snapshot, b *batch) (Snapshot, error) {
-	files, err := r.scanWork(ctx, head, nil)
+func (r *Repo) workSnapshot(ctx context.Context, head, want Snapshot, b *batch) (Snapshot, error) {
+	files, err := r.scanWork(ctx, head, want.Paths())
 	if err != nil {
 		return nil, err
 	}
@@ -225,10 +226,15 @@ type plannedFile struct {
 // planRestore works out how to make the working files equal want: files
 // whose content differs are rewritten; files saved in the current
 // version but absent from want are removed. Files never saved are left
-// alone.
-func (r *Repo) planRestore(work, want, head Snapshot) (*restorePlan, error) {
+// alone. With named paths, only those files are looked at: every other
+// working file keeps its bytes, saved or not.
+func (r *Repo) planRestore(work, want, head Snapshot, named []string) (*restorePlan, error) {
 	plan := &restorePlan{}
-	for _, p := range want.Paths() {
+	paths := slices.Compact(slices.Sorted(slices.Values(named)))
+	if len(named) == 0 {
+		paths = want.Paths()
+	}
+	for _, p := range paths {
 		e := want[p]
 		if w, ok := work[p]; ok && w == e {
 			continue
@@ -238,6 +244,9 @@ func (r *Repo) planRestore(work, want, head Snapshot) (*restorePlan, error) {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 		plan.write = append(plan.write, plannedFile{p, data, e.Mode})
+	}
+	if len(named) > 0 {
+		return plan, nil
 	}
 	for _, p := range head.Paths() {
 		if _, keep := want[p]; !keep {
