@@ -28,6 +28,15 @@ var (
 	ErrExists = errors.New("already a circuitvc directory")
 )
 
+// errNoBackup is the unknown revision "backup" before any restore made
+// one: said in words, not as a missing ref.
+type errNoBackup struct{}
+
+func (errNoBackup) Error() string {
+	return "no backup yet: backup is made by the first restore that replaces unsaved work"
+}
+func (errNoBackup) Unwrap() error { return ErrRevisionNotFound }
+
 // RevisionError reports a revision that could not be resolved.
 type RevisionError struct {
 	Rev string
