@@ -146,7 +146,7 @@ func (r *Repo) workSnapshot(ctx context.Context, head, want Snapshot, b *batch) 
 			}
 			b.addBlob(wf.Path, wf.Data, wf.Hash)
 		}
-		work[wf.Path] = Entry{Mode: wf.Mode, Hash: wf.Hash}
+		work[wf.Path] = workEntry(wf, head)
 	}
 	return work, nil
 }
@@ -236,7 +236,7 @@ func (r *Repo) planRestore(work, want, head Snapshot, named []string) (*restoreP
 	}
 	for _, p := range paths {
 		e := want[p]
-		if w, ok := work[p]; ok && w == e {
+		if w, ok := work[p]; ok && sameFile(w, e) {
 			continue
 		}
 		_, data, err := r.objects.Read(e.Hash)

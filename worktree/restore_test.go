@@ -2,7 +2,16 @@ package worktree
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
+	"slices"
 	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+
+	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/objects"
 )
 
 // TestRestoreNamedFilesOnly: a restore of named files changes those files
@@ -95,5 +104,118 @@ func TestRestoreBacksUpUntrackedFileItOverwrites(t *testing.T) {
 	}
 	if res.Backup.IsZero() || !inBackup(r, "notes/x.json", `{"mine": true}`, false) {
 		t.Errorf("the overwritten untracked notes/x.json is not in backup (%s)", res.Backup)
+	}
+}
+
+// commitEntries records a version holding files (at the root) with the
+// given modes on top of the current one, encoding the tree as stock git
+// could, modes included, bypassing save.
+func commitEntries(t *testing.T, r *Repo, files Snapshot, data map[string][]byte) objects.Hash {
+	t.Helper()
+	head, err := r.Head()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tree []byte
+	for _, p := range files.Paths() {
+		if _, err := r.objects.Write(plumbing.BlobObject, data[p]); err != nil {
+			t.Fatal(err)
+		}
+		e := files[p]
+		tree = append(tree, fmt.Sprintf("%o %s\x00", uint32(e.Mode), p)...)
+		tree = append(tree, e.Hash[:]...)
+	}
+	th, err := r.objects.Write(plumbing.TreeObject, tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cdata, err := objects.EncodeCommit(&objects.Commit{Tree: th, Parents: []objects.Hash{head}, Author: testSig, Committer: testSig, Message: "by git\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := r.objects.Write(plumbing.CommitObject, cdata)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.moveHead(context.Background(), head, c, testSig, "by git", "commit"); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestRestoreModesConverge: executable files, symbolic links and git's
+// old 100664 mode are restored so that status is clean afterwards and a
+// second restore writes nothing (issue 8, item 3).
+func TestRestoreModesConverge(t *testing.T) {
+	ctx := context.Background()
+	r := newRepo(t, fsx.NewMemFS())
+	writeWorkFile(t, r, "run.sh", []byte("#!/bin/sh\n"))
+	writeWorkFile(t, r, "a.circuit.json", circuitV("1"))
+	mustSave(t, r, "v1", "run.sh")
+	data := map[string][]byte{
+		"run.sh":            []byte("#!/bin/sh\n"),
+		"a.circuit.json":    circuitV("1"),
+		"link.circuit.json": []byte("a.circuit.json"),
+		"old.json":          []byte("{}\n"),
+	}
+	modes := map[string]filemode.FileMode{
+		"run.sh": filemode.Executable, "a.circuit.json": filemode.Regular,
+		"link.circuit.json": filemode.Symlink, "old.json": filemode.Deprecated,
+	}
+	files := Snapshot{}
+	for p, d := range data {
+		files[p] = Entry{Mode: modes[p], Hash: objects.HashObject(plumbing.BlobObject, d)}
+	}
+	commitEntries(t, r, files, data)
+
+	// run.sh exists as 0644: the restore must set its x bits
+	res, err := r.Restore(ctx, RestoreOptions{To: "current", Author: testSig})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"link.circuit.json", "old.json", "run.sh"}; !slices.Equal(res.Written, want) {
+		t.Errorf("written = %v, want %v", res.Written, want)
+	}
+	wantPerm := map[string]fs.FileMode{"run.sh": 0o755, "link.circuit.json": 0o644, "old.json": 0o644, "a.circuit.json": 0o644}
+	for p, perm := range wantPerm {
+		fi, err := r.fs.Lstat(r.abs(p))
+		if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != perm {
+			t.Errorf("%s: %v (%v), want a regular file %v", p, fi.Mode(), err, perm)
+		}
+		if got := readWorkFile(t, r, p); got != string(data[p]) {
+			t.Errorf("%s = %q, want %q", p, got, data[p])
+		}
+	}
+	wantStatus(t, r, map[string]ChangeKind{"run.sh": Unchanged, "a.circuit.json": Unchanged,
+		"link.circuit.json": Unchanged, "old.json": Unchanged})
+	again, err := r.Restore(ctx, RestoreOptions{To: "current", Author: testSig})
+	if err != nil || len(again.Written)+len(again.Removed) != 0 || !again.Commit.IsZero() {
+		t.Errorf("second restore = %+v, %v; want nothing written", again, err)
+	}
+
+	// a mode changed by hand is a change, and restore undoes it
+	if err := r.fs.Chmod(r.abs("run.sh"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, r, map[string]ChangeKind{"run.sh": Modified, "a.circuit.json": Unchanged,
+		"link.circuit.json": Unchanged, "old.json": Unchanged})
+	if _, err := r.Restore(ctx, RestoreOptions{To: "current", Paths: []string{"run.sh"}, Author: testSig}); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := r.fs.Stat(r.abs("run.sh")); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("run.sh after restore: %v %v, want 0755", fi.Mode(), err)
+	}
+
+	// a save on top keeps the git-made entries, 100664 written as git
+	// writes it today
+	writeWorkFile(t, r, "a.circuit.json", circuitV("2"))
+	snap, err := r.Snapshot(mustSave(t, r, "v3").Commit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]filemode.FileMode{"run.sh": filemode.Executable, "link.circuit.json": filemode.Symlink, "old.json": filemode.Regular} {
+		if snap[p].Mode != want {
+			t.Errorf("saved %s with mode %v, want %v", p, snap[p].Mode, want)
+		}
 	}
 }

@@ -96,16 +96,40 @@ func CreateTemp(fsys FS, dir, prefix string, perm fs.FileMode) (File, error) {
 // the directory is fsynced. On any error before the rename the temp file
 // is removed and name is untouched; if only the directory fsync fails,
 // name is whole-new but may not survive a power cut.
-func WriteFileAtomic(fsys FS, name string, perm fs.FileMode, write func(io.Writer) error) (err error) {
+func WriteFileAtomic(fsys FS, name string, perm fs.FileMode, write func(io.Writer) error) error {
+	return ReplaceFile(fsys, name, KeepPerm(perm), write)
+}
+
+// PermFunc chooses the permissions of a file being replaced from those
+// of the file it replaces; exists is false when there was none.
+type PermFunc func(old fs.FileMode, exists bool) fs.FileMode
+
+// KeepPerm keeps the permissions of the file replaced, and gives a new
+// file perm.
+func KeepPerm(perm fs.FileMode) PermFunc {
+	return func(old fs.FileMode, exists bool) fs.FileMode {
+		if exists {
+			return old
+		}
+		return perm
+	}
+}
+
+// ReplaceFile is WriteFileAtomic with the new file's permissions chosen
+// by perm from the old file's.
+func ReplaceFile(fsys FS, name string, perm PermFunc, write func(io.Writer) error) (err error) {
 	// Only a missing file means "no mode to keep": on any other error the
 	// old mode is unknown, and guessing would silently change it.
+	var mode fs.FileMode
 	if fi, err := fsys.Stat(name); err == nil {
-		perm = fi.Mode().Perm()
-	} else if !errors.Is(err, fs.ErrNotExist) {
+		mode = perm(fi.Mode().Perm(), true)
+	} else if errors.Is(err, fs.ErrNotExist) {
+		mode = perm(0, false)
+	} else {
 		return err
 	}
 	dir := filepath.Dir(name)
-	f, err := CreateTemp(fsys, dir, "."+filepath.Base(name)+".tmp-", perm)
+	f, err := CreateTemp(fsys, dir, "."+filepath.Base(name)+".tmp-", mode)
 	if err != nil {
 		return err
 	}
@@ -126,8 +150,8 @@ func WriteFileAtomic(fsys FS, name string, perm fs.FileMode, write func(io.Write
 	if err = f.Close(); err != nil {
 		return err
 	}
-	// The temp file was created with perm, but the umask may have cut it.
-	if err = fsys.Chmod(tmp, perm); err != nil {
+	// The temp file was created with mode, but the umask may have cut it.
+	if err = fsys.Chmod(tmp, mode); err != nil {
 		return err
 	}
 	if err = fsys.Rename(tmp, name); err != nil {
