@@ -113,7 +113,8 @@ Examples:
 
 Exit codes: 0 ok, 1 differences or problems found, 2 usage, 3 invalid circuit,
 4 locked or busy, 5 not a circuitvc directory, 6 unknown revision, 7 no such file,
-8 corrupt store, 9 file-system error, 10 other failure.`
+8 corrupt store, 9 file-system error, 10 other failure, 11 restore left
+files changed (see the message; backup holds their previous bytes).`
 
 func onUsageError(_ *ucli.Context, err error, _ bool) error {
 	return usageError{msg: err.Error()}

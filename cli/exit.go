@@ -25,6 +25,7 @@ const (
 	ExitCorrupt     = 8  // the store holds a damaged object or ref
 	ExitIO          = 9  // the file system refused: permission, disk full, read-only, I/O error
 	ExitFailure     = 10 // anything else
+	ExitPartial     = 11 // a restore failed after changing files and could not put them back
 )
 
 // usageError marks a mistake in how the command was called.
@@ -49,6 +50,8 @@ func exitCode(err error) int {
 		return se.code
 	case errors.As(err, &ue):
 		return ExitUsage
+	case errors.Is(err, worktree.ErrPartial):
+		return ExitPartial
 	case errors.Is(err, worktree.ErrInvalidCircuit):
 		return ExitInvalid
 	case errors.Is(err, fsx.ErrLocked), errors.Is(err, refs.ErrLocked), errors.Is(err, refs.ErrConflict):

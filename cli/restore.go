@@ -24,6 +24,13 @@ restore in history: all of REV, or, with FILEs, the current version with
 the named files as at REV (unsaved edits to other files stay unsaved, in
 the working tree).
 
+A restore that fails changes nothing: every check comes first (the locks
+of the store and of the current and backup refs, every object it needs,
+the new objects written to disk), and if replacing a working file or
+moving a ref still fails, what was done is put back. Only if putting back
+fails too (a disk that died mid-way) does restore exit 11, naming the
+files left changed; backup then holds their previous bytes.
+
 Examples:
    circuitvc restore --to current~1
    circuitvc restore --to v1 amp.circuit.json

@@ -2,9 +2,13 @@ package worktree
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"slices"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/circuitvc/circuitvc/objects"
+	"github.com/circuitvc/circuitvc/refs"
 )
 
 // TestRestoreNamedFilesOnly: a restore of named files changes those files
@@ -217,5 +222,87 @@ func TestRestoreModesConverge(t *testing.T) {
 		if snap[p].Mode != want {
 			t.Errorf("saved %s with mode %v, want %v", p, snap[p].Mode, want)
 		}
+	}
+}
+
+// TestRestoreFailureChangesNothing: each way a restore with unsaved work
+// can fail — a stale lock on either ref it moves, the store lock held, a
+// read-only store, a working directory it may not write, a damaged ref
+// or object — reports its cause, naming the file, and leaves every
+// working file and ref file (reflogs included) bit for bit as it was
+// (issue 8, item 2).
+func TestRestoreFailureChangesNothing(t *testing.T) {
+	store := filepath.Join(scRoot, DirName)
+	writeStore := func(name, data string) func(*testing.T, *fsx.MemFS) {
+		return func(t *testing.T, m *fsx.MemFS) {
+			if err := fsx.WriteFile(m, filepath.Join(store, filepath.FromSlash(name)), []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	faulty := func(f fsx.Fault) func(fsx.FS) fsx.FS {
+		return func(inner fsx.FS) fsx.FS {
+			ff := fsx.NewFaultFS(inner)
+			ff.Inject(f)
+			return ff
+		}
+	}
+	cases := []struct {
+		name  string
+		sc    func(testing.TB) *scenario
+		prep  func(*testing.T, *fsx.MemFS)
+		wrap  func(fsx.FS) fsx.FS
+		cause error
+		names string
+	}{
+		{name: "stale lock on current", sc: restoreScenario, prep: writeStore("refs/heads/main.lock", ""),
+			cause: refs.ErrLocked, names: "refs/heads/main.lock"},
+		{name: "stale lock on backup", sc: rebackupScenario, prep: writeStore("refs/circuitvc/backup.lock", "x"),
+			cause: refs.ErrLocked, names: "refs/circuitvc/backup.lock"},
+		{name: "stale lock on a first backup", sc: restoreScenario, prep: writeStore("refs/circuitvc/backup.lock", ""),
+			cause: refs.ErrLocked, names: "refs/circuitvc/backup.lock"},
+		{name: "store lock held", sc: restoreScenario, cause: fsx.ErrLocked, names: DirName,
+			prep: func(t *testing.T, m *fsx.MemFS) {
+				release, err := m.TryLock(filepath.Join(store, lockName))
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { release() })
+			}},
+		{name: "read-only store", sc: rebackupScenario, cause: syscall.EROFS, names: store,
+			wrap: func(inner fsx.FS) fsx.FS { return readOnlyStore{FS: inner, dir: store} }},
+		{name: "working directory not writable", sc: restoreScenario, cause: syscall.EACCES, names: "d.circuit.json",
+			wrap: faulty(fsx.Fault{Op: "open", Path: ".d.circuit.json.tmp-", Times: -1, Err: syscall.EACCES})},
+		{name: "working file cannot be removed", sc: restoreScenario, cause: syscall.EACCES, names: "c.circuit.json",
+			wrap: faulty(fsx.Fault{Op: "remove", Path: "/w/c.circuit.json", Times: -1, Err: syscall.EACCES})},
+		{name: "disk full on the current ref", sc: rebackupScenario, cause: syscall.ENOSPC, names: "refs/heads/main",
+			wrap: faulty(fsx.Fault{Op: "write", Path: "refs/heads/main.lock", Times: -1, Err: syscall.ENOSPC})},
+		{name: "damaged backup ref", sc: rebackupScenario, prep: writeStore("refs/circuitvc/backup", "garbage\n"),
+			cause: refs.ErrCorrupt, names: "refs/circuitvc/backup"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			sc := c.sc(t)
+			m := sc.base.Clone()
+			if c.prep != nil {
+				c.prep(t, m)
+			}
+			sc.before, sc.refs = workState(t, m), refState(t, m)
+			var fsys fsx.FS = m
+			if c.wrap != nil {
+				fsys = c.wrap(m)
+			}
+			r, err := openRepo(t, fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = sc.run(context.Background(), r)
+			r.Close()
+			var partial *PartialRestoreError
+			if !errors.Is(err, c.cause) || errors.As(err, &partial) || !strings.Contains(err.Error(), c.names) {
+				t.Fatalf("err = %v, want %v naming %s", err, c.cause, c.names)
+			}
+			checkUnchanged(t, m, sc, false, c.name)
+		})
 	}
 }

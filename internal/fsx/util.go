@@ -56,6 +56,9 @@ func MkdirAll(fsys FS, name string, perm fs.FileMode) error {
 		}
 		return &fs.PathError{Op: "mkdir", Path: name, Err: errors.New("not a directory")}
 	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return err // not "missing": making it or its parents would fail or mislead
+	}
 	parent := filepath.Dir(name)
 	if parent != name {
 		if err := MkdirAll(fsys, parent, perm); err != nil {
