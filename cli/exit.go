@@ -62,7 +62,7 @@ func exitCode(err error) int {
 		return ExitBadRevision
 	case errors.Is(err, worktree.ErrPathNotFound), errors.Is(err, fs.ErrNotExist):
 		return ExitNoPath
-	case errors.Is(err, objects.ErrCorrupt), errors.Is(err, refs.ErrCorrupt), errors.Is(err, objects.ErrNotFound):
+	case errors.Is(err, worktree.ErrDamaged), errors.Is(err, objects.ErrCorrupt), errors.Is(err, refs.ErrCorrupt), errors.Is(err, objects.ErrNotFound):
 		return ExitCorrupt
 	case isIOError(err):
 		return ExitIO

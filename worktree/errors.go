@@ -26,6 +26,9 @@ var (
 	ErrUnsafePath = errors.New("unsafe path")
 	// ErrExists: init found a store already there.
 	ErrExists = errors.New("already a circuitvc directory")
+	// ErrDamaged: the store cannot be used as it is (see *DamagedError
+	// and *BranchError); 'circuitvc init' repairs it.
+	ErrDamaged = errors.New("store is damaged")
 )
 
 // errNoBackup is the unknown revision "backup" before any restore made
