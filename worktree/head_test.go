@@ -30,10 +30,10 @@ func TestDamagedHead(t *testing.T) {
 		versions   int
 	}{
 		{name: "HEAD missing", damage: removeStoreFile("HEAD"),
-			refused: []string{"store is damaged: HEAD is missing", "HEAD", "'circuitvc init' repairs HEAD"},
+			refused:    []string{"store is damaged: HEAD is missing", "HEAD", "'circuitvc init' repairs HEAD"},
 			wantBranch: refs.Main, repaired: "HEAD is missing", versions: 2},
 		{name: "HEAD garbage", damage: writeStoreFile("HEAD", "garbage\n"),
-			refused: []string{"store is damaged: HEAD is unreadable", "garbage", "'circuitvc init' repairs HEAD"},
+			refused:    []string{"store is damaged: HEAD is unreadable", "garbage", "'circuitvc init' repairs HEAD"},
 			wantBranch: refs.Main, repaired: "HEAD is unreadable", versions: 2},
 		{name: "HEAD a symbolic ref cycle", damage: writeStoreFile("HEAD", "ref: HEAD\n"),
 			refused: []string{"store is damaged: HEAD is unreadable"}, wantBranch: refs.Main, repaired: "unreadable", versions: 2},
