@@ -3,6 +3,7 @@ package worktree
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/circuitvc/circuitvc/internal/circuit"
@@ -70,13 +71,22 @@ type ValidationError struct {
 	Problems []*circuit.Error
 }
 
+// Error is one line: the first problem, located in its file, and how
+// many more there are; 'circuitvc validate' lists them all.
 func (e *ValidationError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%v: %d problem(s)", ErrInvalidCircuit, len(e.Problems))
-	for _, p := range e.Problems {
-		b.WriteString("\n  ")
-		b.WriteString(p.Error())
+	if len(e.Problems) == 0 {
+		return ErrInvalidCircuit.Error()
 	}
-	return b.String()
+	msg := fmt.Sprintf("%v: %s", ErrInvalidCircuit, firstLine(e.Problems[0].Error()))
+	if n := len(e.Problems) - 1; n > 0 {
+		files := []string{}
+		for _, p := range e.Problems {
+			if !slices.Contains(files, p.File) {
+				files = append(files, p.File)
+			}
+		}
+		msg += fmt.Sprintf(" (and %d more: 'circuitvc validate %s' lists them)", n, strings.Join(files, " "))
+	}
+	return msg
 }
 func (e *ValidationError) Unwrap() error { return ErrInvalidCircuit }

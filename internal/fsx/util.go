@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -38,10 +37,16 @@ func ReadFile(fsys FS, name string) ([]byte, error) {
 	}
 }
 
+// unwrapPath is the cause inside a path or link error, which names a
+// file the caller is about to name itself.
 func unwrapPath(err error) error {
 	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
 		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
 	}
 	return err
 }
@@ -134,7 +139,7 @@ func ReplaceFile(fsys FS, name string, perm PermFunc, write func(io.Writer) erro
 	dir := filepath.Dir(name)
 	f, err := CreateTemp(fsys, dir, "."+filepath.Base(name)+".tmp-", mode)
 	if err != nil {
-		return err
+		return about("replace", name, err)
 	}
 	tmp := f.Name()
 	renamed := false
@@ -145,23 +150,30 @@ func ReplaceFile(fsys FS, name string, perm PermFunc, write func(io.Writer) erro
 		}
 	}()
 	if err = write(f); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+		return about("write", name, err)
 	}
 	if err = f.Sync(); err != nil {
-		return err
+		return about("sync", name, err)
 	}
 	if err = f.Close(); err != nil {
-		return err
+		return about("close", name, err)
 	}
 	// The temp file was created with mode, but the umask may have cut it.
 	if err = fsys.Chmod(tmp, mode); err != nil {
-		return err
+		return about("chmod", name, err)
 	}
 	if err = fsys.Rename(tmp, name); err != nil {
-		return err
+		return about("rename", name, err)
 	}
 	renamed = true // tmp is name now: never remove it
 	return fsys.SyncDir(dir)
+}
+
+// about reports a failure on the temp file of an atomic replace as one
+// on name, the file the caller knows: the temp file's name (".x.tmp-…")
+// means nothing to a user, and it is gone once the error is returned.
+func about(op, name string, err error) error {
+	return &fs.PathError{Op: op, Path: name, Err: unwrapPath(err)}
 }
 
 // WriteFile is WriteFileAtomic for bytes already in memory.
