@@ -100,7 +100,9 @@ func newApp(env *Env) *ucli.App {
 	return app
 }
 
-const appDescription = `circuitvc keeps every saved version of your circuit files (*.circuit.json,
+// appDescription is the app's help text; its exit codes come from the
+// one list of them (exitCodes).
+var appDescription = `circuitvc keeps every saved version of your circuit files (*.circuit.json,
 Wokwi diagram.json, tscircuit Circuit JSON) in .circuitvc/, a Git-compatible
 store, and speaks about changes in circuit terms: components, nets and BOM lines.
 
@@ -111,10 +113,7 @@ Examples:
    circuitvc diff current~1 current
    circuitvc restore --to current~1
 
-Exit codes: 0 ok, 1 differences or problems found, 2 usage, 3 invalid circuit,
-4 locked or busy, 5 not a circuitvc directory, 6 unknown revision, 7 no such file,
-8 corrupt store, 9 file-system error, 10 other failure, 11 restore left
-files changed (see the message; backup holds their previous bytes).`
+` + exitCodeHelp()
 
 func onUsageError(_ *ucli.Context, err error, _ bool) error {
 	return usageError{msg: err.Error()}

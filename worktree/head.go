@@ -187,20 +187,18 @@ func completeStore(fsys fsx.FS, store string) error {
 }
 
 // repairHead points HEAD at branch, or repairs it as InitOrRepair says,
-// under the store lock, and counts the versions it then leads to.
+// and counts the versions it then leads to. The count comes first, so
+// that a store too damaged to count is left as it was; HEAD is written
+// under the store lock, which is taken only then.
 func (r *Repo) repairHead(ctx context.Context, branch string) (*InitResult, error) {
-	release, err := r.lock(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	res := &InitResult{Existed: true}
 	branches, err := r.branches()
 	if err != nil {
 		return nil, err
 	}
 	problem := r.checkHead()
-	if now, _, _ := r.refs.Resolve(refs.HEAD); problem == nil && branch == now {
+	now, _, _ := r.refs.Resolve(refs.HEAD)
+	if problem == nil && branch == now {
 		branch = ""
 	}
 	switch {
@@ -218,34 +216,47 @@ func (r *Repo) repairHead(ctx context.Context, branch string) (*InitResult, erro
 			return nil, fmt.Errorf("%w; choose one with 'circuitvc init --branch NAME'", problem)
 		}
 	}
-	if res.Repaired == "" {
-		var de *DamagedError
-		var be *BranchError
-		switch {
-		case errors.As(problem, &de):
-			res.Repaired = de.What
-		case errors.As(problem, &be):
-			res.Repaired = "HEAD named " + be.Head + ", which does not exist"
-		}
+	var de *DamagedError
+	var be *BranchError
+	switch {
+	case res.Repaired != "":
+	case errors.As(problem, &de):
+		res.Repaired = de.What
+	case errors.As(problem, &be):
+		res.Repaired = "HEAD named " + be.Head + ", which does not exist"
 	}
+	res.Branch = now
 	if branch != "" {
-		if err := r.refs.SetSymbolic(ctx, refs.HEAD, branch); err != nil {
-			return nil, err
-		}
+		res.Branch = branch
 	}
-	if res.Branch, _, err = r.refs.Resolve(refs.HEAD); err != nil && !errors.Is(err, refs.ErrNotFound) {
+	if res.Versions, err = r.countVersions(ctx, res.Branch); err != nil {
 		return nil, err
 	}
 	if res.Branch == refs.HEAD {
-		res.Branch = "" // detached
+		res.Branch = "" // detached: HEAD holds a commit
 	}
-	res.Versions, err = r.countVersions(ctx)
-	return res, err
+	if branch == "" {
+		return res, nil
+	}
+	release, err := r.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return res, r.refs.SetSymbolic(ctx, refs.HEAD, branch)
 }
 
-// countVersions counts the versions in the current history.
-func (r *Repo) countVersions(ctx context.Context) (int, error) {
+// countVersions counts the versions in the history of ref name (none
+// when it does not exist).
+func (r *Repo) countVersions(ctx context.Context, name string) (int, error) {
+	h, err := r.refs.Read(name)
+	if errors.Is(err, refs.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
 	n := 0
-	err := r.Log(ctx, LogOptions{}, func(LogEntry) error { n++; return nil })
+	err = r.Log(ctx, LogOptions{From: h}, func(LogEntry) error { n++; return nil })
 	return n, err
 }

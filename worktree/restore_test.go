@@ -270,7 +270,7 @@ func TestRestoreFailureChangesNothing(t *testing.T) {
 				t.Cleanup(func() { release() })
 			}},
 		{name: "read-only store", sc: rebackupScenario, cause: syscall.EROFS, names: store,
-			wrap: func(inner fsx.FS) fsx.FS { return readOnlyStore{FS: inner, dir: store} }},
+			wrap: func(inner fsx.FS) fsx.FS { return fsx.ReadOnly(inner, store) }},
 		{name: "working directory not writable", sc: restoreScenario, cause: syscall.EACCES, names: "d.circuit.json",
 			wrap: faulty(fsx.Fault{Op: "open", Path: ".d.circuit.json.tmp-", Times: -1, Err: syscall.EACCES})},
 		{name: "working file cannot be removed", sc: restoreScenario, cause: syscall.EACCES, names: "c.circuit.json",
