@@ -90,6 +90,7 @@ func saveScenario(t testing.TB) *scenario {
 	sc := &scenario{
 		name:    "save",
 		base:    m,
+		atomic:  true,
 		oldHead: v1,
 		run: func(ctx context.Context, r *Repo) error {
 			_, err := r.Save(ctx, SaveOptions{Author: testSig})
