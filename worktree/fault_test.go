@@ -16,7 +16,11 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/objects"
+	"github.com/circuitvc/circuitvc/refs"
 )
 
 // faultStats counts what one fault loop exercised.
@@ -262,7 +266,28 @@ func checkPartial(t *testing.T, fsys fsx.FS, sc *scenario, e *PartialRestoreErro
 			t.Errorf("%s: message does not name %s: %s", desc, p, msg)
 		}
 	}
-	if len(e.Files) > 0 && (e.Backup.IsZero() || !strings.Contains(msg, "restore --to backup")) {
-		t.Errorf("%s: files left changed but no backup named: %s", desc, msg)
+	if len(e.Files) == 0 {
+		return
+	}
+	if e.Previous.IsZero() || !strings.Contains(msg, "restore --to") {
+		t.Fatalf("%s: files left changed but no version holding them named: %s", desc, msg)
+	}
+	r, err := openRepo(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if b, err := r.refs.Read(refs.Backup); e.InBackup && (err != nil || b != e.Previous) {
+		t.Errorf("%s: the error says backup names %s, but it is %s (%v)", desc, e.Previous, b, err)
+	}
+	snap, err := r.Snapshot(e.Previous)
+	if err != nil {
+		t.Fatalf("%s: the version named, %s: %v", desc, e.Previous, err)
+	}
+	for _, p := range e.Files {
+		old, existed := sc.before[p]
+		if existed && snap[p].Hash != objects.HashObject(plumbing.BlobObject, []byte(old)) {
+			t.Errorf("%s: %s as it was is not in the version named, %s", desc, p, e.Previous)
+		}
 	}
 }

@@ -212,7 +212,7 @@ func (r *Repo) writeWork(ctx context.Context, p string, data []byte, mode filemo
 	}
 	name := r.abs(p)
 	if err := fsx.MkdirAll(r.fs, filepath.Dir(name), 0o755); err != nil {
-		return err
+		return fmt.Errorf("%s: %w", p, err)
 	}
 	return fsx.Retry(ctx, fsx.DefaultRetry, func() error {
 		return fsx.ReplaceFile(r.fs, name, filePerm(mode), func(w io.Writer) error {
@@ -234,7 +234,10 @@ func (r *Repo) removeWork(p string) error {
 	if err := r.fs.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	return r.fs.SyncDir(filepath.Dir(name))
+	if err := r.fs.SyncDir(filepath.Dir(name)); err != nil {
+		return fmt.Errorf("remove %s: %w", p, err)
+	}
+	return nil
 }
 
 // checkParents refuses a path whose parent directories include a

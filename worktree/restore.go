@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
@@ -184,10 +185,14 @@ func (rr *restoreRefs) abort() {
 }
 
 // carryOut changes the working tree and the refs, in the order that
-// loses nothing: backup (which holds unsaved work) first, then the
-// working files, then the current version.
+// loses nothing: backup, which holds the unsaved work, before any working
+// file is overwritten, then the current version. When backup is to name
+// the current version itself, the working files are already in history:
+// backup then moves after them, at the same time as current, so that the
+// two wait on the disk together.
 func (r *Repo) carryOut(ctx context.Context, job *restoreJob, rr *restoreRefs, res *RestoreResult) error {
-	if rr.backup != nil {
+	early := rr.backup != nil && job.backup != job.head
+	if early {
 		if err := rr.backup.Commit(ctx); err != nil {
 			return err
 		}
@@ -195,10 +200,23 @@ func (r *Repo) carryOut(ctx context.Context, job *restoreJob, rr *restoreRefs, r
 	if err := r.apply(ctx, job.plan, res); err != nil {
 		return err
 	}
-	if rr.head != nil {
-		return rr.head.Commit(ctx)
+	var late []*refs.Pending
+	for _, p := range []*refs.Pending{rr.head, rr.backup} {
+		if p != nil && (p != rr.backup || !early) {
+			late = append(late, p)
+		}
 	}
-	return nil
+	errs := make([]error, len(late))
+	var wg sync.WaitGroup
+	for i, p := range late {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = p.Commit(ctx)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // restoreSet is the version a restore records: the target's files, or

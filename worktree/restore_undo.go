@@ -34,12 +34,13 @@ func (r *Repo) undoRestore(ctx context.Context, job *restoreJob, rr *restoreRefs
 		backupMoved = rr.backup.Moved()
 	}
 	if len(partial.Files) > 0 || backupMoved {
-		partial.Backup = job.backup
+		partial.Previous = job.backup
+		partial.InBackup = backupMoved || rr.backup == nil
 	}
 	if partial.UndoErr == nil {
 		return cause
 	}
-	if partial.Current.IsZero() && len(partial.Files) == 0 && partial.Backup.IsZero() {
+	if partial.Current.IsZero() && len(partial.Files) == 0 && partial.Previous.IsZero() {
 		return cause
 	}
 	return partial
@@ -85,14 +86,17 @@ func (r *Repo) putBack(ctx context.Context, p string, before Snapshot) error {
 }
 
 // PartialRestoreError reports a restore that failed after it had changed
-// the working tree or a ref, and could not put everything back. Backup,
-// when set, holds the bytes the listed files had before.
+// the working tree or a ref, and could not put everything back.
 type PartialRestoreError struct {
 	Files   []string     // working files left replaced or removed
 	Current objects.Hash // the current version left at the restore's commit, or ZeroHash
-	Backup  objects.Hash // what backup was left naming, or ZeroHash
-	Err     error        // why the restore failed
-	UndoErr error        // why putting back failed
+	// Previous is a version holding the working files as they were
+	// before the restore (their bytes are stored); InBackup says the
+	// backup ref names it.
+	Previous objects.Hash
+	InBackup bool
+	Err      error // why the restore failed
+	UndoErr  error // why putting back failed
 }
 
 // ErrPartial is wrapped by *PartialRestoreError: a restore that failed
@@ -107,8 +111,12 @@ func (e *PartialRestoreError) Error() string {
 	if !e.Current.IsZero() {
 		msg += "; current is the restore's version " + short(e.Current)
 	}
-	if !e.Backup.IsZero() {
-		msg += "; backup (" + short(e.Backup) + ") holds the working files as they were before: 'circuitvc restore --to backup' brings them back"
+	switch {
+	case e.Previous.IsZero():
+	case e.InBackup:
+		msg += "; backup (" + short(e.Previous) + ") holds the working files as they were before: 'circuitvc restore --to backup' brings them back"
+	default:
+		msg += "; version " + short(e.Previous) + " holds the working files as they were before: 'circuitvc restore --to " + short(e.Previous) + "' brings them back"
 	}
 	return msg
 }
