@@ -54,14 +54,14 @@ func (s *Store) update(ctx context.Context, name string, old *objects.Hash, new 
 // gives the update up; Undo, after Commit moved the ref, puts the ref
 // file and its reflogs back exactly as they were.
 type Pending struct {
-	s        *Store
-	target   string // the direct ref updated (HEAD followed)
-	old, new objects.Hash
-	line     []byte // the reflog line
-	lock     *lockFile
-	prior    []byte // the loose ref file before the update; nil when none
-	logs     []reflogMark
-	moved    bool
+	s      *Store
+	target string // the direct ref updated (HEAD followed)
+	new    objects.Hash
+	line   []byte // the reflog line
+	lock   *lockFile
+	prior  []byte // the loose ref file before the update; nil when none
+	logs   []reflogMark
+	moved  bool
 }
 
 // reflogMark is a reflog as it was before an update appended to it.
@@ -104,7 +104,6 @@ func (s *Store) prepare(ctx context.Context, name string, old *objects.Hash, new
 		lock.release()
 		return nil, &ConflictError{Ref: target, Expected: *old, Actual: cur}
 	}
-	p.old = cur
 	p.line = formatReflogLine(ReflogEntry{Old: cur, New: new, Who: who, Message: msg})
 	if undoable {
 		if p.prior, err = s.looseBytes(target); err != nil {
@@ -127,9 +126,6 @@ func (s *Store) looseBytes(name string) ([]byte, error) {
 	}
 	return nil, fmt.Errorf("refs: read %s: %w", name, err)
 }
-
-// Ref is the direct ref the update changes (refs/heads/main for HEAD).
-func (p *Pending) Ref() string { return p.target }
 
 // Moved reports whether Commit renamed the lock over the ref, so that
 // the ref holds the new value (even if Commit then failed to sync).

@@ -135,19 +135,7 @@ func InitOrRepair(ctx context.Context, dir string, opts OpenOptions, branch stri
 	}
 	store := filepath.Join(root, DirName)
 	if _, err := fsys.Stat(store); errors.Is(err, fs.ErrNotExist) {
-		r, err := Init(root, opts)
-		if err != nil {
-			return nil, nil, err
-		}
-		res := &InitResult{Branch: refs.Main}
-		if branch != "" && branch != refs.Main {
-			res.Branch, res.Repaired = branch, "pointed at "+branch+" as asked"
-			if err := r.refs.SetSymbolic(ctx, refs.HEAD, branch); err != nil {
-				r.Close()
-				return nil, nil, err
-			}
-		}
-		return r, res, nil
+		return initOn(ctx, root, opts, branch)
 	} else if err != nil {
 		return nil, nil, err
 	}
@@ -166,6 +154,23 @@ func InitOrRepair(ctx context.Context, dir string, opts OpenOptions, branch stri
 	return r, res, nil
 }
 
+// initOn makes a new store, whose HEAD names branch (main if empty).
+func initOn(ctx context.Context, root string, opts OpenOptions, branch string) (*Repo, *InitResult, error) {
+	r, err := Init(root, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &InitResult{Branch: refs.Main}
+	if branch != "" && branch != refs.Main {
+		res.Branch, res.Repaired = branch, "pointed at "+branch+" as asked"
+		if err := r.refs.SetSymbolic(ctx, refs.HEAD, branch); err != nil {
+			r.Close()
+			return nil, nil, err
+		}
+	}
+	return r, res, nil
+}
+
 // completeStore makes what an interrupted init may have left out of an
 // existing store: its directories and a default config. HEAD is for
 // repairHead.
@@ -173,10 +178,8 @@ func completeStore(fsys fsx.FS, store string) error {
 	if err := objects.Init(fsys, store); err != nil {
 		return err
 	}
-	for _, d := range []string{"refs/heads", "refs/tags", "refs/circuitvc", "logs"} {
-		if err := fsx.MkdirAll(fsys, filepath.Join(store, filepath.FromSlash(d)), 0o755); err != nil {
-			return err
-		}
+	if err := refs.InitDirs(fsys, store); err != nil {
+		return err
 	}
 	if _, err := fsys.Stat(configPath(store)); errors.Is(err, fs.ErrNotExist) {
 		return writeConfig(fsys, store, DefaultConfig())

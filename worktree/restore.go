@@ -40,12 +40,13 @@ type RestoreResult struct {
 // and the objects (a backup commit of the working files, the commit
 // recording the restore) written and synced. Then backup moves (so that
 // unsaved work is in a ref before any file is overwritten), each differing
-// working file is replaced atomically, and the current version moves.
+// working file is replaced atomically, and the current version moves
+// (see carryOut).
 //
-// If any of that fails, what was done is put back — working files, then
-// backup — and the error is the cause: nothing was changed. Only if
-// putting back fails too is the error a *PartialRestoreError naming what
-// is left changed.
+// If any of that fails, what was done is put back — the current version,
+// the working files, backup — and the error is the cause: nothing was
+// changed. Only if putting back fails too is the error a
+// *PartialRestoreError naming what is left changed.
 func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult, error) {
 	release, err := r.lock(ctx)
 	if err != nil {
@@ -200,15 +201,16 @@ func (r *Repo) carryOut(ctx context.Context, job *restoreJob, rr *restoreRefs, r
 	if err := r.apply(ctx, job.plan, res); err != nil {
 		return err
 	}
-	var late []*refs.Pending
-	for _, p := range []*refs.Pending{rr.head, rr.backup} {
-		if p != nil && (p != rr.backup || !early) {
-			late = append(late, p)
-		}
+	late := []*refs.Pending{rr.head}
+	if !early {
+		late = append(late, rr.backup)
 	}
 	errs := make([]error, len(late))
 	var wg sync.WaitGroup
 	for i, p := range late {
+		if p == nil {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
