@@ -53,7 +53,7 @@ var exitCodes = []exitCodeDoc{
 	{ExitCorrupt, "damaged store", "the store is damaged (corrupt or missing object, corrupt ref, HEAD missing or unreadable, HEAD naming a branch that does not exist while another holds the history): nothing was changed"},
 	{ExitIO, "file-system error", "the file system refused (permission denied, disk full, read-only, I/O error): nothing was changed"},
 	{ExitFailure, "other failure", "any other failure"},
-	{ExitPartial, "restore left files changed (the message names them; backup holds their previous bytes)", "a restore failed after replacing working files and could not put them back (a disk that died half way); the message names them, and `backup` holds their previous bytes"},
+	{ExitPartial, "restore left files changed (the message names them and the version holding their previous bytes)", "a restore failed after replacing working files and could not put them back (a disk that died half way); the message names them and the version holding their previous bytes (`backup`, or a hash to restore)"},
 }
 
 // failureClass is a way any command can fail, and the exit code it must
