@@ -22,7 +22,9 @@ become the backup version, so 'circuitvc restore --to backup' undoes the
 restore. Each file is replaced atomically, and a new version records the
 restore in history: all of REV, or, with FILEs, the current version with
 the named files as at REV (unsaved edits to other files stay unsaved, in
-the working tree).
+the working tree). Files get their saved executable bit; a symbolic link
+in a version made by git is written as a regular file holding its target,
+and status then shows it unchanged.
 
 A restore that fails changes nothing: every check comes first (the locks
 of the store and of the current and backup refs, every object it needs,
