@@ -139,7 +139,9 @@ func helpCommand() *ucli.Command {
 	}
 }
 
-const appDescription = `circuitvc keeps every saved version of your circuit files (*.circuit.json,
+// appDescription is the app's help text; its exit codes come from the
+// one list of them (exitCodes).
+var appDescription = `circuitvc keeps every saved version of your circuit files (*.circuit.json,
 Wokwi diagram.json, tscircuit Circuit JSON) in .circuitvc/, a Git-compatible
 store, and speaks about changes in circuit terms: components, nets and BOM lines.
 
@@ -150,9 +152,7 @@ Examples:
    circuitvc diff current~1 current
    circuitvc restore --to current~1
 
-Exit codes: 0 ok, 1 differences or problems found, 2 usage, 3 invalid circuit,
-4 locked or busy, 5 not a circuitvc directory, 6 unknown revision, 7 no such file,
-8 corrupt store, 9 file-system error, 10 other failure.`
+` + exitCodeHelp()
 
 // usagef reports a mistake in the arguments.
 func usagef(format string, a ...any) error { return usageError{msg: fmt.Sprintf(format, a...)} }

@@ -96,8 +96,11 @@ func diffPairs(c *ucli.Context, env *Env) (*comparison, error) {
 		return readPlainPair(env, dir, args[0], args[1])
 	}
 	repo, err := openRepo(c, env)
-	if errors.Is(err, worktree.ErrNotRepo) && len(args) == 2 && !slices.Contains(args, "--") {
-		// Outside a store two arguments can only be two files.
+	if errors.Is(err, worktree.ErrNotRepo) && len(args) == 2 && !slices.Contains(args, "--") &&
+		(isFile(env, dir, args[0]) || isFile(env, dir, args[1])) {
+		// Outside a store two arguments can only be two files; when
+		// neither exists they were meant as revisions, and the error
+		// is that there is no store.
 		return readPlainPair(env, dir, args[0], args[1])
 	}
 	if err != nil {

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
+	"strings"
 	"syscall"
 
 	"github.com/circuitvc/circuitvc/internal/circuit"
@@ -26,7 +28,103 @@ const (
 	ExitCorrupt     = 8  // the store holds a damaged object or ref
 	ExitIO          = 9  // the file system refused: permission, disk full, read-only, I/O error
 	ExitFailure     = 10 // anything else
+	ExitPartial     = 11 // a restore failed after changing files and could not put them back
 )
+
+// exitCodeDoc documents one exit code.
+type exitCodeDoc struct {
+	code    int
+	short   string // for the app's help
+	meaning string // for the README
+}
+
+// exitCodes is the one list of exit codes and what they mean: the app's
+// help is made from it, the README's table is checked against it
+// (TestREADMEExitCodes), and the contract test checks every command's
+// failures against failureClasses, which point into it.
+var exitCodes = []exitCodeDoc{
+	{ExitOK, "ok", `success (including "nothing to save")`},
+	{ExitDifferent, "differences or problems found", "differences found (`diff --exit-code`) or problems found (`verify`)"},
+	{ExitUsage, "usage", "usage: unknown command or flag, missing or extra argument"},
+	{ExitInvalid, "invalid circuit", "a circuit is invalid (`validate`, `save` refusing it, `export` unable to read it)"},
+	{ExitLocked, "locked or busy", "busy: another process holds the store or a ref lock past the lock timeout, or moved the ref while this command ran (nothing was changed; try again)"},
+	{ExitNotRepo, "not a circuitvc directory", "not inside a circuitvc directory"},
+	{ExitBadRevision, "unknown revision", "unknown revision"},
+	{ExitNoPath, "no such file", "no such file (in the revision asked for, or on disk)"},
+	{ExitCorrupt, "damaged store", "the store is damaged (corrupt or missing object, corrupt ref, HEAD missing or unreadable, HEAD naming a branch that does not exist while another holds the history): nothing was changed"},
+	{ExitIO, "file-system error", "the file system refused (permission denied, disk full, read-only, I/O error): nothing was changed"},
+	{ExitFailure, "other failure", "any other failure"},
+	{ExitPartial, "restore left files changed (the message names them and the version holding their previous bytes)", "a restore failed after replacing working files and could not put them back (a disk that died half way); the message names them and the version holding their previous bytes (`backup`, or a hash to restore)"},
+}
+
+// failureClass is a way any command can fail, and the exit code it must
+// then end with (the contract test, contract_test.go, runs every command
+// against each class).
+type failureClass struct {
+	name string
+	code int
+}
+
+// failureClasses are the classes the contract test covers; the README's
+// exit-code table lists them under their code.
+var failureClasses = []failureClass{
+	{"usage error", ExitUsage},
+	{"invalid circuit", ExitInvalid},
+	{"stale lock on current", ExitLocked},
+	{"stale lock on backup", ExitLocked},
+	{"store lock held", ExitLocked},
+	{"no store", ExitNotRepo},
+	{"unknown revision", ExitBadRevision},
+	{"missing file", ExitNoPath},
+	{"damaged object", ExitCorrupt},
+	{"damaged ref", ExitCorrupt},
+	{"missing HEAD", ExitCorrupt},
+	{"read-only store", ExitIO},
+	{"unwritable working file", ExitIO},
+}
+
+// exitCodeTable is the README's Markdown table of exit codes.
+func exitCodeTable() string {
+	var b strings.Builder
+	b.WriteString("| code | meaning | failure classes tested against every command |\n|---|---|---|\n")
+	for _, d := range exitCodes {
+		var classes []string
+		for _, c := range failureClasses {
+			if c.code == d.code {
+				classes = append(classes, c.name)
+			}
+		}
+		fmt.Fprintf(&b, "| %d | %s | %s |\n", d.code, d.meaning, strings.Join(classes, ", "))
+	}
+	return b.String()
+}
+
+// exitCodeHelp is the app's paragraph listing the exit codes, wrapped
+// at 78 columns.
+func exitCodeHelp() string {
+	text := "Exit codes:"
+	for i, d := range exitCodes {
+		sep := ","
+		if i == len(exitCodes)-1 {
+			sep = "."
+		}
+		text += fmt.Sprintf(" %d %s%s", d.code, d.short, sep)
+	}
+	var b strings.Builder
+	col := 0
+	for _, w := range strings.Fields(text) {
+		if col > 0 && col+1+len(w) > 78 {
+			b.WriteString("\n")
+			col = 0
+		} else if col > 0 {
+			b.WriteString(" ")
+			col++
+		}
+		b.WriteString(w)
+		col += len(w)
+	}
+	return b.String()
+}
 
 // usageError marks a mistake in how the command was called.
 type usageError struct{ msg string }
@@ -50,6 +148,8 @@ func exitCode(err error) int {
 		return se.code
 	case errors.As(err, &ue), errors.Is(err, worktree.ErrBadTagName), errors.Is(err, worktree.ErrTagExists):
 		return ExitUsage
+	case errors.Is(err, worktree.ErrPartial):
+		return ExitPartial
 	case errors.Is(err, worktree.ErrInvalidCircuit), errors.Is(err, circuit.ErrSyntax),
 		errors.Is(err, circuit.ErrInvalid), errors.Is(err, circuit.ErrNotCircuit):
 		return ExitInvalid
@@ -61,7 +161,7 @@ func exitCode(err error) int {
 		return ExitBadRevision
 	case errors.Is(err, worktree.ErrPathNotFound), errors.Is(err, fs.ErrNotExist):
 		return ExitNoPath
-	case errors.Is(err, objects.ErrCorrupt), errors.Is(err, refs.ErrCorrupt), errors.Is(err, objects.ErrNotFound):
+	case errors.Is(err, worktree.ErrDamaged), errors.Is(err, objects.ErrCorrupt), errors.Is(err, refs.ErrCorrupt), errors.Is(err, objects.ErrNotFound):
 		return ExitCorrupt
 	case isIOError(err):
 		return ExitIO

@@ -96,3 +96,54 @@ func TestExitCodeOfWrappedErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorsNameTheUsersFile: a restore whose working directory refuses
+// the write, and a save refusing an invalid circuit, fail with one line
+// naming the user's file, never the temp file of an atomic replace
+// (issue 8, item 17).
+func TestErrorsNameTheUsersFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "good.circuit.json")
+	for i, step := range [][]string{{"init"}, {"save", "-m", "v1"}, {"save", "-m", "v2"}} {
+		if i == 2 {
+			if err := os.WriteFile(file, []byte(`{"components": [{"id": "R2", "pins": ["1"]}], "nets": []}`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if code, stderr := runWith(t, fsx.OS(), dir, step...); code != ExitOK {
+			t.Fatalf("%v: %d %s", step, code, stderr)
+		}
+		if i == 0 {
+			if err := os.WriteFile(file, []byte(`{"components": [{"id": "R1", "pins": ["1"]}], "nets": []}`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	cases := []struct {
+		name  string
+		fault fsx.Fault
+		args  []string
+		code  int
+	}{
+		{"temp file refused", fsx.Fault{Op: "open", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EACCES}, []string{"restore", "--to", "current~1"}, ExitIO},
+		{"temp file write fails", fsx.Fault{Op: "write", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EIO}, []string{"restore", "--to", "current~1"}, ExitIO},
+		{"rename refused", fsx.Fault{Op: "rename", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EPERM}, []string{"restore", "--to", "current~1"}, ExitIO},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ffs := fsx.NewFaultFS(fsx.OS())
+			ffs.Inject(c.fault)
+			code, stderr := runWith(t, ffs, dir, c.args...)
+			if code != c.code || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, file) || strings.Contains(stderr, ".tmp-") {
+				t.Errorf("exit %d, stderr %q: want exit %d and one line naming %s and no temp file", code, stderr, c.code, file)
+			}
+		})
+	}
+	if err := os.WriteFile(file, []byte(`{"components": [{"id": "R1", "pins": ["1"]}, {"id": "R1", "pins": ["1"]}], "nets": [{"name": "A", "connections": ["R9.1"]}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := runWith(t, fsx.OS(), dir, "save")
+	if code != ExitInvalid || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "good.circuit.json:1:") {
+		t.Errorf("save of an invalid circuit: exit %d, stderr %q: want exit 3 and one line locating the problem", code, stderr)
+	}
+}

@@ -13,11 +13,26 @@ func restoreCommand(env *Env) *ucli.Command {
 		Name:      "restore",
 		Usage:     "make the working files as they were at a version",
 		ArgsUsage: "--to REV [FILE...]",
-		Description: `Replaces the working files (or only the FILEs named) with their contents at
-REV. Nothing is lost: the working files as they were, saved or not, first
+		Description: `Replaces the working files with their contents at REV. With FILEs named,
+only those files change: every other working file keeps its bytes, saved
+or not.
+
+Nothing is lost: the working files as they were, saved or not, first
 become the backup version, so 'circuitvc restore --to backup' undoes the
 restore. Each file is replaced atomically, and a new version records the
-restore in history.
+restore in history: all of REV, or, with FILEs, the current version with
+the named files as at REV (unsaved edits to other files stay unsaved, in
+the working tree). Files get their saved executable bit; a symbolic link
+in a version made by git is written as a regular file holding its target,
+and status then shows it unchanged.
+
+A restore that fails changes nothing: every check comes first (the locks
+of the store and of the current and backup refs, every object it needs,
+the new objects written to disk), and if replacing a working file or
+moving a ref still fails, what was done is put back. Only if putting back
+fails too (a disk that died mid-way) does restore exit 11, naming the
+files left changed and the version holding their previous bytes (backup,
+or a hash to restore).
 
 Examples:
    circuitvc restore --to current~1

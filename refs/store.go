@@ -59,10 +59,8 @@ type Store struct {
 // refs/tags, refs/circuitvc and logs. An existing HEAD is left alone, so
 // Init may be repeated.
 func Init(fsys fsx.FS, dir string) error {
-	for _, d := range []string{"refs/heads", "refs/tags", "refs/circuitvc", "logs"} {
-		if err := fsx.MkdirAll(fsys, filepath.Join(dir, filepath.FromSlash(d)), 0o755); err != nil {
-			return fmt.Errorf("refs: init %s: %w", dir, err)
-		}
+	if err := InitDirs(fsys, dir); err != nil {
+		return err
 	}
 	head := filepath.Join(dir, HEAD)
 	if _, err := fsys.Lstat(head); err == nil {
@@ -72,6 +70,18 @@ func Init(fsys fsx.FS, dir string) error {
 	}
 	if err := fsx.WriteFile(fsys, head, []byte("ref: "+Main+"\n"), 0o644); err != nil {
 		return fmt.Errorf("refs: init %s: %w", dir, err)
+	}
+	return nil
+}
+
+// InitDirs makes the directories of the ref layout in dir (refs/heads,
+// refs/tags, refs/circuitvc, logs) where they are missing; HEAD is left
+// alone.
+func InitDirs(fsys fsx.FS, dir string) error {
+	for _, d := range []string{"refs/heads", "refs/tags", "refs/circuitvc", "logs"} {
+		if err := fsx.MkdirAll(fsys, filepath.Join(dir, filepath.FromSlash(d)), 0o755); err != nil {
+			return fmt.Errorf("refs: init %s: %w", dir, err)
+		}
 	}
 	return nil
 }

@@ -25,6 +25,8 @@ for os in linux darwin windows; do
   done
 done
 
+# Includes the contract test (cli/contract_test.go: every command against
+# every failure class, exit codes checked against the README's table).
 echo "== go test"
 go test -count=1 ./...
 

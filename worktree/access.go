@@ -160,7 +160,7 @@ func (r *Repo) hashWork(ctx context.Context, head, other Snapshot) (Snapshot, ma
 	snap, byPath := Snapshot{}, map[string]*workFile{}
 	for i, wf := range files {
 		if !wf.Missing {
-			snap[wf.Path] = Entry{Mode: wf.Mode, Hash: wf.Hash}
+			snap[wf.Path] = workEntry(wf, head)
 			byPath[wf.Path] = &files[i]
 		}
 	}

@@ -68,11 +68,24 @@ func nameFiles(files []string) string {
 }
 
 // moveHead points the current version at commit, compare-and-swap from
-// parent; verb starts the reflog message as git's does ("commit",
-// "restore").
+// parent; verb starts the reflog message as git's does ("commit"). If it
+// fails after the ref moved (only the directory fsync failed), the ref
+// and its reflogs are put back, so that a failed command changed nothing.
 func (r *Repo) moveHead(ctx context.Context, parent, commit objects.Hash, who objects.Signature, msg, verb string) error {
 	if parent.IsZero() {
 		verb += " (initial)"
 	}
-	return r.refs.Update(ctx, refs.HEAD, parent, commit, who, verb+": "+firstLine(msg))
+	p, err := r.refs.Prepare(ctx, refs.HEAD, parent, commit, who, verb+": "+firstLine(msg))
+	if err != nil {
+		return err
+	}
+	defer p.Abort()
+	err = p.Commit(ctx)
+	if err != nil && p.Moved() {
+		if uerr := p.Undo(context.WithoutCancel(ctx)); uerr != nil {
+			return fmt.Errorf("%w; current is the new version %s: putting it back failed: %v", err, short(commit), uerr)
+		}
+		return fmt.Errorf("%w; put back: nothing was changed", err)
+	}
+	return err
 }

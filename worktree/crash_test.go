@@ -134,7 +134,7 @@ func staleLockRecovery(t *testing.T, fsys *fsx.MemFS, sc *scenario, desc string)
 // of restore.
 func TestPowerCutEveryPrefix(t *testing.T) {
 	var cuts, states int
-	for _, mk := range []func(testing.TB) *scenario{saveScenario, restoreScenario, cleanRestoreScenario} {
+	for _, mk := range []func(testing.TB) *scenario{saveScenario, restoreScenario, cleanRestoreScenario, rebackupScenario} {
 		sc := mk(t)
 		t.Run(sc.name, func(t *testing.T) {
 			st := crashLoop(t, sc)

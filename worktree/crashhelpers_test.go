@@ -41,7 +41,11 @@ type scenario struct {
 	// unsaved holds working files whose bytes no commit holds yet: they
 	// must stay in the working tree or be reachable from the backup ref.
 	unsaved map[string]string
-	run     func(ctx context.Context, r *Repo) error
+	// atomic: a run that reports failure (other than a
+	// *PartialRestoreError) has changed no working file and no ref.
+	atomic bool
+	refs   map[string]string // refState before the command
+	run    func(ctx context.Context, r *Repo) error
 }
 
 // openRepo opens the scenario's store on fsys with a short lock wait.
@@ -86,6 +90,7 @@ func saveScenario(t testing.TB) *scenario {
 	sc := &scenario{
 		name:    "save",
 		base:    m,
+		atomic:  true,
 		oldHead: v1,
 		run: func(ctx context.Context, r *Repo) error {
 			_, err := r.Save(ctx, SaveOptions{Author: testSig})
@@ -100,14 +105,18 @@ func saveScenario(t testing.TB) *scenario {
 // removes d; a.circuit.json then holds an unsaved edit. The command
 // restores v1: the edit goes to backup, a is replaced, d recreated, c
 // removed, and a commit records the restore.
-func restoreScenario(t testing.TB) *scenario { return restoreScenarioOf(t, true) }
+func restoreScenario(t testing.TB) *scenario { return restoreScenarioOf(t, true, false) }
 
 // cleanRestoreScenario is restoreScenario without the unsaved edit: the
-// working files equal v2, so restore writes them while the backup ref and
-// the objects reach the disk (backUpAndApply's concurrent path).
-func cleanRestoreScenario(t testing.TB) *scenario { return restoreScenarioOf(t, false) }
+// working files equal v2, so backup moves to v2 itself.
+func cleanRestoreScenario(t testing.TB) *scenario { return restoreScenarioOf(t, false, false) }
 
-func restoreScenarioOf(t testing.TB, withUnsaved bool) *scenario {
+// rebackupScenario is restoreScenario in a store where an earlier restore
+// made backup already (with its reflog), so that a failed run must put
+// back a ref that existed.
+func rebackupScenario(t testing.TB) *scenario { return restoreScenarioOf(t, true, true) }
+
+func restoreScenarioOf(t testing.TB, withUnsaved, withBackup bool) *scenario {
 	t.Helper()
 	m, r := initMem(t)
 	writeWorkFile(t, r, "a.circuit.json", circuitV("10k"))
@@ -119,10 +128,21 @@ func restoreScenarioOf(t testing.TB, withUnsaved bool) *scenario {
 	writeWorkFile(t, r, "c.circuit.json", circuitV("220"))
 	removeWorkFile(t, r, "d.circuit.json")
 	v2 := mustSave(t, r, "v2").Commit
-	sc := &scenario{name: "clean restore", base: m, oldHead: v2, unsaved: map[string]string{}}
+	sc := &scenario{name: "clean restore", base: m, oldHead: v2, unsaved: map[string]string{}, atomic: true}
+	if withBackup {
+		writeWorkFile(t, r, "c.circuit.json", circuitV("earlier edit"))
+		res, err := r.Restore(context.Background(), RestoreOptions{To: "current", Paths: []string{"c.circuit.json"}, Author: testSig})
+		if err != nil || res.Backup.IsZero() || !res.Commit.IsZero() {
+			t.Fatalf("setting up a backup: %+v, %v", res, err)
+		}
+		sc.name = "restore over a backup"
+	}
 	if withUnsaved {
 		writeWorkFile(t, r, "a.circuit.json", circuitV("unsaved"))
-		sc.name, sc.unsaved = "restore", map[string]string{"a.circuit.json": string(circuitV("unsaved"))}
+		sc.unsaved = map[string]string{"a.circuit.json": string(circuitV("unsaved"))}
+		if !withBackup {
+			sc.name = "restore"
+		}
 	}
 	r.Close()
 	to := v1.String()
@@ -140,6 +160,7 @@ func (sc *scenario) fillFromReference(t testing.TB) {
 	t.Helper()
 	ctx := context.Background()
 	sc.before = workState(t, sc.base)
+	sc.refs = refState(t, sc.base)
 	r, err := openRepo(t, sc.base)
 	if err != nil {
 		t.Fatal(err)
@@ -221,6 +242,64 @@ func workState(t testing.TB, fsys fsx.FS) map[string]string {
 		out[p] = string(data)
 	}
 	return out
+}
+
+// refState reads every file of the store's refs: HEAD, packed-refs,
+// loose refs and reflogs, lock files included.
+func refState(t testing.TB, fsys fsx.FS) map[string]string {
+	t.Helper()
+	dir := filepath.Join(scRoot, DirName)
+	out := map[string]string{}
+	for _, sub := range []string{"refs", "logs"} {
+		files, err := listFiles(fsys, filepath.Join(dir, sub), nil)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("list %s: %v", sub, err)
+		}
+		for _, p := range files {
+			out[sub+"/"+p] = ""
+		}
+	}
+	for _, p := range []string{"HEAD", "packed-refs"} {
+		out[p] = ""
+	}
+	for p := range out {
+		data, err := fsx.ReadFile(fsys, filepath.Join(dir, filepath.FromSlash(p)))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			delete(out, p)
+		case err != nil:
+			t.Fatalf("read %s: %v", p, err)
+		default:
+			out[p] = string(data)
+		}
+	}
+	return out
+}
+
+// checkUnchanged asserts that the working files and the refs are bit for
+// bit as they were before sc's command; so are the reflogs, and no lock
+// file is left, unless deadDisk (a disk that failed every operation from
+// some point on could not clean up).
+func checkUnchanged(t testing.TB, fsys fsx.FS, sc *scenario, deadDisk bool, desc string) {
+	t.Helper()
+	debris := func(p string) bool {
+		return deadDisk && (strings.HasSuffix(p, ".lock") || strings.HasPrefix(p, "logs/"))
+	}
+	for _, c := range []struct {
+		what        string
+		before, now map[string]string
+	}{{"working file", sc.before, workState(t, fsys)}, {"ref file", sc.refs, refState(t, fsys)}} {
+		for p, old := range c.before {
+			if now, ok := c.now[p]; (!ok || now != old) && !debris(p) {
+				t.Errorf("%s: the command failed but %s %s changed: %s, was %s", desc, c.what, p, describe(now, ok), describe(old, true))
+			}
+		}
+		for p, now := range c.now {
+			if _, ok := c.before[p]; !ok && !debris(p) {
+				t.Errorf("%s: the command failed but %s %s appeared (%s)", desc, c.what, p, describe(now, true))
+			}
+		}
+	}
 }
 
 // describe shows a working file's state briefly in failure messages.

@@ -3,6 +3,7 @@ package worktree
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/circuitvc/circuitvc/internal/circuit"
@@ -33,6 +34,9 @@ var (
 	// ErrNoSuchTag: a tag to delete does not exist. It is also an
 	// ErrRevisionNotFound.
 	ErrNoSuchTag error = kindError{msg: "no such tag", kind: ErrRevisionNotFound}
+	// ErrDamaged: the store cannot be used as it is (see *DamagedError
+	// and *BranchError); 'circuitvc init' repairs it.
+	ErrDamaged = errors.New("store is damaged")
 )
 
 // kindError is a sentinel that is also an instance of a broader one.
@@ -43,6 +47,15 @@ type kindError struct {
 
 func (e kindError) Error() string { return e.msg }
 func (e kindError) Unwrap() error { return e.kind }
+
+// errNoBackup is the unknown revision "backup" before any restore made
+// one: said in words, not as a missing ref.
+type errNoBackup struct{}
+
+func (errNoBackup) Error() string {
+	return "no backup yet: backup is made by the first restore that replaces unsaved work"
+}
+func (errNoBackup) Unwrap() error { return ErrRevisionNotFound }
 
 // RevisionError reports a revision that could not be resolved.
 type RevisionError struct {
@@ -74,13 +87,22 @@ type ValidationError struct {
 	Problems []*circuit.Error
 }
 
+// Error is one line: the first problem, located in its file, and how
+// many more there are; 'circuitvc validate' lists them all.
 func (e *ValidationError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%v: %d problem(s)", ErrInvalidCircuit, len(e.Problems))
-	for _, p := range e.Problems {
-		b.WriteString("\n  ")
-		b.WriteString(p.Error())
+	if len(e.Problems) == 0 {
+		return ErrInvalidCircuit.Error()
 	}
-	return b.String()
+	msg := fmt.Sprintf("%v: %s", ErrInvalidCircuit, firstLine(e.Problems[0].Error()))
+	if n := len(e.Problems) - 1; n > 0 {
+		files := []string{}
+		for _, p := range e.Problems {
+			if !slices.Contains(files, p.File) {
+				files = append(files, p.File)
+			}
+		}
+		msg += fmt.Sprintf(" (and %d more: 'circuitvc validate %s' lists them)", n, strings.Join(files, " "))
+	}
+	return msg
 }
 func (e *ValidationError) Unwrap() error { return ErrInvalidCircuit }

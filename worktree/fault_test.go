@@ -9,12 +9,18 @@ package worktree
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/objects"
+	"github.com/circuitvc/circuitvc/refs"
 )
 
 // faultStats counts what one fault loop exercised.
@@ -51,6 +57,7 @@ func faultLoop(t *testing.T, sc *scenario, errno error, ops string) faultStats {
 		st.points++
 		op := fired[0]
 		desc := sc.name + ": " + op.String()
+		var partial *PartialRestoreError
 		switch {
 		case err == nil:
 			st.absorbed++
@@ -58,6 +65,10 @@ func faultLoop(t *testing.T, sc *scenario, errno error, ops string) faultStats {
 			t.Errorf("%s: err = %v, want one wrapping %v", desc, err, errno)
 		case !mentions(err, op):
 			t.Errorf("%s: error does not name the file: %v", desc, err)
+		case errors.As(err, &partial):
+			t.Errorf("%s: one fault left a partial restore: %v", desc, err)
+		case sc.atomic:
+			checkUnchanged(t, inner, sc, false, desc)
 		}
 		out := checkStore(t, inner, sc, refRenamed(f.Log()), err == nil, desc)
 		if out.moved && err != nil {
@@ -86,7 +97,8 @@ func faultLoop(t *testing.T, sc *scenario, errno error, ops string) faultStats {
 // EIO and ENOSPC, and the operations where a permission error can happen
 // (open, mkdir, rename, link, remove, chmod, lock) with EACCES.
 func TestFaultEveryOperation(t *testing.T) {
-	scenarios := map[string]func(testing.TB) *scenario{"save": saveScenario, "restore": restoreScenario, "clean restore": cleanRestoreScenario}
+	scenarios := map[string]func(testing.TB) *scenario{"save": saveScenario, "restore": restoreScenario,
+		"clean restore": cleanRestoreScenario, "restore over a backup": rebackupScenario}
 	cases := []struct {
 		errno error
 		ops   string
@@ -97,7 +109,7 @@ func TestFaultEveryOperation(t *testing.T) {
 	}
 	var summary []string
 	total := 0
-	for _, name := range []string{"save", "restore", "clean restore"} {
+	for _, name := range []string{"save", "restore", "clean restore", "restore over a backup"} {
 		sc := scenarios[name](t)
 		for _, c := range cases {
 			t.Run(name+"/"+errnoName(c.errno), func(t *testing.T) {
@@ -176,6 +188,106 @@ func TestFaultTransientRetried(t *testing.T) {
 				}
 				t.Logf("%s: %d transient faults, err = %v", desc, len(fired), err)
 			})
+		}
+	}
+}
+
+// TestRestoreDiskDiesAtEveryOperation fails every operation of a restore
+// from the nth on, for every n, as a disk that dies or turns read-only
+// does, so that putting things back fails too. Each outcome is the cause
+// with the working files and refs bit for bit as they were, or a
+// *PartialRestoreError that lists every working file left changed and
+// names a backup holding the bytes of the unsaved ones; never lost work.
+func TestRestoreDiskDiesAtEveryOperation(t *testing.T) {
+	for _, mk := range []func(testing.TB) *scenario{restoreScenario, cleanRestoreScenario, rebackupScenario} {
+		sc := mk(t)
+		t.Run(sc.name, func(t *testing.T) {
+			points, partials := 0, 0
+			for n := 1; ; n++ {
+				inner := sc.base.Clone()
+				f := fsx.NewFaultFS(inner)
+				r, err := openRepo(t, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.FailFrom(n, syscall.EIO)
+				err = sc.run(context.Background(), r)
+				r.Close()
+				if len(f.Fired()) == 0 {
+					break
+				}
+				points++
+				desc := fmt.Sprintf("%s: failing from %v", sc.name, f.Fired()[0])
+				var partial *PartialRestoreError
+				switch {
+				case err == nil:
+					checkStore(t, inner, sc, true, true, desc)
+					continue
+				case !errors.Is(err, syscall.EIO):
+					t.Errorf("%s: err = %v, want EIO", desc, err)
+				case errors.As(err, &partial):
+					partials++
+					checkPartial(t, inner, sc, partial, desc)
+					if partials == 1 {
+						t.Logf("%s: for example: %v", desc, err)
+					}
+				default:
+					checkUnchanged(t, inner, sc, true, desc)
+				}
+				checkStore(t, inner, sc, refRenamed(f.Log()), false, desc)
+				if t.Failed() {
+					t.Fatalf("%s: stopping at the first failure", desc)
+				}
+			}
+			t.Logf("%s: disk dying at each of %d operations: %d partial restores reported, the rest changed nothing", sc.name, points, partials)
+		})
+	}
+}
+
+// checkPartial checks what a *PartialRestoreError says against the
+// working tree it left: every file that differs from before is listed,
+// and the message names them and the backup.
+func checkPartial(t *testing.T, fsys fsx.FS, sc *scenario, e *PartialRestoreError, desc string) {
+	t.Helper()
+	work := workState(t, fsys)
+	for p := range sc.before {
+		if work[p] != sc.before[p] && !slices.Contains(e.Files, p) {
+			t.Errorf("%s: %s was left changed but the error does not list it: %v", desc, p, e)
+		}
+	}
+	for p := range work {
+		if _, ok := sc.before[p]; !ok && !isWorkTemp(p) && !slices.Contains(e.Files, p) {
+			t.Errorf("%s: %s was left behind but the error does not list it: %v", desc, p, e)
+		}
+	}
+	msg := e.Error()
+	for _, p := range e.Files {
+		if !strings.Contains(msg, p) && !strings.Contains(msg, "more") {
+			t.Errorf("%s: message does not name %s: %s", desc, p, msg)
+		}
+	}
+	if len(e.Files) == 0 {
+		return
+	}
+	if e.Previous.IsZero() || !strings.Contains(msg, "restore --to") {
+		t.Fatalf("%s: files left changed but no version holding them named: %s", desc, msg)
+	}
+	r, err := openRepo(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if b, err := r.refs.Read(refs.Backup); e.InBackup && (err != nil || b != e.Previous) {
+		t.Errorf("%s: the error says backup names %s, but it is %s (%v)", desc, e.Previous, b, err)
+	}
+	snap, err := r.Snapshot(e.Previous)
+	if err != nil {
+		t.Fatalf("%s: the version named, %s: %v", desc, e.Previous, err)
+	}
+	for _, p := range e.Files {
+		old, existed := sc.before[p]
+		if existed && snap[p].Hash != objects.HashObject(plumbing.BlobObject, []byte(old)) {
+			t.Errorf("%s: %s as it was is not in the version named, %s", desc, p, e.Previous)
 		}
 	}
 }

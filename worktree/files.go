@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"path/filepath"
@@ -198,7 +199,8 @@ func (r *Repo) readWork(ctx context.Context, p string) (workFile, error) {
 	return wf, r.loadWork(ctx, &wf)
 }
 
-// writeWork replaces the working file p atomically with data. It refuses
+// writeWork replaces the working file p atomically with data, with the
+// permissions of a file of that mode (filePerm). It refuses
 // to write through a symbolic link in any parent directory, so a hostile
 // tree cannot reach outside the working tree.
 func (r *Repo) writeWork(ctx context.Context, p string, data []byte, mode filemode.FileMode) error {
@@ -210,14 +212,13 @@ func (r *Repo) writeWork(ctx context.Context, p string, data []byte, mode filemo
 	}
 	name := r.abs(p)
 	if err := fsx.MkdirAll(r.fs, filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	perm := fs.FileMode(0o644)
-	if mode == filemode.Executable {
-		perm = 0o755
+		return fmt.Errorf("%s: %w", p, err)
 	}
 	return fsx.Retry(ctx, fsx.DefaultRetry, func() error {
-		return fsx.WriteFile(r.fs, name, data, perm)
+		return fsx.ReplaceFile(r.fs, name, filePerm(mode), func(w io.Writer) error {
+			_, err := w.Write(data)
+			return err
+		})
 	})
 }
 
@@ -233,7 +234,10 @@ func (r *Repo) removeWork(p string) error {
 	if err := r.fs.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	return r.fs.SyncDir(filepath.Dir(name))
+	if err := r.fs.SyncDir(filepath.Dir(name)); err != nil {
+		return fmt.Errorf("remove %s: %w", p, err)
+	}
+	return nil
 }
 
 // checkParents refuses a path whose parent directories include a

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -18,63 +17,6 @@ import (
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
-
-// readOnlyStore is an FS on which every change under the store fails with
-// EROFS, as on a read-only mount; reads and the working tree are untouched.
-type readOnlyStore struct {
-	fsx.FS
-	dir string
-}
-
-func (f readOnlyStore) under(name string) bool {
-	return strings.HasPrefix(filepath.Clean(name), f.dir+string(filepath.Separator))
-}
-
-func (f readOnlyStore) deny(op, name string) error {
-	return &fs.PathError{Op: op, Path: name, Err: syscall.EROFS}
-}
-
-func (f readOnlyStore) OpenFile(name string, flag int, perm fs.FileMode) (fsx.File, error) {
-	if f.under(name) && flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) != 0 {
-		return nil, f.deny("open", name)
-	}
-	return f.FS.OpenFile(name, flag, perm)
-}
-
-func (f readOnlyStore) Mkdir(name string, perm fs.FileMode) error {
-	if f.under(name) {
-		return f.deny("mkdir", name)
-	}
-	return f.FS.Mkdir(name, perm)
-}
-
-func (f readOnlyStore) Rename(oldpath, newpath string) error {
-	if f.under(oldpath) || f.under(newpath) {
-		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: syscall.EROFS}
-	}
-	return f.FS.Rename(oldpath, newpath)
-}
-
-func (f readOnlyStore) Link(oldpath, newpath string) error {
-	if f.under(newpath) {
-		return &os.LinkError{Op: "link", Old: oldpath, New: newpath, Err: syscall.EROFS}
-	}
-	return f.FS.Link(oldpath, newpath)
-}
-
-func (f readOnlyStore) Remove(name string) error {
-	if f.under(name) {
-		return f.deny("remove", name)
-	}
-	return f.FS.Remove(name)
-}
-
-func (f readOnlyStore) Chmod(name string, mode fs.FileMode) error {
-	if f.under(name) {
-		return f.deny("chmod", name)
-	}
-	return f.FS.Chmod(name, mode)
-}
 
 // TestHostileFileSystem: disk full, permission denied and a read-only
 // store fail save and restore cleanly with an error naming the file, and
@@ -119,9 +61,9 @@ func TestHostileFileSystem(t *testing.T) {
 				}
 			}},
 		{name: "save read-only store", sc: saveScenario, cause: syscall.EROFS, names: storeDir,
-			wrap: func(inner fsx.FS) fsx.FS { return readOnlyStore{inner, storeDir} }},
+			wrap: func(inner fsx.FS) fsx.FS { return fsx.ReadOnly(inner, storeDir) }},
 		{name: "restore read-only store", sc: restoreScenario, cause: syscall.EROFS, names: storeDir,
-			wrap: func(inner fsx.FS) fsx.FS { return readOnlyStore{inner, storeDir} }},
+			wrap: func(inner fsx.FS) fsx.FS { return fsx.ReadOnly(inner, storeDir) }},
 		{name: "save read-only store directories", sc: saveScenario, cause: fs.ErrPermission, names: storeDir,
 			prep: func(t *testing.T, m *fsx.MemFS) {
 				for _, d := range []string{"objects", "refs/heads", "logs", "logs/refs/heads", ""} {

@@ -74,7 +74,10 @@ func Init(dir string, opts OpenOptions) (*Repo, error) {
 }
 
 // Find opens the store of the working tree containing dir, walking up
-// through its parents as git does.
+// through its parents as git does. A store whose HEAD is missing or
+// unreadable, or names a branch that does not exist while another holds
+// the history, is found but not opened: the error (wrapping ErrDamaged)
+// says what is wrong and how to repair it.
 func Find(dir string, opts OpenOptions) (*Repo, error) {
 	fsys := opts.fsys()
 	start, err := filepath.Abs(dir)
@@ -82,9 +85,9 @@ func Find(dir string, opts OpenOptions) (*Repo, error) {
 		return nil, err
 	}
 	for d := start; ; {
-		fi, err := fsys.Stat(filepath.Join(d, DirName, "HEAD"))
-		if err == nil && !fi.IsDir() {
-			return open(fsys, d, opts)
+		fi, err := fsys.Stat(filepath.Join(d, DirName))
+		if err == nil && fi.IsDir() {
+			return openChecked(fsys, d, opts)
 		}
 		if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
 			return nil, err
@@ -97,6 +100,20 @@ func Find(dir string, opts OpenOptions) (*Repo, error) {
 	}
 }
 
+// openChecked opens the store of root for a command: its HEAD must lead
+// to the history (checkHead).
+func openChecked(fsys fsx.FS, root string, opts OpenOptions) (*Repo, error) {
+	r, err := open(fsys, root, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkHead(); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
 func open(fsys fsx.FS, root string, opts OpenOptions) (*Repo, error) {
 	dir := filepath.Join(root, DirName)
 	cfg, err := readConfig(fsys, dir)
@@ -107,6 +124,10 @@ func open(fsys fsx.FS, root string, opts OpenOptions) (*Repo, error) {
 		cfg.LockTimeout = opts.LockTimeout
 	}
 	obj, err := objects.Open(fsys, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &DamagedError{Path: filepath.Join(dir, "objects"), What: "the objects directory is missing",
+			Hint: "'circuitvc init' makes it again, empty"}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
@@ -31,30 +33,73 @@ type RestoreResult struct {
 	Removed []string     // working files deleted (saved, but absent from the target)
 }
 
-// Restore makes the working files as they were at a revision. First the
-// working files as they are go to the backup ref (so `restore --to backup`
-// undoes this), then each differing file is replaced atomically, then a
-// commit records the restore. The whole command holds the store lock.
+// Restore makes the working files as they were at a revision (or only
+// the named files). It is ordered so that everything that can fail comes
+// before anything changes: the store lock is taken, every blob read, the
+// locks of the current and backup refs taken and their values checked,
+// and the objects (a backup commit of the working files, the commit
+// recording the restore) written and synced. Then backup moves (so that
+// unsaved work is in a ref before any file is overwritten), each differing
+// working file is replaced atomically, and the current version moves
+// (see carryOut).
+//
+// If any of that fails, what was done is put back — the current version,
+// the working files, backup — and the error is the cause: nothing was
+// changed. Only if putting back fails too is the error a
+// *PartialRestoreError naming what is left changed.
 func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult, error) {
 	release, err := r.lock(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
+	defer r.saveStatCache()
+	job, err := r.planJob(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	rr, err := r.prepareRefs(ctx, job, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer rr.abort()
+	if err := job.batch.write(r, "back up"); err != nil {
+		return nil, err
+	}
+	res := &RestoreResult{Target: job.target, Backup: job.backup, Commit: job.commit}
+	if err := r.carryOut(ctx, job, rr, res); err != nil {
+		return nil, r.undoRestore(ctx, job, rr, res, err)
+	}
+	return res, nil
+}
 
-	target, err := r.Resolve(opts.To)
+// restoreJob is a restore worked out in full before anything changes.
+type restoreJob struct {
+	target, head objects.Hash
+	work         Snapshot // the working files before the restore
+	plan         *restorePlan
+	batch        batch
+	backup       objects.Hash // what backup will name; ZeroHash: leave it
+	commit       objects.Hash // the commit recording the restore; ZeroHash: none
+	msg          string
+}
+
+// planJob resolves the target, reads the working files and every blob
+// the restore will write, and queues the objects to store.
+func (r *Repo) planJob(ctx context.Context, opts RestoreOptions) (*restoreJob, error) {
+	job := &restoreJob{}
+	var err error
+	if job.target, err = r.Resolve(opts.To); err != nil {
+		return nil, err
+	}
+	targetSnap, err := r.snapshot(job.target)
 	if err != nil {
 		return nil, err
 	}
-	targetSnap, err := r.snapshot(target)
-	if err != nil {
+	if job.head, err = r.Head(); err != nil {
 		return nil, err
 	}
-	head, err := r.Head()
-	if err != nil {
-		return nil, err
-	}
-	headSnap, err := r.snapshot(head)
+	headSnap, err := r.snapshot(job.head)
 	if err != nil {
 		return nil, err
 	}
@@ -67,48 +112,117 @@ func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult
 			return nil, &PathError{Path: p, Rev: opts.To, Err: err}
 		}
 	}
-	res := &RestoreResult{Target: target}
-	var b batch
-	work, err := r.workSnapshot(ctx, headSnap, &b)
-	defer r.saveStatCache()
-	if err != nil {
+	if job.work, err = r.workSnapshot(ctx, headSnap, want, &job.batch); err != nil {
 		return nil, err
 	}
-	plan, err := r.planRestore(work, want, headSnap)
-	if err != nil {
+	if job.plan, err = r.planRestore(job.work, want, headSnap, opts.Paths); err != nil {
 		return nil, err
 	}
-	// Every object first, in one batch: the backup of the working files
-	// (only if files will change: a no-op restore keeps the old backup)
-	// and the version recording the restore.
-	backup := objects.ZeroHash
-	if plan.changes() && !(head.IsZero() && len(work) == 0) {
-		backup = head
-		if !work.Equal(headSnap) {
+	// The backup of the working files, only if files will change (a
+	// no-op restore keeps the old backup), and the version recording the
+	// restore.
+	if job.plan.changes() && !(job.head.IsZero() && len(job.work) == 0) {
+		job.backup = job.head
+		if !job.work.Equal(headSnap) {
 			msg := fmt.Sprintf("backup of unsaved work before restore to %s", opts.To)
-			if backup, err = b.addCommit(head, work, opts.Author, msg); err != nil {
+			if job.backup, err = job.batch.addCommit(job.head, job.work, opts.Author, msg); err != nil {
 				return nil, err
 			}
 		}
 	}
-	msg := fmt.Sprintf("restore to %s (%s)", opts.To, short(target))
+	job.msg = fmt.Sprintf("restore to %s (%s)", opts.To, short(job.target))
 	if !want.Equal(headSnap) {
-		if res.Commit, err = b.addCommit(head, want, opts.Author, msg); err != nil {
+		if job.commit, err = job.batch.addCommit(job.head, want, opts.Author, job.msg); err != nil {
 			return nil, err
 		}
 	}
-	if err := r.backUpAndApply(ctx, &b, backup, head, plan, res, opts); err != nil {
-		return nil, err
-	}
-	if res.Commit.IsZero() {
-		return res, nil
-	}
-	return res, r.moveHead(ctx, head, res.Commit, opts.Author, msg, "restore")
+	return job, nil
 }
 
-// restoreSet is the snapshot the working tree should hold afterwards:
-// the target's files, or the current version with the named files taken
-// from the target.
+// restoreRefs are the ref updates of a restore, prepared (locked, their
+// values checked) before anything changes; nil when a ref stays.
+type restoreRefs struct {
+	backup, head *refs.Pending
+}
+
+// prepareRefs takes the locks of the current version and of backup, for
+// the updates the job makes.
+func (r *Repo) prepareRefs(ctx context.Context, job *restoreJob, opts RestoreOptions) (*restoreRefs, error) {
+	rr := &restoreRefs{}
+	var err error
+	if !job.commit.IsZero() {
+		verb := "restore"
+		if job.head.IsZero() {
+			verb += " (initial)"
+		}
+		if rr.head, err = r.refs.Prepare(ctx, refs.HEAD, job.head, job.commit, opts.Author, verb+": "+job.msg); err != nil {
+			return nil, err
+		}
+	}
+	if !job.backup.IsZero() {
+		old, err := r.refs.Read(refs.Backup)
+		if err != nil && !errors.Is(err, refs.ErrNotFound) {
+			rr.abort()
+			return nil, err
+		}
+		if old != job.backup {
+			rr.backup, err = r.refs.Prepare(ctx, refs.Backup, old, job.backup, opts.Author, "backup: before restore to "+opts.To)
+			if err != nil {
+				rr.abort()
+				return nil, err
+			}
+		}
+	}
+	return rr, nil
+}
+
+// abort drops the updates not committed, releasing their locks.
+func (rr *restoreRefs) abort() {
+	for _, p := range []*refs.Pending{rr.backup, rr.head} {
+		if p != nil {
+			p.Abort()
+		}
+	}
+}
+
+// carryOut changes the working tree and the refs, in the order that
+// loses nothing: backup, which holds the unsaved work, before any working
+// file is overwritten, then the current version. When backup is to name
+// the current version itself, the working files are already in history:
+// backup then moves after them, at the same time as current, so that the
+// two wait on the disk together.
+func (r *Repo) carryOut(ctx context.Context, job *restoreJob, rr *restoreRefs, res *RestoreResult) error {
+	early := rr.backup != nil && job.backup != job.head
+	if early {
+		if err := rr.backup.Commit(ctx); err != nil {
+			return err
+		}
+	}
+	if err := r.apply(ctx, job.plan, res); err != nil {
+		return err
+	}
+	late := []*refs.Pending{rr.head}
+	if !early {
+		late = append(late, rr.backup)
+	}
+	errs := make([]error, len(late))
+	var wg sync.WaitGroup
+	for i, p := range late {
+		if p == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = p.Commit(ctx)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// restoreSet is the version a restore records: the target's files, or
+// the current version with the named files taken from the target.
 func restoreSet(head, target Snapshot, opts RestoreOptions) (Snapshot, error) {
 	if len(opts.Paths) == 0 {
 		return target, nil
@@ -127,10 +241,11 @@ func restoreSet(head, target Snapshot, opts RestoreOptions) (Snapshot, error) {
 	return want, nil
 }
 
-// workSnapshot is the tracked working files as a snapshot; the bytes of
+// workSnapshot is the tracked working files, and those at the paths of
+// want (which the restore may overwrite), as a snapshot; the bytes of
 // those that differ from the current version are queued in b.
-func (r *Repo) workSnapshot(ctx context.Context, head Snapshot, b *batch) (Snapshot, error) {
-	files, err := r.scanWork(ctx, head, nil)
+func (r *Repo) workSnapshot(ctx context.Context, head, want Snapshot, b *batch) (Snapshot, error) {
+	files, err := r.scanWork(ctx, head, want.Paths())
 	if err != nil {
 		return nil, err
 	}
@@ -145,64 +260,9 @@ func (r *Repo) workSnapshot(ctx context.Context, head Snapshot, b *batch) (Snaps
 			}
 			b.addBlob(wf.Path, wf.Data, wf.Hash)
 		}
-		work[wf.Path] = Entry{Mode: wf.Mode, Hash: wf.Hash}
+		work[wf.Path] = workEntry(wf, head)
 	}
 	return work, nil
-}
-
-// backUpAndApply stores the batch, moves backup and rewrites the working
-// files. Unsaved work must be in backup before any file is overwritten;
-// but when the working files equal the current version (backup is the
-// current version, or there is nothing at all), they are already in
-// history, so the files are written while the rest reaches the disk.
-func (r *Repo) backUpAndApply(ctx context.Context, b *batch, backup, head objects.Hash, plan *restorePlan, res *RestoreResult, opts RestoreOptions) error {
-	if backup != head && !backup.IsZero() {
-		if err := r.storeAndBackUp(ctx, b, backup, head, opts); err != nil {
-			return err
-		}
-		res.Backup = backup
-		return r.apply(ctx, plan, res)
-	}
-	done := make(chan error, 1)
-	go func() { done <- r.storeAndBackUp(ctx, b, backup, head, opts) }()
-	aerr := r.apply(ctx, plan, res)
-	if err := errors.Join(<-done, aerr); err != nil {
-		return err
-	}
-	res.Backup = backup
-	return nil
-}
-
-// storeAndBackUp writes the batch and points backup at its commit (none
-// when backup is zero). When backup is the current version, which is
-// already stored, the two wait on the disk at the same time.
-func (r *Repo) storeAndBackUp(ctx context.Context, b *batch, backup, head objects.Hash, opts RestoreOptions) error {
-	if backup.IsZero() {
-		return b.write(r, "back up")
-	}
-	if backup != head {
-		if err := b.write(r, "back up"); err != nil {
-			return err
-		}
-		return r.setBackup(ctx, backup, opts)
-	}
-	done := make(chan error, 1)
-	go func() { done <- r.setBackup(ctx, backup, opts) }()
-	werr := b.write(r, "back up")
-	return errors.Join(<-done, werr)
-}
-
-// setBackup points the backup ref at commit, keeping the earlier value
-// in its reflog.
-func (r *Repo) setBackup(ctx context.Context, commit objects.Hash, opts RestoreOptions) error {
-	old, err := r.refs.Read(refs.Backup)
-	if err != nil && !errors.Is(err, refs.ErrNotFound) {
-		return err
-	}
-	if old == commit {
-		return nil
-	}
-	return r.refs.Update(ctx, refs.Backup, old, commit, opts.Author, "backup: before restore to "+opts.To)
 }
 
 // restorePlan is what a restore will do to the working files, with the
@@ -225,12 +285,17 @@ type plannedFile struct {
 // planRestore works out how to make the working files equal want: files
 // whose content differs are rewritten; files saved in the current
 // version but absent from want are removed. Files never saved are left
-// alone.
-func (r *Repo) planRestore(work, want, head Snapshot) (*restorePlan, error) {
+// alone. With named paths, only those files are looked at: every other
+// working file keeps its bytes, saved or not.
+func (r *Repo) planRestore(work, want, head Snapshot, named []string) (*restorePlan, error) {
 	plan := &restorePlan{}
-	for _, p := range want.Paths() {
+	paths := slices.Compact(slices.Sorted(slices.Values(named)))
+	if len(named) == 0 {
+		paths = want.Paths()
+	}
+	for _, p := range paths {
 		e := want[p]
-		if w, ok := work[p]; ok && w == e {
+		if w, ok := work[p]; ok && sameFile(w, e) {
 			continue
 		}
 		_, data, err := r.objects.Read(e.Hash)
@@ -238,6 +303,9 @@ func (r *Repo) planRestore(work, want, head Snapshot) (*restorePlan, error) {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 		plan.write = append(plan.write, plannedFile{p, data, e.Mode})
+	}
+	if len(named) > 0 {
+		return plan, nil
 	}
 	for _, p := range head.Paths() {
 		if _, keep := want[p]; !keep {
@@ -249,19 +317,22 @@ func (r *Repo) planRestore(work, want, head Snapshot) (*restorePlan, error) {
 	return plan, nil
 }
 
-// apply carries out a plan, each file replaced atomically.
+// apply carries out a plan, each file replaced atomically. A file is
+// listed in res before it is touched: a write that fails may have
+// replaced it all the same (only the directory fsync failed), and undo
+// must look at it.
 func (r *Repo) apply(ctx context.Context, plan *restorePlan, res *RestoreResult) error {
 	for _, f := range plan.write {
+		res.Written = append(res.Written, f.path)
 		if err := r.writeWork(ctx, f.path, f.data, f.mode); err != nil {
 			return err
 		}
-		res.Written = append(res.Written, f.path)
 	}
 	for _, p := range plan.remove {
+		res.Removed = append(res.Removed, p)
 		if err := r.removeWork(p); err != nil {
 			return err
 		}
-		res.Removed = append(res.Removed, p)
 	}
 	return nil
 }

@@ -72,8 +72,11 @@ func (r *Repo) resolveBase(rev *refs.Rev) (objects.Hash, error) {
 			h, err = r.refs.Read(name)
 		}
 		if errors.Is(err, refs.ErrNotFound) {
-			if name == refs.HEAD && rev.Reflog < 0 {
+			switch {
+			case name == refs.HEAD && rev.Reflog < 0:
 				return h, fmt.Errorf("%w: nothing saved yet", ErrRevisionNotFound)
+			case name == refs.Backup && rev.Reflog < 0:
+				return h, errNoBackup{}
 			}
 			return h, fmt.Errorf("%w: %v", ErrRevisionNotFound, err)
 		}

@@ -133,7 +133,7 @@ func kindOf(wf workFile, head Snapshot) (kind ChangeKind, tracked bool) {
 		return Unchanged, false
 	case !inHead:
 		return Added, true
-	case old.Mode != wf.Mode || old.Hash != wf.Hash:
+	case !sameFile(old, Entry{Mode: wf.Mode, Hash: wf.Hash}):
 		return Modified, true
 	}
 	return Unchanged, true

@@ -121,7 +121,7 @@ func treeObjects(s Snapshot) (objects.Hash, []objects.Object, error) {
 			t.Entries = append(t.Entries, objects.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
 		}
 		for name, e := range d.files {
-			t.Entries = append(t.Entries, objects.TreeEntry{Name: name, Mode: e.Mode, Hash: e.Hash})
+			t.Entries = append(t.Entries, objects.TreeEntry{Name: name, Mode: canonMode(e.Mode), Hash: e.Hash})
 		}
 		data, err := objects.EncodeTree(t)
 		if err != nil {

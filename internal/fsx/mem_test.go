@@ -531,3 +531,45 @@ func TestMemCreateReadOnlyFile(t *testing.T) {
 	_, err = m.OpenFile("/f", os.O_RDWR, 0)
 	wantErr(t, err, fs.ErrPermission, "open")
 }
+
+// TestReadOnly: under the read-only directory every change fails with
+// EROFS and every read passes; outside it nothing is refused.
+func TestReadOnly(t *testing.T) {
+	m := NewMemFS()
+	for _, d := range []string{"/w/store/sub", "/w/work"} {
+		if err := MkdirAll(m, d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := WriteFile(m, "/w/store/f", []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ro := ReadOnly(m, "/w/store")
+	changes := map[string]error{
+		"create":  WriteFile(ro, "/w/store/g", []byte("y"), 0o644),
+		"append":  func() error { _, err := ro.OpenFile("/w/store/f", os.O_WRONLY|os.O_APPEND, 0); return err }(),
+		"mkdir":   ro.Mkdir("/w/store/d", 0o755),
+		"rename":  ro.Rename("/w/store/f", "/w/work/f"),
+		"link":    ro.Link("/w/work/none", "/w/store/h"),
+		"remove":  ro.Remove("/w/store/f"),
+		"chmod":   ro.Chmod("/w/store/f", 0o600),
+		"newlock": func() error { _, err := ro.TryLock("/w/store/new.lock"); return err }(),
+	}
+	for what, err := range changes {
+		if !errors.Is(err, syscall.EROFS) {
+			t.Errorf("%s under the read-only dir: %v, want EROFS", what, err)
+		}
+	}
+	if data, err := ReadFile(ro, "/w/store/f"); err != nil || string(data) != "x" {
+		t.Errorf("read: %q, %v", data, err)
+	}
+	release, err := ro.TryLock("/w/store/f")
+	if err != nil {
+		t.Errorf("lock of an existing file: %v", err)
+	} else {
+		release()
+	}
+	if err := WriteFile(ro, "/w/work/f", []byte("z"), 0o644); err != nil {
+		t.Errorf("write outside the read-only dir: %v", err)
+	}
+}

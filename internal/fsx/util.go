@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -38,10 +37,16 @@ func ReadFile(fsys FS, name string) ([]byte, error) {
 	}
 }
 
+// unwrapPath is the cause inside a path or link error, which names a
+// file the caller is about to name itself.
 func unwrapPath(err error) error {
 	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
 		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
 	}
 	return err
 }
@@ -55,6 +60,9 @@ func MkdirAll(fsys FS, name string, perm fs.FileMode) error {
 			return nil
 		}
 		return &fs.PathError{Op: "mkdir", Path: name, Err: errors.New("not a directory")}
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return err // not "missing": making it or its parents would fail or mislead
 	}
 	parent := filepath.Dir(name)
 	if parent != name {
@@ -96,18 +104,42 @@ func CreateTemp(fsys FS, dir, prefix string, perm fs.FileMode) (File, error) {
 // the directory is fsynced. On any error before the rename the temp file
 // is removed and name is untouched; if only the directory fsync fails,
 // name is whole-new but may not survive a power cut.
-func WriteFileAtomic(fsys FS, name string, perm fs.FileMode, write func(io.Writer) error) (err error) {
+func WriteFileAtomic(fsys FS, name string, perm fs.FileMode, write func(io.Writer) error) error {
+	return ReplaceFile(fsys, name, KeepPerm(perm), write)
+}
+
+// PermFunc chooses the permissions of a file being replaced from those
+// of the file it replaces; exists is false when there was none.
+type PermFunc func(old fs.FileMode, exists bool) fs.FileMode
+
+// KeepPerm keeps the permissions of the file replaced, and gives a new
+// file perm.
+func KeepPerm(perm fs.FileMode) PermFunc {
+	return func(old fs.FileMode, exists bool) fs.FileMode {
+		if exists {
+			return old
+		}
+		return perm
+	}
+}
+
+// ReplaceFile is WriteFileAtomic with the new file's permissions chosen
+// by perm from the old file's.
+func ReplaceFile(fsys FS, name string, perm PermFunc, write func(io.Writer) error) (err error) {
 	// Only a missing file means "no mode to keep": on any other error the
 	// old mode is unknown, and guessing would silently change it.
+	var mode fs.FileMode
 	if fi, err := fsys.Stat(name); err == nil {
-		perm = fi.Mode().Perm()
-	} else if !errors.Is(err, fs.ErrNotExist) {
+		mode = perm(fi.Mode().Perm(), true)
+	} else if errors.Is(err, fs.ErrNotExist) {
+		mode = perm(0, false)
+	} else {
 		return err
 	}
 	dir := filepath.Dir(name)
-	f, err := CreateTemp(fsys, dir, "."+filepath.Base(name)+".tmp-", perm)
+	f, err := CreateTemp(fsys, dir, "."+filepath.Base(name)+".tmp-", mode)
 	if err != nil {
-		return err
+		return about("replace", name, err)
 	}
 	tmp := f.Name()
 	renamed := false
@@ -118,23 +150,30 @@ func WriteFileAtomic(fsys FS, name string, perm fs.FileMode, write func(io.Write
 		}
 	}()
 	if err = write(f); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+		return about("write", name, err)
 	}
 	if err = f.Sync(); err != nil {
-		return err
+		return about("sync", name, err)
 	}
 	if err = f.Close(); err != nil {
-		return err
+		return about("close", name, err)
 	}
-	// The temp file was created with perm, but the umask may have cut it.
-	if err = fsys.Chmod(tmp, perm); err != nil {
-		return err
+	// The temp file was created with mode, but the umask may have cut it.
+	if err = fsys.Chmod(tmp, mode); err != nil {
+		return about("chmod", name, err)
 	}
 	if err = fsys.Rename(tmp, name); err != nil {
-		return err
+		return about("rename", name, err)
 	}
 	renamed = true // tmp is name now: never remove it
 	return fsys.SyncDir(dir)
+}
+
+// about reports a failure on the temp file of an atomic replace as one
+// on name, the file the caller knows: the temp file's name (".x.tmp-…")
+// means nothing to a user, and it is gone once the error is returned.
+func about(op, name string, err error) error {
+	return &fs.PathError{Op: op, Path: name, Err: unwrapPath(err)}
 }
 
 // WriteFile is WriteFileAtomic for bytes already in memory.

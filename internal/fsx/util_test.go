@@ -274,3 +274,41 @@ func TestFaultOverCrash(t *testing.T) {
 		t.Fatalf("after the cut: %q", got)
 	}
 }
+
+// TestWriteFileErrorsNameTheFile: whichever step of an atomic replace
+// fails, the error names the file being replaced, never its temp file
+// (".good.circuit.json.tmp-…", gone by then and unknown to the user), and
+// keeps its cause for errors.Is.
+func TestWriteFileErrorsNameTheFile(t *testing.T) {
+	base := NewMemFS()
+	if err := MkdirAll(base, "/w", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(base, "/w/good.circuit.json", []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	points := 0
+	for n := 1; ; n++ {
+		f := NewFaultFS(base.Clone())
+		f.FailAt(n, syscall.EIO)
+		err := WriteFile(f, "/w/good.circuit.json", []byte("new"), 0o644)
+		if len(f.Fired()) == 0 {
+			break
+		}
+		points++
+		op := f.Fired()[0]
+		if err == nil {
+			continue
+		}
+		msg := err.Error()
+		if strings.Contains(msg, ".tmp-") || !errors.Is(err, syscall.EIO) || !strings.Contains(msg, "/w") {
+			t.Errorf("fault at %v: error %q names a temp file, loses the cause or names no file", op, msg)
+		}
+		if op.Path != "/w" && !strings.Contains(msg, "/w/good.circuit.json") {
+			t.Errorf("fault at %v: error %q does not name the file", op, msg)
+		}
+	}
+	if points < 6 {
+		t.Errorf("only %d fault points", points)
+	}
+}
