@@ -29,8 +29,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 // crashLimit bounds the outcomes explored per cut: every subset of up to
@@ -332,18 +334,17 @@ func fsckMem(t *testing.T, fsys fsx.FS, tip Hash, desc string) {
 	if testing.Short() {
 		return
 	}
-	needGit(t)
+	gittest.Need(t)
 	dir := filepath.Join(t.TempDir(), "repo.git")
-	git(t, "", nil, "init", "--bare", "-q", "-b", "main", dir)
+	gittest.InitBare(t, dir)
 	if err := copyOut(fsys, filepath.Join(faultDir, "objects"), filepath.Join(dir, "objects")); err != nil {
 		t.Fatalf("%s: copy out: %v", desc, err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "refs", "heads", "main"), []byte(tip.String()+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := gitErr(dir, nil, "fsck", "--strict", "--no-dangling")
-	if err != nil || strings.TrimSpace(out) != "" {
-		t.Errorf("%s: git fsck --strict: %v\n%s", desc, err, out)
+	if err := gittest.FsckError(dir); err != nil {
+		t.Errorf("%s: %v", desc, err)
 	}
 }
 

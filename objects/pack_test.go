@@ -11,10 +11,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 // circuitVersion makes the i-th version of a synthetic circuit file: a
@@ -37,7 +39,7 @@ func circuitVersion(i int) []byte {
 // allObjects lists every object git knows in dir, with its type.
 func allObjects(t *testing.T, dir string) map[Hash]string {
 	t.Helper()
-	out := git(t, dir, nil, "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)")
+	out := gittest.Run(t, dir, nil, "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)")
 	objs := map[Hash]string{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		name, typ, _ := strings.Cut(line, " ")
@@ -59,7 +61,7 @@ func assertReadsLikeGit(t *testing.T, s *Store, dir string) int {
 		if gotType.String() != typ {
 			t.Fatalf("Read %s: type %v, git says %s", h, gotType, typ)
 		}
-		if want := git(t, dir, nil, "cat-file", typ, h.String()); string(data) != want {
+		if want := gittest.Run(t, dir, nil, "cat-file", typ, h.String()); string(data) != want {
 			t.Fatalf("Read %s: content differs from git cat-file: %d vs %d bytes, hash ok=%v", h, len(data), len(want), HashObject(gotType, data) == h)
 		}
 		if HashObject(gotType, data) != h {
@@ -79,22 +81,22 @@ func assertReadsLikeGit(t *testing.T, s *Store, dir string) int {
 }
 
 func TestReadStoreAfterGitGC(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	dir := filepath.Join(t.TempDir(), "repo.git")
-	git(t, "", nil, "init", "--bare", "-q", "-b", "main", dir)
+	gittest.InitBare(t, dir)
 	parent := ""
 	for i := range 30 {
-		blob := strings.TrimSpace(git(t, dir, circuitVersion(i), "hash-object", "-w", "--stdin"))
-		big := strings.TrimSpace(git(t, dir, bytes.Repeat(circuitVersion(i), 80), "hash-object", "-w", "--stdin"))
-		tree := strings.TrimSpace(git(t, dir, []byte(fmt.Sprintf("100644 blob %s\tamp.circuit.json\n100644 blob %s\tbig.json\n", blob, big)), "mktree"))
+		blob := strings.TrimSpace(gittest.Run(t, dir, circuitVersion(i), "hash-object", "-w", "--stdin"))
+		big := strings.TrimSpace(gittest.Run(t, dir, bytes.Repeat(circuitVersion(i), 80), "hash-object", "-w", "--stdin"))
+		tree := strings.TrimSpace(gittest.Run(t, dir, []byte(fmt.Sprintf("100644 blob %s\tamp.circuit.json\n100644 blob %s\tbig.json\n", blob, big)), "mktree"))
 		args := []string{"commit-tree", tree, "-m", fmt.Sprintf("v%d", i)}
 		if parent != "" {
 			args = append(args, "-p", parent)
 		}
-		parent = strings.TrimSpace(git(t, dir, nil, args...))
+		parent = strings.TrimSpace(gittest.Run(t, dir, nil, args...))
 	}
-	git(t, dir, nil, "update-ref", "refs/heads/main", parent)
-	git(t, dir, nil, "gc", "-q", "--aggressive")
+	gittest.Run(t, dir, nil, "update-ref", "refs/heads/main", parent)
+	gittest.Run(t, dir, nil, "gc", "-q", "--aggressive")
 	if n, _ := filepath.Glob(filepath.Join(dir, "objects", "pack", "*.pack")); len(n) != 1 {
 		t.Fatalf("git gc made %d packs", len(n))
 	}
@@ -125,7 +127,7 @@ func TestReadStoreAfterGitGC(t *testing.T) {
 func TestPackRoundTrip(t *testing.T) {
 	s, dir := gitBareStore(t)
 	commits := writeHistory(t, s, 60, circuitVersion)
-	git(t, dir, nil, "update-ref", "refs/heads/main", commits[len(commits)-1].String())
+	gittest.Run(t, dir, nil, "update-ref", "refs/heads/main", commits[len(commits)-1].String())
 	loose, _ := s.CountLoose()
 	if loose != 180 {
 		t.Fatalf("CountLoose = %d, want 180", loose)
@@ -159,9 +161,9 @@ func TestPackRoundTrip(t *testing.T) {
 	if n := assertReadsLikeGit(t, s, dir); n != 180 {
 		t.Fatalf("git sees %d objects", n)
 	}
-	fsckClean(t, dir)
+	gittest.Fsck(t, dir)
 	idx := strings.TrimSuffix(st.Pack, ".pack") + ".idx"
-	out := git(t, "", nil, "verify-pack", "-v", idx)
+	out := gittest.Run(t, "", nil, "verify-pack", "-v", idx)
 	if !strings.Contains(out, "chain length = 1:") {
 		t.Errorf("pack has no deltas:\n%s", out)
 	}
@@ -199,8 +201,8 @@ func TestPackRoundTrip(t *testing.T) {
 		t.Fatalf("pack dir holds %v, want one pack and its index", packs)
 	}
 	assertReadsLikeGit(t, s, dir)
-	fsckClean(t, dir)
-	git(t, "", nil, "verify-pack", strings.TrimSuffix(st3.Pack, ".pack")+".idx")
+	gittest.Fsck(t, dir)
+	gittest.Run(t, "", nil, "verify-pack", strings.TrimSuffix(st3.Pack, ".pack")+".idx")
 }
 
 func TestPackNothingToDo(t *testing.T) {
@@ -235,7 +237,7 @@ func TestGoGitReadsOurStore(t *testing.T) {
 		t.Run(fmt.Sprintf("packed=%v", packed), func(t *testing.T) {
 			s, dir := gitBareStore(t)
 			commits := writeHistory(t, s, 5, circuitVersion)
-			git(t, dir, nil, "update-ref", "refs/heads/main", commits[4].String())
+			gittest.Run(t, dir, nil, "update-ref", "refs/heads/main", commits[4].String())
 			if packed {
 				if _, err := s.Pack(context.Background(), PackOptions{}); err != nil {
 					t.Fatal(err)

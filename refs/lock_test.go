@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/circuitvc/circuitvc/internal/gittest"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -16,7 +17,7 @@ import (
 // fail with a *LockedError naming it, changing nothing — and stock git
 // fails the same way on the same lock.
 func TestStaleLock(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	s, dir := newStore(t, Options{LockTimeout: 50 * time.Millisecond})
 	c := commits(t, dir, 2)
 	if err := s.Update(bg, HEAD, objects.ZeroHash, c[0], sig(), "first"); err != nil {
@@ -26,7 +27,7 @@ func TestStaleLock(t *testing.T) {
 	writeFile(t, lockPath, "someone else's\n")
 	logBefore := readAll(t, filepath.Join(dir, "logs", "HEAD"))
 
-	_, gitErr := gitCmd(dir, "update-ref", Main, c[1].String())
+	_, gitErr := gittest.Output(dir, nil, "update-ref", Main, c[1].String())
 	if gitErr == nil || !strings.Contains(gitErr.Error(), "main.lock") {
 		t.Errorf("git update-ref with main.lock held: %v; want a lock failure", gitErr)
 	}
@@ -57,29 +58,29 @@ func TestStaleLock(t *testing.T) {
 	if err := s.Update(bg, HEAD, c[0], c[1], sig(), "second"); err != nil {
 		t.Fatal(err)
 	}
-	runGit(t, dir, "update-ref", Main, c[0].String(), c[1].String())
-	fsck(t, dir)
+	gittest.Text(t, dir, "update-ref", Main, c[0].String(), c[1].String())
+	gittest.Fsck(t, dir)
 }
 
 // TestOurLockBlocksGit: while circuitvc holds a ref's lock, git cannot
 // update the ref.
 func TestOurLockBlocksGit(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	s, dir := newStore(t, Options{})
 	c := commits(t, dir, 2)
-	runGit(t, dir, "update-ref", Main, c[0].String())
+	gittest.Text(t, dir, "update-ref", Main, c[0].String())
 	lock, err := s.lock(bg, Main, s.path(Main))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := gitCmd(dir, "update-ref", Main, c[1].String(), c[0].String()); err == nil {
+	if out, err := gittest.Output(dir, nil, "update-ref", Main, c[1].String(), c[0].String()); err == nil {
 		t.Errorf("git update-ref succeeded while we held the lock: %s", out)
 	}
-	if _, err := gitCmd(dir, "tag", "-d", "nothing"); err == nil {
+	if _, err := gittest.Output(dir, nil, "tag", "-d", "nothing"); err == nil {
 		t.Error("sanity: git tag -d of a missing tag succeeded")
 	}
 	lock.release()
-	runGit(t, dir, "update-ref", Main, c[1].String(), c[0].String())
+	gittest.Text(t, dir, "update-ref", Main, c[1].String(), c[0].String())
 	if h, _ := s.Read(Main); h != c[1] {
 		t.Errorf("main = %s after git's update, want %s", h, c[1])
 	}

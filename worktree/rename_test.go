@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/circuitvc/circuitvc/internal/gittest"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -147,7 +148,7 @@ func TestRenames(t *testing.T) {
 	if strings.Count(got, "renamed amp.circuit.json → ") != 1 || strings.Count(got, "new copy") != 1 || strings.Contains(got, "deleted") {
 		t.Errorf("status after copy and move: %q", got)
 	}
-	gitFsck(t, r)
+	gittest.Fsck(t, r.Dir())
 }
 
 // BenchmarkFindRenames measures the content comparison of a moved and

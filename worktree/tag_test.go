@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/circuitvc/circuitvc/internal/gittest"
 	"github.com/circuitvc/circuitvc/refs"
 )
 
@@ -83,5 +84,5 @@ func TestSetAndDeleteTag(t *testing.T) {
 			t.Errorf("delete missing tag %q: %v", name, err)
 		}
 	}
-	gitFsck(t, r)
+	gittest.Fsck(t, r.Dir())
 }
