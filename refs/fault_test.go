@@ -278,3 +278,26 @@ func TestDeleteCrash(t *testing.T) {
 	}
 	t.Logf("%d cut points, %d power-cut states checked", cuts, states)
 }
+
+// TestUpdateRetriesHonourContext: the retries of a transient error inside
+// an update wait on the caller's context, not on one of their own, so a
+// cancelled update returns at once and changes nothing.
+func TestUpdateRetriesHonourContext(t *testing.T) {
+	h := fakeHashes(2)
+	m := memStore(t, h)
+	f := fsx.NewFaultFS(m)
+	f.Inject(fsx.Fault{Op: "open", Path: "/logs/", Times: -1, Err: syscall.EINTR})
+	s := Open(f, memDir, Options{Retry: &fsx.RetryPolicy{MaxRetries: 5, Delay: time.Hour}})
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	err := s.Update(ctx, HEAD, h[0], h[1], sig(), "second")
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, syscall.EINTR) {
+		t.Fatalf("Update = %v; want the transient error and the cancellation", err)
+	}
+	if got, err := Open(m, memDir, Options{}).Read(HEAD); err != nil || got != h[0] {
+		t.Errorf("HEAD = %s, %v after the cancelled update; want %s", got, err, h[0])
+	}
+	if locks := lockFiles(t, m, memDir); len(locks) > 0 {
+		t.Errorf("locks left: %v", locks)
+	}
+}

@@ -3,12 +3,14 @@ package refs
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/circuitvc/circuitvc/internal/gittest"
 	"github.com/circuitvc/circuitvc/objects"
 )
@@ -86,24 +88,42 @@ func TestOurLockBlocksGit(t *testing.T) {
 	}
 }
 
+// waitFS tells a test each time a writer finds a ref lock taken and is
+// about to wait for it, so that the test acts during the wait without
+// guessing how long it takes.
+type waitFS struct {
+	fsx.FS
+	waits  int
+	onWait func(n int)
+}
+
+func (w *waitFS) OpenFile(name string, flag int, perm fs.FileMode) (fsx.File, error) {
+	f, err := w.FS.OpenFile(name, flag, perm)
+	if flag&os.O_EXCL != 0 && strings.HasSuffix(name, ".lock") && errors.Is(err, fs.ErrExist) {
+		w.waits++
+		w.onWait(w.waits)
+	}
+	return f, err
+}
+
 // TestLockReleasedWhileWaiting: a lock that goes away during the wait
 // lets the update through.
 func TestLockReleasedWhileWaiting(t *testing.T) {
-	s, dir := newStore(t, Options{LockTimeout: time.Minute})
-	h := fakeHashes(1)[0]
+	_, dir := newStore(t, Options{})
 	lockPath := filepath.Join(dir, "refs", "heads", "main.lock")
 	writeFile(t, lockPath, "")
-	done := make(chan error, 1)
-	go func() { done <- s.Update(bg, HEAD, objects.ZeroHash, h, sig(), "waited") }()
-	time.Sleep(30 * time.Millisecond)
-	select {
-	case err := <-done:
-		t.Fatalf("Update returned while the lock was held: %v", err)
-	default:
-	}
-	os.Remove(lockPath)
-	if err := <-done; err != nil {
+	w := &waitFS{FS: fsx.OS(), onWait: func(n int) {
+		if n == 3 { // the writer has waited twice: let it through
+			os.Remove(lockPath)
+		}
+	}}
+	s := Open(w, dir, Options{LockTimeout: time.Minute})
+	h := fakeHashes(1)[0]
+	if err := s.Update(bg, HEAD, objects.ZeroHash, h, sig(), "waited"); err != nil {
 		t.Fatal(err)
+	}
+	if w.waits != 3 {
+		t.Errorf("Update found the lock taken %d times; want 3", w.waits)
 	}
 	if got, err := s.Read(HEAD); err != nil || got != h {
 		t.Errorf("Read = %s, %v", got, err)
@@ -111,10 +131,10 @@ func TestLockReleasedWhileWaiting(t *testing.T) {
 }
 
 func TestLockWaitCancelled(t *testing.T) {
-	s, dir := newStore(t, Options{LockTimeout: time.Minute})
+	_, dir := newStore(t, Options{})
 	writeFile(t, filepath.Join(dir, "refs", "heads", "main.lock"), "")
 	ctx, cancel := context.WithCancel(bg)
-	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	s := Open(&waitFS{FS: fsx.OS(), onWait: func(int) { cancel() }}, dir, Options{LockTimeout: time.Minute})
 	err := s.Update(ctx, Main, objects.ZeroHash, fakeHashes(1)[0], sig(), "x")
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "main.lock") {
 		t.Fatalf("Update = %v; want context.Canceled naming the lock", err)

@@ -81,19 +81,41 @@ func Sleep(ctx context.Context, d time.Duration) error {
 // Lock takes the advisory lock on name, polling until it is free or
 // timeout has passed; then it fails with an error wrapping ErrLocked.
 func Lock(ctx context.Context, fsys FS, name string, timeout time.Duration) (release func() error, err error) {
-	deadline := time.Now().Add(timeout)
-	wait := 5 * time.Millisecond
-	for {
+	ok, _, err := Poll(ctx, timeout, func() (bool, error) {
 		release, err = fsys.TryLock(name)
-		if err == nil || !errors.Is(err, ErrLocked) {
-			return release, err
+		if errors.Is(err, ErrLocked) {
+			return false, nil
 		}
-		if !time.Now().Before(deadline) {
-			return nil, &fs.PathError{Op: "lock", Path: name, Err: fmt.Errorf("%w (waited %v)", ErrLocked, timeout)}
+		return err == nil, err
+	})
+	if err == nil && !ok {
+		err = &fs.PathError{Op: "lock", Path: name, Err: fmt.Errorf("%w (waited %v)", ErrLocked, timeout)}
+	}
+	return release, err
+}
+
+// Poll waits for something another process holds, such as a lock: it
+// calls try until try reports done or fails, or until timeout has passed
+// since the first call, and returns whether try succeeded and how long
+// it waited. try is called at once, and again after waits that double
+// from 1 ms to 100 ms, each with up to 50% random jitter so that waiters
+// who started together spread out. A timeout of zero or less means one
+// call. When ctx ends first, its error is returned.
+func Poll(ctx context.Context, timeout time.Duration, try func() (done bool, err error)) (done bool, waited time.Duration, err error) {
+	start := time.Now()
+	deadline := start.Add(timeout)
+	wait := time.Millisecond
+	for {
+		if done, err := try(); done || err != nil {
+			return done, time.Since(start), err
 		}
-		if serr := Sleep(ctx, min(wait, time.Until(deadline))); serr != nil {
-			return nil, serr
+		left := time.Until(deadline)
+		if left <= 0 {
+			return false, time.Since(start), nil
 		}
-		wait = min(wait*2, 100*time.Millisecond)
+		if err := Sleep(ctx, min(wait+rand.N(wait/2+1), left)); err != nil {
+			return false, time.Since(start), err
+		}
+		wait = min(2*wait, 100*time.Millisecond)
 	}
 }

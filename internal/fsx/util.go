@@ -125,7 +125,7 @@ func KeepPerm(perm fs.FileMode) PermFunc {
 
 // ReplaceFile is WriteFileAtomic with the new file's permissions chosen
 // by perm from the old file's.
-func ReplaceFile(fsys FS, name string, perm PermFunc, write func(io.Writer) error) (err error) {
+func ReplaceFile(fsys FS, name string, perm PermFunc, write func(io.Writer) error) error {
 	// Only a missing file means "no mode to keep": on any other error the
 	// old mode is unknown, and guessing would silently change it.
 	var mode fs.FileMode
@@ -136,37 +136,25 @@ func ReplaceFile(fsys FS, name string, perm PermFunc, write func(io.Writer) erro
 	} else {
 		return err
 	}
-	dir := filepath.Dir(name)
-	f, err := CreateTemp(fsys, dir, "."+filepath.Base(name)+".tmp-", mode)
+	pf, err := NewPendingFile(fsys, filepath.Dir(name), "."+filepath.Base(name)+".tmp-", mode)
 	if err != nil {
 		return about("replace", name, err)
 	}
-	tmp := f.Name()
-	renamed := false
-	defer func() {
-		if err != nil && !renamed {
-			_ = f.Close()
-			_ = fsys.Remove(tmp)
-		}
-	}()
-	if err = write(f); err != nil {
+	defer pf.Cleanup()
+	if err := write(pf); err != nil {
 		return about("write", name, err)
 	}
-	if err = f.Sync(); err != nil {
-		return about("sync", name, err)
-	}
-	if err = f.Close(); err != nil {
-		return about("close", name, err)
+	if err := pf.Close(); err != nil {
+		return about(closeOp(err), name, err)
 	}
 	// The temp file was created with mode, but the umask may have cut it.
-	if err = fsys.Chmod(tmp, mode); err != nil {
+	if err := fsys.Chmod(pf.Name(), mode); err != nil {
 		return about("chmod", name, err)
 	}
-	if err = fsys.Rename(tmp, name); err != nil {
+	if err := pf.Rename(name); err != nil {
 		return about("rename", name, err)
 	}
-	renamed = true // tmp is name now: never remove it
-	return fsys.SyncDir(dir)
+	return fsys.SyncDir(filepath.Dir(name))
 }
 
 // about reports a failure on the temp file of an atomic replace as one
@@ -174,6 +162,16 @@ func ReplaceFile(fsys FS, name string, perm PermFunc, write func(io.Writer) erro
 // means nothing to a user, and it is gone once the error is returned.
 func about(op, name string, err error) error {
 	return &fs.PathError{Op: op, Path: name, Err: unwrapPath(err)}
+}
+
+// closeOp is the operation a PendingFile's Close failed in: "sync" or
+// "close".
+func closeOp(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Op == "sync" {
+		return "sync"
+	}
+	return "close"
 }
 
 // WriteFile is WriteFileAtomic for bytes already in memory.
