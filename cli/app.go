@@ -16,7 +16,7 @@ import (
 	"github.com/mattn/go-isatty"
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/worktree"
 )

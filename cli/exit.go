@@ -7,8 +7,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/internal/circuit"
-	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 	"github.com/circuitvc/circuitvc/worktree"

@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 )
 
 // runWith runs one command line in dir on fsys and returns its exit code
@@ -53,16 +54,16 @@ func TestFileSystemErrorsExit9(t *testing.T) {
 	head, _ := os.ReadFile(filepath.Join(dir, ".circuitvc", "refs", "heads", "main"))
 	cases := []struct {
 		name  string
-		fault fsx.Fault
+		fault fsxtest.Fault
 		names string
 	}{
-		{"unreadable working file", fsx.Fault{Op: "open", Path: "amp.circuit.json", Times: -1, Err: syscall.EACCES}, "amp.circuit.json"},
-		{"disk full", fsx.Fault{Op: "write", Path: "/objects/", Times: -1, Err: syscall.ENOSPC}, "no space left on device"},
-		{"read-only store", fsx.Fault{Op: "open", Path: "/objects/tmp_obj_", Times: -1, Err: syscall.EROFS}, "read-only file system"},
+		{"unreadable working file", fsxtest.Fault{Op: "open", Path: "amp.circuit.json", Times: -1, Err: syscall.EACCES}, "amp.circuit.json"},
+		{"disk full", fsxtest.Fault{Op: "write", Path: "/objects/", Times: -1, Err: syscall.ENOSPC}, "no space left on device"},
+		{"read-only store", fsxtest.Fault{Op: "open", Path: "/objects/tmp_obj_", Times: -1, Err: syscall.EROFS}, "read-only file system"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ffs := fsx.NewFaultFS(fsx.OS())
+			ffs := fsxtest.NewFaultFS(fsx.OS())
 			ffs.Inject(c.fault)
 			code, stderr := runWith(t, ffs, dir, "save", "-m", "v2")
 			if code != ExitIO {
@@ -121,17 +122,17 @@ func TestErrorsNameTheUsersFile(t *testing.T) {
 	}
 	cases := []struct {
 		name  string
-		fault fsx.Fault
+		fault fsxtest.Fault
 		args  []string
 		code  int
 	}{
-		{"temp file refused", fsx.Fault{Op: "open", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EACCES}, []string{"restore", "--to", "current~1"}, ExitIO},
-		{"temp file write fails", fsx.Fault{Op: "write", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EIO}, []string{"restore", "--to", "current~1"}, ExitIO},
-		{"rename refused", fsx.Fault{Op: "rename", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EPERM}, []string{"restore", "--to", "current~1"}, ExitIO},
+		{"temp file refused", fsxtest.Fault{Op: "open", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EACCES}, []string{"restore", "--to", "current~1"}, ExitIO},
+		{"temp file write fails", fsxtest.Fault{Op: "write", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EIO}, []string{"restore", "--to", "current~1"}, ExitIO},
+		{"rename refused", fsxtest.Fault{Op: "rename", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EPERM}, []string{"restore", "--to", "current~1"}, ExitIO},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ffs := fsx.NewFaultFS(fsx.OS())
+			ffs := fsxtest.NewFaultFS(fsx.OS())
 			ffs.Inject(c.fault)
 			code, stderr := runWith(t, ffs, dir, c.args...)
 			if code != c.code || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, file) || strings.Contains(stderr, ".tmp-") {

@@ -6,7 +6,7 @@ import (
 	"io"
 	"sync"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // Object is one object for WriteMany.

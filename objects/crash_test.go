@@ -1,6 +1,6 @@
 package objects
 
-// Power cuts (fsx.CrashFS): a sequence of writes, and Pack, are cut after
+// Power cuts (fsxtest.CrashFS): a sequence of writes, and Pack, are cut after
 // every operation, and every file system the cut could leave — the worst
 // case (only fsynced state) and outcomes in which some of the operations
 // not yet durable reached the disk anyway — is reopened and checked:
@@ -31,7 +31,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
@@ -76,7 +77,7 @@ func TestWriteCrash(t *testing.T) {
 	seen := map[string]bool{}
 	var cuts, states, distinct, withTemps int
 	for n := 0; ; n++ {
-		c := fsx.NewCrashFS(base)
+		c := fsxtest.NewCrashFS(base)
 		s, err := Open(c, faultDir)
 		if err != nil {
 			t.Fatal(err)
@@ -101,7 +102,7 @@ func TestWriteCrash(t *testing.T) {
 				got, err = s.WriteMany(batch)
 			}
 			if err != nil {
-				if !errors.Is(err, fsx.ErrPowerCut) {
+				if !errors.Is(err, fsxtest.ErrPowerCut) {
 					t.Errorf("cut after %d ops: step %d: err = %v, want the power cut", n, i, err)
 				}
 				break
@@ -240,9 +241,9 @@ func TestPackCrash(t *testing.T) {
 	} {
 		seen := map[string]bool{}
 		var cuts, states, tmpPacks, packNoIdx, stillLoose, fscks int
-		var lastCut *fsx.MemFS
+		var lastCut *fsxtest.MemFS
 		for n := 0; ; n++ {
-			c := fsx.NewCrashFS(fx.base)
+			c := fsxtest.NewCrashFS(fx.base)
 			s, err := Open(c, faultDir)
 			if err != nil {
 				t.Fatal(err)
@@ -250,7 +251,7 @@ func TestPackCrash(t *testing.T) {
 			c.CrashAfter(c.Ops() + n)
 			_, err = s.Pack(context.Background(), fx.opts)
 			s.Close()
-			if err != nil && !errors.Is(err, fsx.ErrPowerCut) {
+			if err != nil && !errors.Is(err, fsxtest.ErrPowerCut) {
 				t.Errorf("%s: cut after %d ops: err = %v, want the power cut", fx.name, n, err)
 			}
 			cuts++

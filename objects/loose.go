@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/klauspost/compress/zlib"
 )

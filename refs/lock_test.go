@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/internal/gittest"
 	"github.com/circuitvc/circuitvc/objects"
 )

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 )
 

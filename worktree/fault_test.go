@@ -18,7 +18,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -39,12 +40,12 @@ func faultLoop(t *testing.T, sc *scenario, errno error, ops string) faultStats {
 	var st faultStats
 	for k := 1; ; k++ {
 		inner := sc.base.Clone()
-		f := fsx.NewFaultFS(inner)
+		f := fsxtest.NewFaultFS(inner)
 		r, err := openRepo(t, f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.Inject(fsx.Fault{Op: ops, After: k - 1, Err: errno})
+		f.Inject(fsxtest.Fault{Op: ops, After: k - 1, Err: errno})
 		err = sc.run(ctx, r)
 		r.Close()
 		fired := f.Fired()
@@ -137,12 +138,12 @@ func TestFaultTransientRetried(t *testing.T) {
 	cases := []struct {
 		name  string
 		sc    func(testing.TB) *scenario
-		fault fsx.Fault
+		fault fsxtest.Fault
 	}{
-		{"save read EINTR", saveScenario, fsx.Fault{Op: "read", Path: "/w/a.circuit.json", Err: syscall.EINTR}},
-		{"save open EAGAIN", saveScenario, fsx.Fault{Op: "open", Path: "/w/c.circuit.json", Err: syscall.EAGAIN}},
-		{"restore rename EBUSY", restoreScenario, fsx.Fault{Op: "rename", Path: "a.circuit.json.tmp-", Err: syscall.EBUSY}},
-		{"restore write EINTR", restoreScenario, fsx.Fault{Op: "write", Path: "d.circuit.json.tmp-", Err: syscall.EINTR}},
+		{"save read EINTR", saveScenario, fsxtest.Fault{Op: "read", Path: "/w/a.circuit.json", Err: syscall.EINTR}},
+		{"save open EAGAIN", saveScenario, fsxtest.Fault{Op: "open", Path: "/w/c.circuit.json", Err: syscall.EAGAIN}},
+		{"restore rename EBUSY", restoreScenario, fsxtest.Fault{Op: "rename", Path: "a.circuit.json.tmp-", Err: syscall.EBUSY}},
+		{"restore write EINTR", restoreScenario, fsxtest.Fault{Op: "write", Path: "d.circuit.json.tmp-", Err: syscall.EINTR}},
 	}
 	for _, c := range cases {
 		for _, times := range []int{limit, limit + 1} {
@@ -150,7 +151,7 @@ func TestFaultTransientRetried(t *testing.T) {
 				t.Parallel()
 				sc := c.sc(t)
 				inner := sc.base.Clone()
-				f := fsx.NewFaultFS(inner)
+				f := fsxtest.NewFaultFS(inner)
 				r, err := openRepo(t, f)
 				if err != nil {
 					t.Fatal(err)
@@ -205,7 +206,7 @@ func TestRestoreDiskDiesAtEveryOperation(t *testing.T) {
 			points, partials := 0, 0
 			for n := 1; ; n++ {
 				inner := sc.base.Clone()
-				f := fsx.NewFaultFS(inner)
+				f := fsxtest.NewFaultFS(inner)
 				r, err := openRepo(t, f)
 				if err != nil {
 					t.Fatal(err)

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // flockSuffix names the lock file beside the file it guards.

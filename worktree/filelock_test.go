@@ -13,7 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 )
 
 func TestWithFileLockTimeout(t *testing.T) {
@@ -123,8 +124,8 @@ func TestWithFileLockReleases(t *testing.T) {
 }
 
 func TestWithFileLockFSError(t *testing.T) {
-	fsys := fsx.NewFaultFS(fsx.OS())
-	fsys.Inject(fsx.Fault{Op: "lock", Err: syscall.EIO})
+	fsys := fsxtest.NewFaultFS(fsx.OS())
+	fsys.Inject(fsxtest.Fault{Op: "lock", Err: syscall.EIO})
 	p := NewPersistence(Options{FS: fsys})
 	err := p.WithFileLock(filepath.Join(t.TempDir(), "c.json"), time.Second, func() error { return nil })
 	var le *FileLockedError

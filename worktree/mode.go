@@ -5,7 +5,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // workMode is what a tree entry's mode is as a working file: the one

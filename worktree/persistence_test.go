@@ -20,7 +20,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 )
 
 // persistFastRetry retries without real waiting worth the name.
@@ -239,7 +240,7 @@ func TestPersistenceValidationRefusesAndWritesNothing(t *testing.T) {
 			dir := t.TempDir()
 			name := filepath.Join(dir, "c.json")
 			persistWriteFile(t, name, "{\"old\": true}\n")
-			fsys := fsx.NewFaultFS(fsx.OS())
+			fsys := fsxtest.NewFaultFS(fsx.OS())
 			p := NewPersistence(Options{EnableBackups: true, FS: fsys})
 			err := p.Save(name, tt.v, tt.opts...)
 			var die *DataIntegrityError
@@ -286,7 +287,7 @@ type persistBackend struct {
 // real one. clone gives each fault iteration a fresh copy of base.
 var persistBackends = []persistBackend{
 	{"mem", func(t *testing.T) (fsx.FS, func() fsx.FS, string) {
-		m := fsx.NewMemFS()
+		m := fsxtest.NewMemFS()
 		if err := fsx.MkdirAll(m, "/work/Schaltplan", 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -331,7 +332,7 @@ func TestPersistenceSaveFaultAtEveryOp(t *testing.T) {
 				n := 1
 				for ; ; n++ {
 					inner := fresh()
-					f := fsx.NewFaultFS(inner)
+					f := fsxtest.NewFaultFS(inner)
 					f.FailAt(n, syscall.EIO)
 					err := NewPersistence(Options{EnableBackups: true, FS: f}).Save(name, newValue)
 					fired := f.Fired()
@@ -447,7 +448,7 @@ func TestPersistenceSavePowerCut(t *testing.T) {
 	name := filepath.Join(dir, "amp.circuit.json")
 	const v0, v1 = "{\"rev\": 0}\n", "{\"rev\": 1}\r\n"
 	v2 := "{\n  \"rev\": 2\n}\n"
-	base := fsx.NewMemFS()
+	base := fsxtest.NewMemFS()
 	if err := fsx.MkdirAll(base, dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -468,7 +469,7 @@ func TestPersistenceSavePowerCut(t *testing.T) {
 			states := 0
 			n := 0
 			for ; ; n++ {
-				c := fsx.NewCrashFS(base)
+				c := fsxtest.NewCrashFS(base)
 				c.CrashAfter(n)
 				err := tt.run(NewPersistence(Options{EnableBackups: true, FS: c}))
 				// A success despite the cut is possible only when the refused
@@ -522,12 +523,12 @@ func TestPersistenceRetries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			mem := fsx.NewMemFS()
+			mem := fsxtest.NewMemFS()
 			name := "/c.json"
 			persistPut(t, mem, name, "old\n")
-			fsys := fsx.NewFaultFS(mem)
+			fsys := fsxtest.NewFaultFS(mem)
 			if tt.times > 0 {
-				fsys.Inject(fsx.Fault{Op: tt.op, Times: tt.times, Err: tt.errno})
+				fsys.Inject(fsxtest.Fault{Op: tt.op, Times: tt.times, Err: tt.errno})
 			}
 			p := NewPersistence(Options{FS: fsys, MaxRetries: tt.retries, RetryDelay: persistFastRetry})
 			err := p.SaveBytes(name, []byte("new\n"))
@@ -557,7 +558,7 @@ func TestPersistenceRetries(t *testing.T) {
 }
 
 // persistCount counts the calls of one operation in a FaultFS's log.
-func persistCount(f *fsx.FaultFS, op string) int {
+func persistCount(f *fsxtest.FaultFS, op string) int {
 	n := 0
 	for _, o := range f.Log() {
 		if o.Name == op {
@@ -585,8 +586,8 @@ func TestPersistenceRetryOtherOperations(t *testing.T) {
 				name := filepath.Join(t.TempDir(), "c.json")
 				persistWriteFile(t, name, "{}\n")
 				persistWriteFile(t, name+".backup", "[]\n")
-				fsys := fsx.NewFaultFS(fsx.OS())
-				fsys.Inject(fsx.Fault{Op: "read", Times: times, Err: persistTransient[1]})
+				fsys := fsxtest.NewFaultFS(fsx.OS())
+				fsys.Inject(fsxtest.Fault{Op: "read", Times: times, Err: persistTransient[1]})
 				err := tt.run(NewPersistence(Options{FS: fsys, RetryDelay: persistFastRetry}), name)
 				if times <= 3 && err != nil {
 					t.Errorf("%d transient faults: %v", times, err)

@@ -3,7 +3,7 @@ package scale
 import (
 	"io/fs"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // NoSync wraps a file system so that Sync and SyncDir do nothing. It is

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/circuitvc/circuitvc/cli"
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // inProcess runs the circuitvc command line in this process, keeping

@@ -1,4 +1,4 @@
-package fsx
+package fsx_test
 
 import (
 	"context"
@@ -8,14 +8,17 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 )
 
 // commitFunc is one way to commit a PendingFile.
-type commitFunc func(p *PendingFile, final string) error
+type commitFunc func(p *fsx.PendingFile, final string) error
 
 var commits = map[string]commitFunc{
-	"CommitRename": (*PendingFile).CommitRename,
-	"CommitLink":   (*PendingFile).CommitLink,
+	"CommitRename": (*fsx.PendingFile).CommitRename,
+	"CommitLink":   (*fsx.PendingFile).CommitLink,
 }
 
 func TestPendingFileCommit(t *testing.T) {
@@ -24,7 +27,7 @@ func TestPendingFileCommit(t *testing.T) {
 			t.Run(fsName+"/"+name, func(t *testing.T) {
 				fsys, dir := mk(t)
 				final := filepath.Join(dir, "f")
-				p, err := NewPendingFile(fsys, dir, ".f.tmp-", 0o644)
+				p, err := fsx.NewPendingFile(fsys, dir, ".f.tmp-", 0o644)
 				mustDo(t, err)
 				tmp := p.Name()
 				if _, err := p.Write([]byte("new")); err != nil {
@@ -58,9 +61,9 @@ func TestPendingFileCommit(t *testing.T) {
 // TestPendingFileLinkTaken: CommitLink never replaces an existing file; the
 // file stays pending, so the caller can rename instead or give up.
 func TestPendingFileLinkTaken(t *testing.T) {
-	m := NewMemFS()
-	mustDo(t, m.Mkdir("/d", 0o755), WriteFile(m, "/d/f", []byte("old"), 0o644))
-	p, err := NewPendingFile(m, "/d", ".f.tmp-", 0o644)
+	m := fsxtest.NewMemFS()
+	mustDo(t, m.Mkdir("/d", 0o755), fsx.WriteFile(m, "/d/f", []byte("old"), 0o644))
+	p, err := fsx.NewPendingFile(m, "/d", ".f.tmp-", 0o644)
 	mustDo(t, err)
 	_, err = p.Write([]byte("new"))
 	mustDo(t, err)
@@ -87,12 +90,12 @@ func TestPendingFileFaults(t *testing.T) {
 	for name, commit := range commits {
 		t.Run(name, func(t *testing.T) {
 			for n := 1; ; n++ {
-				m := NewMemFS()
+				m := fsxtest.NewMemFS()
 				mustDo(t, m.Mkdir("/d", 0o755))
-				f := NewFaultFS(m)
+				f := fsxtest.NewFaultFS(m)
 				f.FailAt(n, syscall.EIO)
 				err := func() error {
-					p, err := NewPendingFile(f, "/d", ".f.tmp-", 0o644)
+					p, err := fsx.NewPendingFile(f, "/d", ".f.tmp-", 0o644)
 					if err != nil {
 						return err
 					}
@@ -101,7 +104,7 @@ func TestPendingFileFaults(t *testing.T) {
 						return err
 					}
 					err = commit(p, "/d/f")
-					if got, rerr := ReadFile(m, "/d/f"); p.Committed() != (rerr == nil && string(got) == "new") {
+					if got, rerr := fsx.ReadFile(m, "/d/f"); p.Committed() != (rerr == nil && string(got) == "new") {
 						t.Fatalf("%v: committed %v, but /d/f = %q, %v", f.Fired(), p.Committed(), got, rerr)
 					}
 					return err
@@ -127,11 +130,11 @@ func TestPendingFileFaults(t *testing.T) {
 func TestPendingFileRetryCommit(t *testing.T) {
 	for name, commit := range commits {
 		t.Run(name, func(t *testing.T) {
-			m := NewMemFS()
+			m := fsxtest.NewMemFS()
 			mustDo(t, m.Mkdir("/d", 0o755))
-			f := NewFaultFS(m)
-			f.Inject(Fault{Op: "syncdir", Err: syscall.EINTR})
-			p, err := NewPendingFile(f, "/d", ".f.tmp-", 0o644)
+			f := fsxtest.NewFaultFS(m)
+			f.Inject(fsxtest.Fault{Op: "syncdir", Err: syscall.EINTR})
+			p, err := fsx.NewPendingFile(f, "/d", ".f.tmp-", 0o644)
 			mustDo(t, err)
 			if err := commit(p, "/d/f"); !errors.Is(err, syscall.EINTR) || !p.Committed() {
 				t.Fatalf("first commit = %v, committed %v; want EINTR after the move", err, p.Committed())
@@ -146,19 +149,19 @@ func TestPendingFileRetryCommit(t *testing.T) {
 }
 
 func TestPendingFileAt(t *testing.T) {
-	m := NewMemFS()
+	m := fsxtest.NewMemFS()
 	mustDo(t, m.Mkdir("/d", 0o755))
-	p, err := NewPendingFileAt(m, "/d/f.lock", 0o644)
+	p, err := fsx.NewPendingFileAt(m, "/d/f.lock", 0o644)
 	mustDo(t, err)
-	if _, err := NewPendingFileAt(m, "/d/f.lock", 0o644); !errors.Is(err, fs.ErrExist) {
-		t.Fatalf("second NewPendingFileAt = %v; want fs.ErrExist", err)
+	if _, err := fsx.NewPendingFileAt(m, "/d/f.lock", 0o644); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("second fsx.NewPendingFileAt = %v; want fs.ErrExist", err)
 	}
 	_, err = p.Write([]byte("v"))
 	mustDo(t, err, p.CommitRename("/d/f"))
 	if got := readString(t, m, "/d/f"); got != "v" {
 		t.Fatalf("/d/f = %q", got)
 	}
-	q, err := NewPendingFileAt(m, "/d/f.lock", 0o644) // free again
+	q, err := fsx.NewPendingFileAt(m, "/d/f.lock", 0o644) // free again
 	mustDo(t, err, q.Cleanup())
 	if _, err := m.Stat("/d/f.lock"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Cleanup left the lock: %v", err)
@@ -168,23 +171,23 @@ func TestPendingFileAt(t *testing.T) {
 func TestPoll(t *testing.T) {
 	ctx := context.Background()
 	calls := 0
-	done, _, err := Poll(ctx, time.Minute, func() (bool, error) { calls++; return calls == 4, nil })
+	done, _, err := fsx.Poll(ctx, time.Minute, func() (bool, error) { calls++; return calls == 4, nil })
 	if !done || err != nil || calls != 4 {
-		t.Errorf("Poll until the 4th call: done %v, err %v after %d calls", done, err, calls)
+		t.Errorf("fsx.Poll until the 4th call: done %v, err %v after %d calls", done, err, calls)
 	}
 	calls = 0
-	done, waited, err := Poll(ctx, 0, func() (bool, error) { calls++; return false, nil })
+	done, waited, err := fsx.Poll(ctx, 0, func() (bool, error) { calls++; return false, nil })
 	if done || err != nil || calls != 1 || waited > time.Second {
-		t.Errorf("Poll with no timeout: done %v, err %v after %d calls, waited %v", done, err, calls, waited)
+		t.Errorf("fsx.Poll with no timeout: done %v, err %v after %d calls, waited %v", done, err, calls, waited)
 	}
 	boom := errors.New("boom")
 	calls = 0
-	if _, _, err := Poll(ctx, time.Minute, func() (bool, error) { calls++; return false, boom }); err != boom || calls != 1 {
+	if _, _, err := fsx.Poll(ctx, time.Minute, func() (bool, error) { calls++; return false, boom }); err != boom || calls != 1 {
 		t.Errorf("failing try: err %v after %d calls", err, calls)
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	calls = 0
-	_, _, err = Poll(cctx, time.Minute, func() (bool, error) {
+	_, _, err = fsx.Poll(cctx, time.Minute, func() (bool, error) {
 		calls++
 		cancel() // ends the wait that follows
 		return false, nil
@@ -194,9 +197,9 @@ func TestPoll(t *testing.T) {
 	}
 }
 
-func readString(t *testing.T, fsys FS, name string) string {
+func readString(t *testing.T, fsys fsx.FS, name string) string {
 	t.Helper()
-	data, err := ReadFile(fsys, name)
+	data, err := fsx.ReadFile(fsys, name)
 	if err != nil {
 		t.Fatal(err)
 	}

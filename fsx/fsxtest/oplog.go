@@ -1,4 +1,4 @@
-package fsx
+package fsxtest
 
 // The operation log shared by FaultFS and CrashFS. Both count every call
 // on the FS and on the files it opened — open, stat, lstat, readdir, mkdir,
@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"io/fs"
 	"sync"
+
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // Op is one recorded call on a FaultFS or CrashFS.
@@ -45,7 +47,7 @@ func (o Op) String() string {
 // fails. A failed call does not reach the inner FS, except Close (see
 // hookFile.Close).
 type hookFS struct {
-	inner FS
+	inner fsx.FS
 	// mu guards log and the owner's state that decide reads.
 	mu  sync.Mutex
 	log []Op
@@ -79,7 +81,7 @@ func (h *hookFS) Log() []Op {
 }
 
 // OpenFile is FS.OpenFile, logged and subject to injected errors.
-func (h *hookFS) OpenFile(name string, flag int, perm fs.FileMode) (File, error) {
+func (h *hookFS) OpenFile(name string, flag int, perm fs.FileMode) (fsx.File, error) {
 	if err := h.enter("open", name, ""); err != nil {
 		return nil, pathErr("open", name, err)
 	}
@@ -190,7 +192,7 @@ func (h *hookFS) TryLock(name string) (func() error, error) {
 // hookFile is a file opened through a hookFS.
 type hookFile struct {
 	h *hookFS
-	f File
+	f fsx.File
 }
 
 func (f *hookFile) Name() string { return f.f.Name() }

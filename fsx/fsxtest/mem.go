@@ -1,4 +1,4 @@
-package fsx
+package fsxtest
 
 // MemFS is the in-memory FS that the tests of objects, refs and worktree
 // run on. It behaves like package os on Linux for every FS method —
@@ -11,7 +11,7 @@ package fsx
 //
 // Typical use in another package's test:
 //
-//	m := fsx.NewMemFS()
+//	m := fsxtest.NewMemFS()
 //	if err := fsx.MkdirAll(m, "/repo/.circuitvc", 0o755); err != nil { … }
 //	store, err := objects.Open(m, "/repo/.circuitvc")
 //	…
@@ -38,6 +38,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // maxSymlinkHops is how many symbolic links one lookup follows before
@@ -199,7 +201,7 @@ func (m *MemFS) setEntry(u *unit, dir *inode, name string, node *inode) {
 }
 
 // OpenFile opens name as os.OpenFile does.
-func (m *MemFS) OpenFile(name string, flag int, perm fs.FileMode) (File, error) {
+func (m *MemFS) OpenFile(name string, flag int, perm fs.FileMode) (fsx.File, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	excl := flag&os.O_CREATE != 0 && flag&os.O_EXCL != 0
@@ -512,7 +514,7 @@ func (m *MemFS) TryLock(name string) (func() error, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.locks[ino] {
-		return nil, pathErr("lock", name, ErrLocked)
+		return nil, pathErr("lock", name, fsx.ErrLocked)
 	}
 	m.locks[ino] = true
 	var once sync.Once

@@ -1,4 +1,4 @@
-package fsx
+package fsx_test
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 )
 
 // sleepRecorder is a RetryPolicy.Sleep that waits for nothing and
@@ -22,13 +25,13 @@ func (s *sleepRecorder) sleep(_ context.Context, d time.Duration) error {
 
 // renameWithFaults returns a MemFS-backed FaultFS whose renames fail
 // times times with errno, and the retried call.
-func renameWithFaults(t *testing.T, errno error, times int) (*FaultFS, func() error) {
+func renameWithFaults(t *testing.T, errno error, times int) (*fsxtest.FaultFS, func() error) {
 	t.Helper()
-	m := NewMemFS()
-	mustDo(t, WriteFile(m, "/a", []byte("a"), 0o644))
-	f := NewFaultFS(m)
+	m := fsxtest.NewMemFS()
+	mustDo(t, fsx.WriteFile(m, "/a", []byte("a"), 0o644))
+	f := fsxtest.NewFaultFS(m)
 	if times > 0 { // Times 0 would mean once
-		f.Inject(Fault{Op: "rename", Times: times, Err: errno})
+		f.Inject(fsxtest.Fault{Op: "rename", Times: times, Err: errno})
 	}
 	return f, func() error { return f.Rename("/a", "/b") }
 }
@@ -36,13 +39,13 @@ func renameWithFaults(t *testing.T, errno error, times int) (*FaultFS, func() er
 func TestRetryTransientUpToLimit(t *testing.T) {
 	const delay = 100 * time.Millisecond
 	cases := 0
-	for _, errno := range transientErrnos {
-		for _, fails := range []int{0, 1, DefaultRetry.MaxRetries, DefaultRetry.MaxRetries + 1} {
+	for _, errno := range fsx.TransientErrnos {
+		for _, fails := range []int{0, 1, fsx.DefaultRetry.MaxRetries, fsx.DefaultRetry.MaxRetries + 1} {
 			cases++
 			var s sleepRecorder
-			p := RetryPolicy{MaxRetries: DefaultRetry.MaxRetries, Delay: delay, Sleep: s.sleep}
+			p := fsx.RetryPolicy{MaxRetries: fsx.DefaultRetry.MaxRetries, Delay: delay, Sleep: s.sleep}
 			f, call := renameWithFaults(t, errno, fails)
-			err := Retry(context.Background(), p, call)
+			err := fsx.Retry(context.Background(), p, call)
 			attempts := f.Ops()
 			if fails <= p.MaxRetries {
 				if err != nil || attempts != fails+1 {
@@ -68,17 +71,17 @@ func TestRetryTransientUpToLimit(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("Retry: %d transient-error cases (%d transient errnos)", cases, len(transientErrnos))
+	t.Logf("Retry: %d transient-error cases (%d transient errnos)", cases, len(fsx.TransientErrnos))
 }
 
 func TestRetryPermanentNotRetried(t *testing.T) {
-	for _, errno := range []error{syscall.ENOSPC, syscall.EACCES, syscall.EROFS, syscall.EIO, ErrPowerCut} {
-		if IsTransient(errno) {
+	for _, errno := range []error{syscall.ENOSPC, syscall.EACCES, syscall.EROFS, syscall.EIO, fsxtest.ErrPowerCut} {
+		if fsx.IsTransient(errno) {
 			t.Fatalf("%v counted transient", errno)
 		}
 		var s sleepRecorder
 		f, call := renameWithFaults(t, errno, 1)
-		err := Retry(context.Background(), RetryPolicy{MaxRetries: 3, Delay: time.Second, Sleep: s.sleep}, call)
+		err := fsx.Retry(context.Background(), fsx.RetryPolicy{MaxRetries: 3, Delay: time.Second, Sleep: s.sleep}, call)
 		if !errors.Is(err, errno) || f.Ops() != 1 || len(s.waits) != 0 {
 			t.Fatalf("%v: err = %v after %d attempts, %d waits", errno, err, f.Ops(), len(s.waits))
 		}
@@ -89,9 +92,9 @@ func TestRetryPermanentNotRetried(t *testing.T) {
 }
 
 func TestRetryNoRetries(t *testing.T) {
-	f, call := renameWithFaults(t, transientErrnos[0], 1)
-	err := Retry(context.Background(), RetryPolicy{}, call)
-	if !errors.Is(err, transientErrnos[0]) || f.Ops() != 1 || strings.Contains(err.Error(), "gave up") {
+	f, call := renameWithFaults(t, fsx.TransientErrnos[0], 1)
+	err := fsx.Retry(context.Background(), fsx.RetryPolicy{}, call)
+	if !errors.Is(err, fsx.TransientErrnos[0]) || f.Ops() != 1 || strings.Contains(err.Error(), "gave up") {
 		t.Fatalf("err = %v after %d attempts", err, f.Ops())
 	}
 }
@@ -99,9 +102,9 @@ func TestRetryNoRetries(t *testing.T) {
 func TestRetrySleepCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, call := renameWithFaults(t, transientErrnos[0], 5)
-	err := Retry(ctx, RetryPolicy{MaxRetries: 3, Delay: time.Hour}, call) // the real sleep honours ctx
-	if !errors.Is(err, context.Canceled) || !errors.Is(err, transientErrnos[0]) {
+	_, call := renameWithFaults(t, fsx.TransientErrnos[0], 5)
+	err := fsx.Retry(ctx, fsx.RetryPolicy{MaxRetries: 3, Delay: time.Hour}, call) // the real sleep honours ctx
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, fsx.TransientErrnos[0]) {
 		t.Fatalf("err = %v, want both the cause and the cancellation", err)
 	}
 }
@@ -109,7 +112,7 @@ func TestRetrySleepCancelled(t *testing.T) {
 // releasingFS releases a held lock on the nth TryLock, so a test can
 // show Lock waits for a release without depending on timing.
 type releasingFS struct {
-	FS
+	fsx.FS
 	attempts, at int
 	release      func() error
 }
@@ -123,57 +126,57 @@ func (r *releasingFS) TryLock(name string) (func() error, error) {
 }
 
 func TestLock(t *testing.T) {
-	for name, mk := range map[string]func(t *testing.T) (FS, string){
-		"mem": func(t *testing.T) (FS, string) { return NewMemFS(), "/lock" },
-		"os":  func(t *testing.T) (FS, string) { return OS(), filepath.Join(t.TempDir(), "lock") },
+	for name, mk := range map[string]func(t *testing.T) (fsx.FS, string){
+		"mem": func(t *testing.T) (fsx.FS, string) { return fsxtest.NewMemFS(), "/lock" },
+		"os":  func(t *testing.T) (fsx.FS, string) { return fsx.OS(), filepath.Join(t.TempDir(), "lock") },
 	} {
 		t.Run(name, func(t *testing.T) {
 			fsys, lock := mk(t)
 			ctx := context.Background()
-			release, err := Lock(ctx, fsys, lock, time.Second)
+			release, err := fsx.Lock(ctx, fsys, lock, time.Second)
 			mustDo(t, err)
 
-			_, err = Lock(ctx, fsys, lock, 20*time.Millisecond)
+			_, err = fsx.Lock(ctx, fsys, lock, 20*time.Millisecond)
 			var pe *fs.PathError
-			if !errors.Is(err, ErrLocked) || !errors.As(err, &pe) || pe.Path != lock || !strings.Contains(err.Error(), "waited") {
+			if !errors.Is(err, fsx.ErrLocked) || !errors.As(err, &pe) || pe.Path != lock || !strings.Contains(err.Error(), "waited") {
 				t.Fatalf("held lock: err = %v", err)
 			}
 
 			r := &releasingFS{FS: fsys, at: 3, release: release}
-			release2, err := Lock(ctx, r, lock, time.Minute)
+			release2, err := fsx.Lock(ctx, r, lock, time.Minute)
 			if err != nil || r.attempts != 3 {
 				t.Fatalf("lock released while waiting: err = %v after %d attempts", err, r.attempts)
 			}
 
 			cctx, cancel := context.WithCancel(ctx)
 			cancel()
-			if _, err := Lock(cctx, fsys, lock, time.Minute); !errors.Is(err, context.Canceled) {
+			if _, err := fsx.Lock(cctx, fsys, lock, time.Minute); !errors.Is(err, context.Canceled) {
 				t.Fatalf("cancelled wait: err = %v", err)
 			}
 			mustDo(t, release2())
-			release3, err := Lock(cctx, fsys, lock, 0) // free: no wait, so no ctx check
+			release3, err := fsx.Lock(cctx, fsys, lock, 0) // free: no wait, so no ctx check
 			mustDo(t, err, release3())
 		})
 	}
 }
 
 func TestLockOtherErrorNotWaited(t *testing.T) {
-	f := NewFaultFS(NewMemFS())
-	f.Inject(Fault{Op: "lock", Err: syscall.EACCES})
-	_, err := Lock(context.Background(), f, "/lock", time.Minute)
+	f := fsxtest.NewFaultFS(fsxtest.NewMemFS())
+	f.Inject(fsxtest.Fault{Op: "lock", Err: syscall.EACCES})
+	_, err := fsx.Lock(context.Background(), f, "/lock", time.Minute)
 	if !errors.Is(err, syscall.EACCES) || f.Ops() != 1 {
 		t.Fatalf("err = %v after %d ops", err, f.Ops())
 	}
 }
 
 func TestIsTransient(t *testing.T) {
-	for _, errno := range transientErrnos {
+	for _, errno := range fsx.TransientErrnos {
 		wrapped := &fs.PathError{Op: "rename", Path: "x", Err: errno}
-		if !IsTransient(errno) || !IsTransient(wrapped) {
+		if !fsx.IsTransient(errno) || !fsx.IsTransient(wrapped) {
 			t.Errorf("%v not transient", errno)
 		}
 	}
-	if IsTransient(nil) || IsTransient(ErrLocked) || IsTransient(fs.ErrNotExist) {
-		t.Error("nil, ErrLocked or ErrNotExist counted transient")
+	if fsx.IsTransient(nil) || fsx.IsTransient(fsx.ErrLocked) || fsx.IsTransient(fs.ErrNotExist) {
+		t.Error("nil, fsx.ErrLocked or ErrNotExist counted transient")
 	}
 }

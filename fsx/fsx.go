@@ -2,11 +2,18 @@
 //
 // Every read and write of the store and of the working directory goes
 // through an FS, so that tests can swap the operating system for a
-// fault-injecting or crashable implementation. Paths are ordinary OS paths.
+// fault-injecting or crashable implementation (package fsxtest, as
+// testing/fstest serves io/fs). Paths are ordinary OS paths. A program
+// that embeds circuitvc may pass its own FS where the packages take one
+// (worktree.OpenOptions, objects.Open, refs.Open); nil or OS() is the
+// operating system.
 //
 // On top of FS the package provides the durable operations the rest of
-// circuitvc is built from: atomic file replacement (temp file, fsync,
-// rename, directory fsync), bounded locking and retries of transient errors.
+// circuitvc is built from: PendingFile, the one durable-write protocol
+// (temp file, write, fsync, rename or link, directory fsync, clean up on
+// error); atomic file replacement built on it (WriteFile, ReplaceFile);
+// bounded waits for locks (Lock, Poll) and retries of transient errors
+// (Retry).
 package fsx
 
 import (

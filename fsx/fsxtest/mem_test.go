@@ -1,4 +1,4 @@
-package fsx
+package fsxtest
 
 import (
 	"bytes"
@@ -11,12 +11,14 @@ import (
 	"slices"
 	"syscall"
 	"testing"
+
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // env is one file system under the conformance suite, with a fresh
 // directory to work in.
 type env struct {
-	fsys    FS
+	fsys    fsx.FS
 	root    string
 	symlink func(oldname, newname string) error
 	// perms is false where permission bits are not enforced: the OS when
@@ -42,7 +44,7 @@ func (e env) write(t *testing.T, name, data string) {
 
 func (e env) read(t *testing.T, name string) string {
 	t.Helper()
-	b, err := ReadFile(e.fsys, e.p(name))
+	b, err := fsx.ReadFile(e.fsys, e.p(name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +90,7 @@ func wantErr(t *testing.T, err, target error, op string) {
 func envs(t *testing.T) map[string]func(t *testing.T) env {
 	return map[string]func(t *testing.T) env{
 		"os": func(t *testing.T) env {
-			return env{fsys: OS(), root: t.TempDir(), symlink: os.Symlink,
+			return env{fsys: fsx.OS(), root: t.TempDir(), symlink: os.Symlink,
 				perms: os.Geteuid() != 0 && runtime.GOOS != "windows"}
 		},
 		"mem": func(t *testing.T) env {
@@ -453,7 +455,7 @@ var conformance = []struct {
 			t.Fatalf("lock file not created: %v", err)
 		}
 		_, err = e.fsys.TryLock(e.p("lock"))
-		wantErr(t, err, ErrLocked, "lock")
+		wantErr(t, err, fsx.ErrLocked, "lock")
 		if err := release(); err != nil {
 			t.Fatal(err)
 		}
@@ -477,38 +479,38 @@ func TestConformance(t *testing.T) {
 			})
 		}
 	}
-	t.Logf("conformance: %d runs (%d cases on the OS and on MemFS)", n, len(conformance))
+	t.Logf("conformance: %d runs (%d cases on the fsx.OS and on MemFS)", n, len(conformance))
 }
 
 func TestMemRelativePaths(t *testing.T) {
 	m := NewMemFS()
-	if err := MkdirAll(m, "a/b", 0o755); err != nil {
+	if err := fsx.MkdirAll(m, "a/b", 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFile(m, "a/b/f", []byte("x"), 0o644); err != nil {
+	if err := fsx.WriteFile(m, "a/b/f", []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"/a/b/f", "a/b/f", "./a/./b/f", "../a/b/../b/f", "/a//b/f"} {
-		if b, err := ReadFile(m, name); err != nil || string(b) != "x" {
-			t.Errorf("ReadFile(%q) = %q, %v", name, b, err)
+		if b, err := fsx.ReadFile(m, name); err != nil || string(b) != "x" {
+			t.Errorf("fsx.ReadFile(%q) = %q, %v", name, b, err)
 		}
 	}
 }
 
 func TestMemCloneIsIndependent(t *testing.T) {
 	m := NewMemFS()
-	WriteFile(m, "/f", []byte("one"), 0o644)
+	fsx.WriteFile(m, "/f", []byte("one"), 0o644)
 	m.Link("/f", "/g")
 	c := m.Clone()
-	WriteFile(m, "/f", []byte("two"), 0o644)
-	if b, _ := ReadFile(c, "/f"); string(b) != "one" {
+	fsx.WriteFile(m, "/f", []byte("two"), 0o644)
+	if b, _ := fsx.ReadFile(c, "/f"); string(b) != "one" {
 		t.Fatalf("clone changed: %q", b)
 	}
 	// Hard links stay shared inside the clone.
 	f, _ := c.OpenFile("/g", os.O_WRONLY|os.O_APPEND, 0)
 	f.Write([]byte("+"))
 	f.Close()
-	if b, _ := ReadFile(c, "/f"); string(b) != "one+" {
+	if b, _ := fsx.ReadFile(c, "/f"); string(b) != "one+" {
 		t.Fatalf("clone lost the hard link: %q", b)
 	}
 	if c.Dump() == m.Dump() {
@@ -537,16 +539,16 @@ func TestMemCreateReadOnlyFile(t *testing.T) {
 func TestReadOnly(t *testing.T) {
 	m := NewMemFS()
 	for _, d := range []string{"/w/store/sub", "/w/work"} {
-		if err := MkdirAll(m, d, 0o755); err != nil {
+		if err := fsx.MkdirAll(m, d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := WriteFile(m, "/w/store/f", []byte("x"), 0o644); err != nil {
+	if err := fsx.WriteFile(m, "/w/store/f", []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ro := ReadOnly(m, "/w/store")
 	changes := map[string]error{
-		"create":  WriteFile(ro, "/w/store/g", []byte("y"), 0o644),
+		"create":  fsx.WriteFile(ro, "/w/store/g", []byte("y"), 0o644),
 		"append":  func() error { _, err := ro.OpenFile("/w/store/f", os.O_WRONLY|os.O_APPEND, 0); return err }(),
 		"mkdir":   ro.Mkdir("/w/store/d", 0o755),
 		"rename":  ro.Rename("/w/store/f", "/w/work/f"),
@@ -560,7 +562,7 @@ func TestReadOnly(t *testing.T) {
 			t.Errorf("%s under the read-only dir: %v, want EROFS", what, err)
 		}
 	}
-	if data, err := ReadFile(ro, "/w/store/f"); err != nil || string(data) != "x" {
+	if data, err := fsx.ReadFile(ro, "/w/store/f"); err != nil || string(data) != "x" {
 		t.Errorf("read: %q, %v", data, err)
 	}
 	release, err := ro.TryLock("/w/store/f")
@@ -569,7 +571,7 @@ func TestReadOnly(t *testing.T) {
 	} else {
 		release()
 	}
-	if err := WriteFile(ro, "/w/work/f", []byte("z"), 0o644); err != nil {
+	if err := fsx.WriteFile(ro, "/w/work/f", []byte("z"), 0o644); err != nil {
 		t.Errorf("write outside the read-only dir: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package fsx
+package fsxtest
 
 // CrashFS simulates a power cut. It is a MemFS that remembers, besides
 // what a running system sees, what is durable: what would be on the disk
@@ -23,9 +23,9 @@ package fsx
 //
 // The crash-point loop of a test:
 //
-//	base := fsx.NewMemFS() // … set up, all durable …
+//	base := fsxtest.NewMemFS() // … set up, all durable …
 //	for n := 0; ; n++ {
-//		c := fsx.NewCrashFS(base)
+//		c := fsxtest.NewCrashFS(base)
 //		c.CrashAfter(n) // operations after the nth fail with ErrPowerCut
 //		err := save(c)
 //		for desc, after := range c.CrashStates(64) {

@@ -1,4 +1,4 @@
-package fsx_test
+package fsxtest_test
 
 // These examples are the patterns the tests of objects, refs and worktree
 // follow: run an operation once per fault point or crash point, each time
@@ -8,19 +8,20 @@ import (
 	"fmt"
 	"syscall"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 )
 
 // Cut power after every call of WriteFile, explore what the disk could
 // hold after each cut, and check the file is never torn.
 func ExampleCrashFS() {
-	base := fsx.NewMemFS()
+	base := fsxtest.NewMemFS()
 	_ = fsx.MkdirAll(base, "/repo", 0o755)
 	_ = fsx.WriteFile(base, "/repo/HEAD", []byte("old\n"), 0o644)
 
 	points, states := 0, 0
 	for n := 0; ; n++ {
-		c := fsx.NewCrashFS(base)
+		c := fsxtest.NewCrashFS(base)
 		c.CrashAfter(n)
 		err := fsx.WriteFile(c, "/repo/HEAD", []byte("new\n"), 0o644)
 		points++
@@ -45,11 +46,11 @@ func ExampleCrashFS() {
 // Fail each call of WriteFile in turn with "no space left on device" and
 // see what the file holds afterwards.
 func ExampleFaultFS() {
-	base := fsx.NewMemFS()
+	base := fsxtest.NewMemFS()
 	_ = fsx.WriteFile(base, "/f", []byte("old"), 0o644)
 	for n := 1; ; n++ {
 		mem := base.Clone()
-		f := fsx.NewFaultFS(mem)
+		f := fsxtest.NewFaultFS(mem)
 		f.FailAt(n, syscall.ENOSPC)
 		err := fsx.WriteFile(f, "/f", []byte("new"), 0o644)
 		if len(f.Fired()) == 0 {

@@ -1,12 +1,12 @@
-package fsx
+package fsxtest
 
 // FaultFS injects errors into chosen calls of any FS. The usual test
 // counts the operations of a run, then fails each one in turn and checks
 // that the run fails cleanly and leaves nothing broken:
 //
-//	base := fsx.NewMemFS() // … set up a store on it …
+//	base := fsxtest.NewMemFS() // … set up a store on it …
 //	for n := 1; ; n++ {
-//		f := fsx.NewFaultFS(base.Clone())
+//		f := fsxtest.NewFaultFS(base.Clone())
 //		f.FailAt(n, syscall.EIO)
 //		err := save(f)
 //		if len(f.Fired()) == 0 { // n is past the last operation: done
@@ -27,6 +27,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // Fault describes which calls of a FaultFS fail and how.
@@ -82,7 +84,7 @@ type FaultFS struct {
 
 // NewFaultFS wraps inner; with no faults added it changes nothing but
 // counts and logs every call.
-func NewFaultFS(inner FS) *FaultFS {
+func NewFaultFS(inner fsx.FS) *FaultFS {
 	f := &FaultFS{}
 	f.hookFS = &hookFS{inner: inner, decide: f.decide}
 	return f

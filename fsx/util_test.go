@@ -1,4 +1,4 @@
-package fsx
+package fsx_test
 
 import (
 	"bytes"
@@ -14,29 +14,32 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 )
 
 func TestReadFile(t *testing.T) {
-	m := NewMemFS()
+	m := fsxtest.NewMemFS()
 	big := bytes.Repeat([]byte("0123456789abcdef"), 70000) // 1.1 MB: many buffer growths
 	for _, data := range [][]byte{nil, []byte("x"), big} {
-		mustDo(t, WriteFile(m, "/f", data, 0o644))
-		got, err := ReadFile(m, "/f")
+		mustDo(t, fsx.WriteFile(m, "/f", data, 0o644))
+		got, err := fsx.ReadFile(m, "/f")
 		if err != nil || !bytes.Equal(got, data) {
-			t.Fatalf("ReadFile of %d bytes = %d bytes, %v", len(data), len(got), err)
+			t.Fatalf("fsx.ReadFile of %d bytes = %d bytes, %v", len(data), len(got), err)
 		}
 	}
-	_, err := ReadFile(m, "/nope")
+	_, err := fsx.ReadFile(m, "/nope")
 	wantErr(t, err, fs.ErrNotExist, "open")
 }
 
 // TestReadFileError checks a read error names the file once, not twice.
 func TestReadFileError(t *testing.T) {
-	m := NewMemFS()
-	mustDo(t, WriteFile(m, "/f", []byte("data"), 0o644))
-	f := NewFaultFS(m)
-	f.Inject(Fault{Op: "read", Err: syscall.EIO})
-	_, err := ReadFile(f, "/f")
+	m := fsxtest.NewMemFS()
+	mustDo(t, fsx.WriteFile(m, "/f", []byte("data"), 0o644))
+	f := fsxtest.NewFaultFS(m)
+	f.Inject(fsxtest.Fault{Op: "read", Err: syscall.EIO})
+	_, err := fsx.ReadFile(f, "/f")
 	wantErr(t, err, syscall.EIO, "read")
 	if want := "read /f: " + syscall.EIO.Error(); err.Error() != want {
 		t.Fatalf("err = %q, want %q", err, want)
@@ -44,11 +47,11 @@ func TestReadFileError(t *testing.T) {
 }
 
 func TestCreateTemp(t *testing.T) {
-	m := NewMemFS()
+	m := fsxtest.NewMemFS()
 	mustDo(t, m.Mkdir("/d", 0o755))
 	seen := map[string]bool{}
 	for range 200 {
-		f, err := CreateTemp(m, "/d", "pre-", 0o600)
+		f, err := fsx.CreateTemp(m, "/d", "pre-", 0o600)
 		mustDo(t, err)
 		name := f.Name()
 		if seen[name] || filepath.Dir(name) != "/d" || !strings.HasPrefix(filepath.Base(name), "pre-") {
@@ -57,19 +60,19 @@ func TestCreateTemp(t *testing.T) {
 		seen[name] = true
 		mustDo(t, f.Close())
 	}
-	_, err := CreateTemp(m, "/nope", "pre-", 0o600)
+	_, err := fsx.CreateTemp(m, "/nope", "pre-", 0o600)
 	wantErr(t, err, fs.ErrNotExist, "open")
 }
 
 // fileSystems returns a MemFS and the OS, each with a working directory.
-func fileSystems(t *testing.T) map[string]func(t *testing.T) (FS, string) {
-	return map[string]func(t *testing.T) (FS, string){
-		"mem": func(t *testing.T) (FS, string) {
-			m := NewMemFS()
+func fileSystems(t *testing.T) map[string]func(t *testing.T) (fsx.FS, string) {
+	return map[string]func(t *testing.T) (fsx.FS, string){
+		"mem": func(t *testing.T) (fsx.FS, string) {
+			m := fsxtest.NewMemFS()
 			mustDo(t, m.Mkdir("/w", 0o755))
 			return m, "/w"
 		},
-		"os": func(t *testing.T) (FS, string) { return OS(), t.TempDir() },
+		"os": func(t *testing.T) (fsx.FS, string) { return fsx.OS(), t.TempDir() },
 	}
 }
 
@@ -79,9 +82,9 @@ func TestWriteFileAtomic(t *testing.T) {
 			fsys, dir := mk(t)
 			name := filepath.Join(dir, "f")
 
-			mustDo(t, WriteFile(fsys, name, []byte("one"), 0o640))
+			mustDo(t, fsx.WriteFile(fsys, name, []byte("one"), 0o640))
 			mustDo(t, fsys.Chmod(name, 0o600))
-			mustDo(t, WriteFile(fsys, name, []byte("two"), 0o644))
+			mustDo(t, fsx.WriteFile(fsys, name, []byte("two"), 0o644))
 			fi, err := fsys.Stat(name)
 			mustDo(t, err)
 			if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
@@ -90,7 +93,7 @@ func TestWriteFileAtomic(t *testing.T) {
 
 			// A read-only target is replaced and stays read-only.
 			mustDo(t, fsys.Chmod(name, 0o444))
-			mustDo(t, WriteFile(fsys, name, []byte("three"), 0o644))
+			mustDo(t, fsx.WriteFile(fsys, name, []byte("three"), 0o644))
 			if got := content(t, fsys, name); got != "three" {
 				t.Fatalf("read-only target = %q", got)
 			}
@@ -101,7 +104,7 @@ func TestWriteFileAtomic(t *testing.T) {
 
 			// A failing writer leaves the old file and no temp file.
 			boom := errors.New("boom")
-			err = WriteFileAtomic(fsys, name, 0o644, func(w io.Writer) error {
+			err = fsx.WriteFileAtomic(fsys, name, 0o644, func(w io.Writer) error {
 				io.WriteString(w, "partial")
 				return boom
 			})
@@ -128,14 +131,14 @@ func TestWriteFileReplacesSymlink(t *testing.T) {
 		t.Run(fsName, func(t *testing.T) {
 			fsys, dir := mk(t)
 			outside := filepath.Join(dir, "outside")
-			mustDo(t, WriteFile(fsys, outside, []byte("secret"), 0o644))
+			mustDo(t, fsx.WriteFile(fsys, outside, []byte("secret"), 0o644))
 			link := filepath.Join(dir, "link")
 			symlink := os.Symlink
-			if m, ok := fsys.(*MemFS); ok {
+			if m, ok := fsys.(*fsxtest.MemFS); ok {
 				symlink = m.Symlink
 			}
 			mustDo(t, symlink(outside, link))
-			mustDo(t, WriteFile(fsys, link, []byte("mine"), 0o644))
+			mustDo(t, fsx.WriteFile(fsys, link, []byte("mine"), 0o644))
 			if got := content(t, fsys, outside); got != "secret" {
 				t.Fatalf("wrote through the link: %q", got)
 			}
@@ -151,11 +154,11 @@ func TestWriteFileReplacesSymlink(t *testing.T) {
 // FaultFS: a Stat failing with anything but "not exist" used to be taken
 // as "no file", so WriteFile replaced the file with the default mode.
 func TestWriteFileStatError(t *testing.T) {
-	m := NewMemFS()
-	mustDo(t, WriteFile(m, "/f", []byte("old"), 0o600))
-	f := NewFaultFS(m)
-	f.Inject(Fault{Op: "stat", Err: syscall.EIO})
-	err := WriteFile(f, "/f", []byte("new"), 0o644)
+	m := fsxtest.NewMemFS()
+	mustDo(t, fsx.WriteFile(m, "/f", []byte("old"), 0o600))
+	f := fsxtest.NewFaultFS(m)
+	f.Inject(fsxtest.Fault{Op: "stat", Err: syscall.EIO})
+	err := fsx.WriteFile(f, "/f", []byte("new"), 0o644)
 	wantErr(t, err, syscall.EIO, "stat")
 	if got := content(t, m, "/f"); got != "old" {
 		t.Fatalf("/f = %q", got)
@@ -167,17 +170,17 @@ func TestMkdirAll(t *testing.T) {
 		t.Run(fsName, func(t *testing.T) {
 			fsys, dir := mk(t)
 			deep := filepath.Join(dir, "a", "b", "c")
-			mustDo(t, MkdirAll(fsys, deep, 0o755), MkdirAll(fsys, deep, 0o755))
+			mustDo(t, fsx.MkdirAll(fsys, deep, 0o755), fsx.MkdirAll(fsys, deep, 0o755))
 			if fi, err := fsys.Stat(deep); err != nil || !fi.IsDir() {
 				t.Fatalf("stat = %v, %v", fi, err)
 			}
 			file := filepath.Join(dir, "a", "f")
-			mustDo(t, WriteFile(fsys, file, nil, 0o644))
-			if err := MkdirAll(fsys, file, 0o755); err == nil {
-				t.Fatal("MkdirAll over a file succeeded")
+			mustDo(t, fsx.WriteFile(fsys, file, nil, 0o644))
+			if err := fsx.MkdirAll(fsys, file, 0o755); err == nil {
+				t.Fatal("fsx.MkdirAll over a file succeeded")
 			}
-			if err := MkdirAll(fsys, filepath.Join(file, "x"), 0o755); err == nil {
-				t.Fatal("MkdirAll below a file succeeded")
+			if err := fsx.MkdirAll(fsys, filepath.Join(file, "x"), 0o755); err == nil {
+				t.Fatal("fsx.MkdirAll below a file succeeded")
 			}
 		})
 	}
@@ -188,10 +191,10 @@ func TestMkdirAll(t *testing.T) {
 func TestMkdirAllFaults(t *testing.T) {
 	points := 0
 	for n := 1; ; n++ {
-		m := NewMemFS()
-		f := NewFaultFS(m)
+		m := fsxtest.NewMemFS()
+		f := fsxtest.NewFaultFS(m)
 		f.FailAt(n, syscall.EIO)
-		err := MkdirAll(f, "/a/b/c", 0o755)
+		err := fsx.MkdirAll(f, "/a/b/c", 0o755)
 		if len(f.Fired()) == 0 {
 			mustDo(t, err)
 			break
@@ -200,11 +203,11 @@ func TestMkdirAllFaults(t *testing.T) {
 		// A failed Stat is not fatal: MkdirAll then makes the directory.
 		switch fi, serr := m.Stat("/a/b/c"); {
 		case err == nil && (serr != nil || !fi.IsDir()):
-			t.Fatalf("%v: MkdirAll succeeded but /a/b/c: %v", f.Fired()[0], serr)
+			t.Fatalf("%v: fsx.MkdirAll succeeded but /a/b/c: %v", f.Fired()[0], serr)
 		case err != nil && !errors.Is(err, syscall.EIO):
 			t.Fatalf("%v: err = %v", f.Fired()[0], err)
 		}
-		if err := MkdirAll(m, "/a/b/c", 0o755); err != nil {
+		if err := fsx.MkdirAll(m, "/a/b/c", 0o755); err != nil {
 			t.Fatalf("%v: retry failed: %v", f.Fired()[0], err)
 		}
 	}
@@ -219,22 +222,22 @@ func TestLockExcludes(t *testing.T) {
 		t.Run(fsName, func(t *testing.T) {
 			fsys, dir := mk(t)
 			counter, lock := filepath.Join(dir, "counter"), filepath.Join(dir, "lock")
-			mustDo(t, WriteFile(fsys, counter, []byte("0"), 0o644))
+			mustDo(t, fsx.WriteFile(fsys, counter, []byte("0"), 0o644))
 			errs := make(chan error, workers)
 			for range workers {
 				go func() {
 					errs <- func() error {
 						for range rounds {
-							release, err := Lock(context.Background(), fsys, lock, time.Minute)
+							release, err := fsx.Lock(context.Background(), fsys, lock, time.Minute)
 							if err != nil {
 								return err
 							}
-							b, err := ReadFile(fsys, counter)
+							b, err := fsx.ReadFile(fsys, counter)
 							if err != nil {
 								return err
 							}
 							n, _ := strconv.Atoi(string(b))
-							if err := WriteFile(fsys, counter, []byte(strconv.Itoa(n+1)), 0o644); err != nil {
+							if err := fsx.WriteFile(fsys, counter, []byte(strconv.Itoa(n+1)), 0o644); err != nil {
 								return err
 							}
 							if err := release(); err != nil {
@@ -255,43 +258,23 @@ func TestLockExcludes(t *testing.T) {
 	}
 }
 
-// TestFaultOverCrash composes the two: when WriteFile reports a failed
-// directory sync, the new file is visible but a power cut may lose it —
-// the reason callers must not treat that error as "nothing changed" nor
-// as "saved".
-func TestFaultOverCrash(t *testing.T) {
-	c := NewCrashFS(baseWithFile(t, "old"))
-	f := NewFaultFS(c)
-	f.Inject(Fault{Op: "syncdir", Err: syscall.EIO})
-	err := WriteFile(f, "/d/f", []byte("new"), 0o644)
-	if !errors.Is(err, syscall.EIO) {
-		t.Fatalf("err = %v", err)
-	}
-	if got := content(t, c, "/d/f"); got != "new" {
-		t.Fatalf("before the cut: %q", got)
-	}
-	if got := content(t, c.Crash(), "/d/f"); got != "old" {
-		t.Fatalf("after the cut: %q", got)
-	}
-}
-
 // TestWriteFileErrorsNameTheFile: whichever step of an atomic replace
 // fails, the error names the file being replaced, never its temp file
 // (".good.circuit.json.tmp-…", gone by then and unknown to the user), and
 // keeps its cause for errors.Is.
 func TestWriteFileErrorsNameTheFile(t *testing.T) {
-	base := NewMemFS()
-	if err := MkdirAll(base, "/w", 0o755); err != nil {
+	base := fsxtest.NewMemFS()
+	if err := fsx.MkdirAll(base, "/w", 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFile(base, "/w/good.circuit.json", []byte("old"), 0o644); err != nil {
+	if err := fsx.WriteFile(base, "/w/good.circuit.json", []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	points := 0
 	for n := 1; ; n++ {
-		f := NewFaultFS(base.Clone())
+		f := fsxtest.NewFaultFS(base.Clone())
 		f.FailAt(n, syscall.EIO)
-		err := WriteFile(f, "/w/good.circuit.json", []byte("new"), 0o644)
+		err := fsx.WriteFile(f, "/w/good.circuit.json", []byte("new"), 0o644)
 		if len(f.Fired()) == 0 {
 			break
 		}

@@ -1,4 +1,4 @@
-package fsx
+package fsxtest
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // ReadOnly returns an FS on which every call that would change anything
@@ -16,12 +18,12 @@ import (
 // pass, as they do on such a mount; outside dir every call passes. Tests
 // use it for a read-only store when they run as root, whom permission
 // bits do not stop.
-func ReadOnly(inner FS, dir string) FS {
+func ReadOnly(inner fsx.FS, dir string) fsx.FS {
 	return readOnly{FS: inner, dir: filepath.Clean(dir)}
 }
 
 type readOnly struct {
-	FS
+	fsx.FS
 	dir string
 }
 
@@ -30,7 +32,7 @@ func (f readOnly) under(name string) bool {
 	return name == f.dir || strings.HasPrefix(name, f.dir+string(filepath.Separator))
 }
 
-func (f readOnly) OpenFile(name string, flag int, perm fs.FileMode) (File, error) {
+func (f readOnly) OpenFile(name string, flag int, perm fs.FileMode) (fsx.File, error) {
 	if f.under(name) && flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) != 0 {
 		return nil, pathErr("open", name, syscall.EROFS)
 	}

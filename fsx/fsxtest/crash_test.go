@@ -1,4 +1,4 @@
-package fsx
+package fsxtest
 
 import (
 	"errors"
@@ -7,12 +7,14 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // content reads name from m: its bytes, or "<missing>".
-func content(t *testing.T, m FS, name string) string {
+func content(t *testing.T, m fsx.FS, name string) string {
 	t.Helper()
-	b, err := ReadFile(m, name)
+	b, err := fsx.ReadFile(m, name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "<missing>"
 	}
@@ -33,7 +35,7 @@ func mustDo(t *testing.T, errs ...error) {
 
 // create makes name holding data, syncing the file when syncFile is set;
 // it does not sync the directory.
-func create(t *testing.T, fsys FS, name, data string, syncFile bool) {
+func create(t *testing.T, fsys fsx.FS, name, data string, syncFile bool) {
 	t.Helper()
 	f, err := fsys.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
@@ -176,7 +178,7 @@ func TestCrashAfter(t *testing.T) {
 	if !errors.Is(err, ErrPowerCut) || !c.Cut() {
 		t.Fatalf("op 3: err = %v, cut = %v", err, c.Cut())
 	}
-	if IsTransient(err) {
+	if fsx.IsTransient(err) {
 		t.Fatal("a power cut must not be retried")
 	}
 	if _, err := c.Stat("/b"); !errors.Is(err, ErrPowerCut) {
@@ -193,7 +195,7 @@ func TestCrashAfter(t *testing.T) {
 		t.Fatalf("ops = %d", c.Ops())
 	}
 	// The crashed file system is a fresh, working one.
-	mustDo(t, WriteFile(after, "/a/f", []byte("x"), 0o644))
+	mustDo(t, fsx.WriteFile(after, "/a/f", []byte("x"), 0o644))
 }
 
 // TestCrashStatesEnumerates checks that with few pending operations every
@@ -254,8 +256,8 @@ func TestCrashStatesManyPending(t *testing.T) {
 
 // writeNoFsync is WriteFileAtomic without the fsync before the rename: the
 // bug that left zero-length files on ext4. The crash model must catch it.
-func writeNoFsync(fsys FS, name string, data []byte) error {
-	f, err := CreateTemp(fsys, "/d", ".tmp-", 0o644)
+func writeNoFsync(fsys fsx.FS, name string, data []byte) error {
+	f, err := fsx.CreateTemp(fsys, "/d", ".tmp-", 0o644)
 	if err != nil {
 		return err
 	}
@@ -269,66 +271,6 @@ func writeNoFsync(fsys FS, name string, data []byte) error {
 		return err
 	}
 	return fsys.SyncDir("/d")
-}
-
-// crashLoop cuts power after every call of write in turn and checks every
-// crash state with check. It returns the crash points and states tried.
-func crashLoop(t *testing.T, base *MemFS, write func(FS) error, check func(after *MemFS, finished bool) string) (points, states int) {
-	t.Helper()
-	for n := 0; ; n++ {
-		c := NewCrashFS(base)
-		c.CrashAfter(n)
-		err := write(c)
-		finished := !c.Cut()
-		if finished && err != nil {
-			t.Fatalf("write failed without a cut: %v", err)
-		}
-		points++
-		for desc, after := range c.CrashStates(64) {
-			states++
-			if msg := check(after, finished); msg != "" {
-				t.Errorf("cut after op %d (%v), %s: %s\nlog:\n%s", n, lastOp(c), desc, msg, opNames(c.Log()))
-				return points, states
-			}
-		}
-		if finished {
-			return points, states
-		}
-	}
-}
-
-func lastOp(c *CrashFS) string {
-	for _, o := range c.Log() {
-		if o.Err != nil {
-			return "next: " + o.String()
-		}
-	}
-	return "finished"
-}
-
-// TestWriteFileCrashAtEveryOp proves fsx.WriteFile's durability: for a
-// power cut after every call, in every crash state, the file is
-// whole-old or whole-new with its mode; once WriteFile has returned, it
-// is whole-new in every state.
-func TestWriteFileCrashAtEveryOp(t *testing.T) {
-	base := baseWithFile(t, "old contents")
-	const newData = "new contents, a little longer"
-	points, states := crashLoop(t, base,
-		func(fsys FS) error { return WriteFile(fsys, "/d/f", []byte(newData), 0o644) },
-		func(after *MemFS, finished bool) string {
-			got := content(t, after, "/d/f")
-			if got != "old contents" && got != newData {
-				return "torn file: " + got
-			}
-			if finished && got != newData {
-				return "acknowledged write lost"
-			}
-			if fi, _ := after.Stat("/d/f"); fi.Mode().Perm() != 0o640 {
-				return "mode changed to " + fi.Mode().String()
-			}
-			return ""
-		})
-	t.Logf("WriteFile over an existing file: %d crash points, %d crash states, all whole-old or whole-new", points, states)
 }
 
 // TestCrashCatchesMissingFsync shows the model is strong enough: the
@@ -362,61 +304,12 @@ func TestCrashCatchesMissingFsync(t *testing.T) {
 	t.Logf("missing fsync before rename: %d torn worst cases, %d more torn states before the directory sync", tornWorst, tornWindow)
 }
 
-// TestMkdirAllCrashAtEveryOp proves fsx.MkdirAll's directories are
-// durable once it returns, and that a cut never leaves a directory whose
-// parent is missing visible (trivially) nor a file in place of one.
-func TestMkdirAllCrashAtEveryOp(t *testing.T) {
-	base := NewMemFS()
-	mustDo(t, base.Mkdir("/s", 0o755))
-	dirs := []string{"/s/a", "/s/a/b", "/s/a/b/c"}
-	points, states := crashLoop(t, base,
-		func(fsys FS) error { return MkdirAll(fsys, "/s/a/b/c", 0o755) },
-		func(after *MemFS, finished bool) string {
-			present := 0
-			for _, d := range dirs {
-				fi, err := after.Stat(d)
-				if err != nil {
-					break
-				}
-				if !fi.IsDir() {
-					return d + " is not a directory"
-				}
-				present++
-			}
-			if finished && present != len(dirs) {
-				return "MkdirAll returned but only " + dirs[max(present-1, 0)] + " survived"
-			}
-			return ""
-		})
-	t.Logf("MkdirAll: %d crash points, %d crash states", points, states)
-}
-
-// TestCreateTempCrash: a temp file that was never synced leaves at most
-// an empty file behind, never a name pointing at another file's bytes.
-func TestCreateTempCrash(t *testing.T) {
-	base := baseWithFile(t, "x")
-	c := NewCrashFS(base)
-	f, err := CreateTemp(c, "/d", "t-", 0o600)
-	mustDo(t, err)
-	io.WriteString(f, "data")
-	for desc, after := range c.CrashStates(16) {
-		list, _ := after.ReadDir("/d")
-		for _, de := range list {
-			if strings.HasPrefix(de.Name(), "t-") {
-				if got := content(t, after, "/d/"+de.Name()); got != "" && got != "data" {
-					t.Fatalf("%s: temp file holds %q", desc, got)
-				}
-			}
-		}
-	}
-}
-
 // TestCrashCatchesMissingDirSync: a writer that never syncs the directory
 // acknowledges a write that a power cut then loses.
 func TestCrashCatchesMissingDirSync(t *testing.T) {
 	base := baseWithFile(t, "old")
 	c := NewCrashFS(base)
-	f, err := CreateTemp(c, "/d", ".tmp-", 0o644)
+	f, err := fsx.CreateTemp(c, "/d", ".tmp-", 0o644)
 	mustDo(t, err)
 	_, err = io.WriteString(f, "new")
 	mustDo(t, err, f.Sync(), f.Close(), c.Rename(f.Name(), "/d/f"))
@@ -425,21 +318,15 @@ func TestCrashCatchesMissingDirSync(t *testing.T) {
 	}
 }
 
-// TestWriteFileNewFileCrashAtEveryOp: a new file is missing or whole-new
-// after any cut, and present once WriteFile has returned.
-func TestWriteFileNewFileCrashAtEveryOp(t *testing.T) {
-	base := NewMemFS()
-	mustDo(t, MkdirAll(base, "/d", 0o755))
-	points, states := crashLoop(t, base,
-		func(fsys FS) error { return WriteFile(fsys, "/d/n", []byte("data"), 0o644) },
-		func(after *MemFS, finished bool) string {
-			switch got := content(t, after, "/d/n"); {
-			case got != "data" && got != "<missing>":
-				return "torn file: " + got
-			case finished && got != "data":
-				return "acknowledged write lost"
-			}
-			return ""
-		})
-	t.Logf("WriteFile of a new file: %d crash points, %d crash states", points, states)
+// baseWithFile returns a MemFS holding /d/f with the given contents.
+func baseWithFile(t *testing.T, data string) *MemFS {
+	t.Helper()
+	m := NewMemFS()
+	if err := fsx.MkdirAll(m, "/d", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := fsx.WriteFile(m, "/d/f", []byte(data), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
