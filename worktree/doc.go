@@ -8,7 +8,6 @@
 // It composes the plumbing packages objects and refs; all file I/O goes
 // through fsx.
 //
-// The package also carries the persistence API of the original circuit
-// persistence module (Persistence, WithFileLock and friends) for tools that
-// embed circuitvc as a library.
+// The persistence API of the original circuit persistence module (JSON
+// files with atomic writes, backups, locks) is package persist.
 package worktree

@@ -1,4 +1,4 @@
-package worktree
+package persist
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 	"github.com/circuitvc/circuitvc/fsx"
 )
 
-// flockSuffix names the lock file beside the file it guards.
-const flockSuffix = ".lock"
+// lockSuffix names the lock file beside the file it guards.
+const lockSuffix = ".lock"
 
 // WithFileLock runs fn while holding an exclusive lock on name, waiting
 // up to timeout for another holder to let go; then it returns a
@@ -21,28 +21,30 @@ const flockSuffix = ".lock"
 // waiter lock a file that is no longer the one others open.
 //
 // The lock only excludes code that also takes it; it does not stop plain
-// reads or writes of name. fn's own error is returned unchanged.
-func WithFileLock(name string, timeout time.Duration, fn func() error) error {
-	return flockRun(fsx.OS(), name, timeout, fn)
+// reads or writes of name. fn's own error is returned unchanged. When ctx
+// ends during the wait, its error is returned (wrapped, with
+// ErrPersistence) and fn does not run.
+func WithFileLock(ctx context.Context, name string, timeout time.Duration, fn func() error) error {
+	return withLock(ctx, fsx.OS(), name, timeout, fn)
 }
 
 // WithFileLock is the package-level WithFileLock on p's file system.
-func (p *Persistence) WithFileLock(name string, timeout time.Duration, fn func() error) error {
-	return flockRun(p.fsys, name, timeout, fn)
+func (p *Store) WithFileLock(ctx context.Context, name string, timeout time.Duration, fn func() error) error {
+	return withLock(ctx, p.fsys, name, timeout, fn)
 }
 
-func flockRun(fsys fsx.FS, name string, timeout time.Duration, fn func() error) (err error) {
-	lockPath := name + flockSuffix
-	release, err := fsx.Lock(context.Background(), fsys, lockPath, timeout)
+func withLock(ctx context.Context, fsys fsx.FS, name string, timeout time.Duration, fn func() error) (err error) {
+	lockPath := name + lockSuffix
+	release, err := fsx.Lock(ctx, fsys, lockPath, timeout)
 	if errors.Is(err, fsx.ErrLocked) {
 		return &FileLockedError{Path: name, LockPath: lockPath, Timeout: timeout, Err: err}
 	}
 	if err != nil {
-		return &persistError{op: "lock", path: name, err: err}
+		return &fileError{op: "lock", path: name, err: err}
 	}
 	defer func() {
 		if rerr := release(); rerr != nil && err == nil {
-			err = &persistError{op: "unlock", path: name, err: rerr}
+			err = &fileError{op: "unlock", path: name, err: rerr}
 		}
 	}()
 	return fn()

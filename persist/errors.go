@@ -1,4 +1,4 @@
-package worktree
+package persist
 
 import (
 	"errors"
@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// ErrPersistence is the kind of every failure the persistence API
-// (Persistence, WithFileLock, LoadCircuit, SaveCircuit) returns:
+// ErrPersistence is the kind of every failure the package returns
+// (Store's methods, WithFileLock, Load, Save):
 // errors.Is(err, ErrPersistence) holds for all of them, including
 // *FileLockedError and *DataIntegrityError. The cause stays reachable
 // too, so errors.Is(err, fs.ErrNotExist) or errors.Is(err, syscall.ENOSPC)
@@ -59,30 +59,30 @@ func (e *DataIntegrityError) Unwrap() error { return e.Err }
 // Is makes errors.Is(err, ErrPersistence) hold.
 func (e *DataIntegrityError) Is(target error) bool { return target == ErrPersistence }
 
-// persistError is every other failure: an operation on a file and the
+// fileError is every other failure: an operation on a file and the
 // file-system error behind it, plus what it means for the file.
-type persistError struct {
+type fileError struct {
 	op   string // "load", "save", "backup", "restore", "hash", "lock"
 	path string
 	err  error
 	note string // e.g. "amp.json unchanged"; empty when nothing can be promised
 }
 
-func (e *persistError) Error() string {
-	msg := fmt.Sprintf("persistence: %s %s: %s", e.op, e.path, persistCause(e.path, e.err))
+func (e *fileError) Error() string {
+	msg := fmt.Sprintf("persistence: %s %s: %s", e.op, e.path, cause(e.path, e.err))
 	if e.note != "" {
 		msg += " (" + e.note + ")"
 	}
 	return msg
 }
 
-func (e *persistError) Unwrap() error        { return e.err }
-func (e *persistError) Is(target error) bool { return target == ErrPersistence }
+func (e *fileError) Unwrap() error        { return e.err }
+func (e *fileError) Is(target error) bool { return target == ErrPersistence }
 
-// persistCause renders err without repeating path: a *fs.PathError about
+// cause renders err without repeating path: a *fs.PathError about
 // path itself reads "open: permission denied" rather than naming the file
 // twice. Errors about other files (temp, backup) keep their names.
-func persistCause(path string, err error) string {
+func cause(path string, err error) string {
 	var pe *fs.PathError
 	if errors.As(err, &pe) && pe.Path == path && err == error(pe) {
 		return pe.Op + ": " + pe.Err.Error()

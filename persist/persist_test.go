@@ -1,7 +1,8 @@
-package worktree
+package persist
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -24,34 +25,37 @@ import (
 	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 )
 
-// persistFastRetry retries without real waiting worth the name.
-const persistFastRetry = time.Microsecond
+// fastRetry retries without real waiting worth the name.
+const fastRetry = time.Microsecond
 
-type persistCircuit struct {
+type testCircuit struct {
 	Version    string            `json:"version"`
-	Components []persistPart     `json:"components"`
+	Components []testPart        `json:"components"`
 	Metadata   map[string]string `json:"metadata,omitempty"`
 }
 
-type persistPart struct {
+type testPart struct {
 	ID    string `json:"id"`
 	Value string `json:"value"`
 }
 
-var persistSample = persistCircuit{
+// bg is the context of calls that nothing cancels.
+var bg = context.Background()
+
+var sample = testCircuit{
 	Version:    "1.0",
-	Components: []persistPart{{"R1", "10k"}, {"C1", "100nF"}},
+	Components: []testPart{{"R1", "10k"}, {"C1", "100nF"}},
 	Metadata:   map[string]string{"title": "Verstärker <Ω> & filter"},
 }
 
-func persistWriteFile(t *testing.T, name, data string) {
+func writeFile(t *testing.T, name, data string) {
 	t.Helper()
 	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func persistReadFile(t *testing.T, name string) string {
+func readFile(t *testing.T, name string) string {
 	t.Helper()
 	data, err := os.ReadFile(name)
 	if err != nil {
@@ -60,8 +64,8 @@ func persistReadFile(t *testing.T, name string) string {
 	return string(data)
 }
 
-// persistDirNames lists a directory, so that tests can see stray temp files.
-func persistDirNames(t *testing.T, dir string) []string {
+// dirNames lists a directory, so that tests can see stray temp files.
+func dirNames(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -74,13 +78,13 @@ func persistDirNames(t *testing.T, dir string) []string {
 	return names
 }
 
-func TestPersistenceSaveFormatAndRoundTrip(t *testing.T) {
+func TestSaveFormatAndRoundTrip(t *testing.T) {
 	tests := []struct {
 		name string
 		v    any
 		want string
 	}{
-		{"struct", persistSample, `{
+		{"struct", sample, `{
   "version": "1.0",
   "components": [
     {
@@ -104,16 +108,16 @@ func TestPersistenceSaveFormatAndRoundTrip(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			name := filepath.Join(t.TempDir(), "c.json")
-			p := NewPersistence(Options{})
-			if err := p.Save(name, tt.v); err != nil {
+			p := New(Options{})
+			if err := p.Save(bg, name, tt.v); err != nil {
 				t.Fatal(err)
 			}
-			if got := persistReadFile(t, name); got != tt.want {
+			if got := readFile(t, name); got != tt.want {
 				t.Errorf("file holds\n%s\nwant\n%s", got, tt.want)
 			}
 			// Loading into a value of the same type gives the value back.
 			back := reflect.New(reflect.TypeOf(tt.v))
-			if err := p.Load(name, back.Interface()); err != nil {
+			if err := p.Load(bg, name, back.Interface()); err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(back.Elem().Interface(), tt.v) && tt.name != "map keys sorted" {
@@ -123,26 +127,26 @@ func TestPersistenceSaveFormatAndRoundTrip(t *testing.T) {
 	}
 }
 
-// TestPersistenceNumbersExact checks that a load into any and a save keep
+// TestNumbersExact checks that a load into any and a save keep
 // numbers that float64 would round.
-func TestPersistenceNumbersExact(t *testing.T) {
+func TestNumbersExact(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "n.json")
 	in := "{\n  \"big\": 12345678901234567890,\n  \"exp\": 1e400,\n  \"small\": 0.1000000000000000055511151231257827\n}\n"
-	persistWriteFile(t, name, in)
-	p := NewPersistence(Options{})
+	writeFile(t, name, in)
+	p := New(Options{})
 	var v any
-	if err := p.Load(name, &v); err != nil {
+	if err := p.Load(bg, name, &v); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Save(name, v); err != nil {
+	if err := p.Save(bg, name, v); err != nil {
 		t.Fatal(err)
 	}
-	if got := persistReadFile(t, name); got != in {
+	if got := readFile(t, name); got != in {
 		t.Errorf("numbers changed:\n%s\nwant\n%s", got, in)
 	}
 }
 
-func TestPersistenceLoadErrors(t *testing.T) {
+func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		name      string
 		data      *string // nil: no file
@@ -151,24 +155,24 @@ func TestPersistenceLoadErrors(t *testing.T) {
 		line, col int
 		errText   string
 	}{
-		{name: "missing file", into: persistAnyPtr, errText: "no such file"},
-		{name: "empty", data: persistStr(""), into: persistAnyPtr, integrity: true, errText: "empty"},
-		{name: "only spaces", data: persistStr("  \n"), into: persistAnyPtr, integrity: true, errText: "empty"},
-		{name: "truncated", data: persistStr("{\n  \"a\": [1,\n"), into: persistAnyPtr, integrity: true, line: 3, col: 1, errText: "truncated"},
-		{name: "syntax", data: persistStr("{\n  \"a\": 1,\n}\n"), into: persistAnyPtr, integrity: true, line: 3, col: 1, errText: "invalid character '}'"},
-		{name: "trailing data", data: persistStr("{}\n{}\n"), into: persistAnyPtr, integrity: true, line: 2, col: 1, errText: "data after the JSON value"},
-		{name: "invalid utf8", data: persistStr("{\"a\":\n \"\xff\"}"), into: persistAnyPtr, integrity: true, line: 2, col: 3, errText: "invalid UTF-8"},
-		{name: "bom then invalid", data: persistStr("\uFEFF[\n1,]"), into: persistAnyPtr, integrity: true, line: 2, col: 3, errText: "invalid character ']'"},
-		{name: "wrong type", data: persistStr("{\"version\": 3}"), into: func() any { return new(persistCircuit) }, integrity: true, line: 1, col: 13, errText: "cannot unmarshal number"},
-		{name: "not a pointer", data: persistStr("{}"), into: func() any { return persistCircuit{} }, errText: "non-pointer"},
+		{name: "missing file", into: anyPtr, errText: "no such file"},
+		{name: "empty", data: str(""), into: anyPtr, integrity: true, errText: "empty"},
+		{name: "only spaces", data: str("  \n"), into: anyPtr, integrity: true, errText: "empty"},
+		{name: "truncated", data: str("{\n  \"a\": [1,\n"), into: anyPtr, integrity: true, line: 3, col: 1, errText: "truncated"},
+		{name: "syntax", data: str("{\n  \"a\": 1,\n}\n"), into: anyPtr, integrity: true, line: 3, col: 1, errText: "invalid character '}'"},
+		{name: "trailing data", data: str("{}\n{}\n"), into: anyPtr, integrity: true, line: 2, col: 1, errText: "data after the JSON value"},
+		{name: "invalid utf8", data: str("{\"a\":\n \"\xff\"}"), into: anyPtr, integrity: true, line: 2, col: 3, errText: "invalid UTF-8"},
+		{name: "bom then invalid", data: str("\uFEFF[\n1,]"), into: anyPtr, integrity: true, line: 2, col: 3, errText: "invalid character ']'"},
+		{name: "wrong type", data: str("{\"version\": 3}"), into: func() any { return new(testCircuit) }, integrity: true, line: 1, col: 13, errText: "cannot unmarshal number"},
+		{name: "not a pointer", data: str("{}"), into: func() any { return testCircuit{} }, errText: "non-pointer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			name := filepath.Join(t.TempDir(), "c.json")
 			if tt.data != nil {
-				persistWriteFile(t, name, *tt.data)
+				writeFile(t, name, *tt.data)
 			}
-			err := NewPersistence(Options{}).Load(name, tt.into())
+			err := New(Options{}).Load(bg, name, tt.into())
 			if !errors.Is(err, ErrPersistence) {
 				t.Fatalf("Load error %v does not match ErrPersistence", err)
 			}
@@ -189,11 +193,11 @@ func TestPersistenceLoadErrors(t *testing.T) {
 	}
 }
 
-func persistStr(s string) *string { return &s }
-func persistAnyPtr() any          { return new(any) }
+func str(s string) *string { return &s }
+func anyPtr() any          { return new(any) }
 
-// TestPersistenceLoadTolerated lists inputs Load accepts.
-func TestPersistenceLoadTolerated(t *testing.T) {
+// TestLoadTolerated lists inputs Load accepts.
+func TestLoadTolerated(t *testing.T) {
 	tests := []struct {
 		name, data string
 	}{
@@ -204,23 +208,23 @@ func TestPersistenceLoadTolerated(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			name := filepath.Join(t.TempDir(), "c.json")
-			persistWriteFile(t, name, tt.data)
-			var c persistCircuit
-			p := NewPersistence(Options{})
-			if err := p.Load(name, &c); err != nil || c.Version != "1" {
+			writeFile(t, name, tt.data)
+			var c testCircuit
+			p := New(Options{})
+			if err := p.Load(bg, name, &c); err != nil || c.Version != "1" {
 				t.Errorf("Load = %v, version %q", err, c.Version)
 			}
-			if err := p.CheckIntegrity(name); err != nil {
+			if err := p.CheckIntegrity(bg, name); err != nil {
 				t.Errorf("CheckIntegrity = %v", err)
 			}
 		})
 	}
 }
 
-func TestPersistenceValidationRefusesAndWritesNothing(t *testing.T) {
+func TestValidationRefusesAndWritesNothing(t *testing.T) {
 	errNoParts := errors.New("a circuit needs components")
 	refuse := WithValidate(func(v any) error {
-		if c, ok := v.(persistCircuit); ok && len(c.Components) > 0 {
+		if c, ok := v.(testCircuit); ok && len(c.Components) > 0 {
 			return nil
 		}
 		return errNoParts
@@ -228,10 +232,10 @@ func TestPersistenceValidationRefusesAndWritesNothing(t *testing.T) {
 	tests := []struct {
 		name    string
 		v       any
-		opts    []SaveOption
+		opts    []Option
 		wantErr error // nil: the JSON encoder's error
 	}{
-		{"validator refuses", persistCircuit{Version: "2"}, []SaveOption{refuse}, errNoParts},
+		{"validator refuses", testCircuit{Version: "2"}, []Option{refuse}, errNoParts},
 		{"NaN cannot be encoded", map[string]float64{"x": math.NaN()}, nil, nil},
 		{"channel cannot be encoded", map[string]any{"c": make(chan int)}, nil, nil},
 	}
@@ -239,10 +243,10 @@ func TestPersistenceValidationRefusesAndWritesNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			name := filepath.Join(dir, "c.json")
-			persistWriteFile(t, name, "{\"old\": true}\n")
+			writeFile(t, name, "{\"old\": true}\n")
 			fsys := fsxtest.NewFaultFS(fsx.OS())
-			p := NewPersistence(Options{EnableBackups: true, FS: fsys})
-			err := p.Save(name, tt.v, tt.opts...)
+			p := New(Options{EnableBackups: true, FS: fsys})
+			err := p.Save(bg, name, tt.v, tt.opts...)
 			var die *DataIntegrityError
 			if !errors.As(err, &die) || !errors.Is(err, ErrPersistence) || die.Path != name {
 				t.Fatalf("Save error %v, want a DataIntegrityError on %s", err, name)
@@ -253,39 +257,39 @@ func TestPersistenceValidationRefusesAndWritesNothing(t *testing.T) {
 			if log := fsys.Log(); len(log) != 0 {
 				t.Errorf("refused save made %d file-system calls, first %v", len(log), log[0])
 			}
-			if got := persistReadFile(t, name); got != "{\"old\": true}\n" {
+			if got := readFile(t, name); got != "{\"old\": true}\n" {
 				t.Errorf("file changed to %q", got)
 			}
-			if names := persistDirNames(t, dir); !slices.Equal(names, []string{"c.json"}) {
+			if names := dirNames(t, dir); !slices.Equal(names, []string{"c.json"}) {
 				t.Errorf("directory holds %v, want only c.json", names)
 			}
 		})
 	}
 	t.Run("validator accepts", func(t *testing.T) {
 		name := filepath.Join(t.TempDir(), "c.json")
-		if err := NewPersistence(Options{}).Save(name, persistSample, refuse); err != nil {
+		if err := New(Options{}).Save(bg, name, sample, refuse); err != nil {
 			t.Fatal(err)
 		}
 	})
 	t.Run("SaveBytes validator sees the bytes", func(t *testing.T) {
 		name := filepath.Join(t.TempDir(), "c.json")
 		var seen any
-		err := NewPersistence(Options{}).SaveBytes(name, []byte("x\r\n"), WithValidate(func(v any) error { seen = v; return nil }))
+		err := New(Options{}).SaveBytes(bg, name, []byte("x\r\n"), WithValidate(func(v any) error { seen = v; return nil }))
 		if err != nil || !bytes.Equal(seen.([]byte), []byte("x\r\n")) {
 			t.Errorf("SaveBytes = %v, validator saw %q", err, seen)
 		}
 	})
 }
 
-// persistBackend is a file system to run a test on, with a directory in it.
-type persistBackend struct {
+// backend is a file system to run a test on, with a directory in it.
+type backend struct {
 	name  string
 	setup func(t *testing.T) (base fsx.FS, clone func() fsx.FS, dir string)
 }
 
-// persistBackends are the in-memory FS (fast, permission-exact) and the
+// backends are the in-memory FS (fast, permission-exact) and the
 // real one. clone gives each fault iteration a fresh copy of base.
-var persistBackends = []persistBackend{
+var backends = []backend{
 	{"mem", func(t *testing.T) (fsx.FS, func() fsx.FS, string) {
 		m := fsxtest.NewMemFS()
 		if err := fsx.MkdirAll(m, "/work/Schaltplan", 0o755); err != nil {
@@ -298,22 +302,22 @@ var persistBackends = []persistBackend{
 	}},
 }
 
-// TestPersistenceSaveFaultAtEveryOp fails each file-system call of a Save
+// TestSaveFaultAtEveryOp fails each file-system call of a Save
 // in turn with EIO: the file must stay whole-old (or, when only the final
 // directory fsync failed, whole-new and said so), the backup whole, and no
 // temp file may be left behind.
-func TestPersistenceSaveFaultAtEveryOp(t *testing.T) {
+func TestSaveFaultAtEveryOp(t *testing.T) {
 	const oldData, oldBackup = "{\"rev\": 1}\r\n", "{\"rev\": 0}\n"
 	newValue := map[string]int{"rev": 2}
 	newData := "{\n  \"rev\": 2\n}\n"
-	for _, be := range persistBackends {
+	for _, be := range backends {
 		for _, existing := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/existing=%v", be.name, existing), func(t *testing.T) {
 				base, clone, dir := be.setup(t)
 				name := filepath.Join(dir, "amp.circuit.json")
 				if existing {
-					persistPut(t, base, name, oldData)
-					persistPut(t, base, name+".backup", oldBackup)
+					put(t, base, name, oldData)
+					put(t, base, name+".backup", oldBackup)
 				}
 				fresh := func() fsx.FS { // the starting state for one iteration
 					if clone != nil {
@@ -323,8 +327,8 @@ func TestPersistenceSaveFaultAtEveryOp(t *testing.T) {
 						_ = base.Remove(f)
 					}
 					if existing {
-						persistPut(t, base, name, oldData)
-						persistPut(t, base, name+".backup", oldBackup)
+						put(t, base, name, oldData)
+						put(t, base, name+".backup", oldBackup)
 					}
 					return base
 				}
@@ -334,7 +338,7 @@ func TestPersistenceSaveFaultAtEveryOp(t *testing.T) {
 					inner := fresh()
 					f := fsxtest.NewFaultFS(inner)
 					f.FailAt(n, syscall.EIO)
-					err := NewPersistence(Options{EnableBackups: true, FS: f}).Save(name, newValue)
+					err := New(Options{EnableBackups: true, FS: f}).Save(bg, name, newValue)
 					fired := f.Fired()
 					if len(fired) == 0 { // n is past the last call
 						if err != nil {
@@ -347,7 +351,7 @@ func TestPersistenceSaveFaultAtEveryOp(t *testing.T) {
 						// Only a fault that cannot matter may go unreported
 						// (closing a file that was only read): the save must
 						// then be whole and complete.
-						if !persistSaveComplete(inner, name, existing, oldData, newData) {
+						if !saveComplete(inner, name, existing, oldData, newData) {
 							t.Errorf("%s: Save succeeded but the result is wrong", op)
 						}
 						harmless++
@@ -356,7 +360,7 @@ func TestPersistenceSaveFaultAtEveryOp(t *testing.T) {
 					if !errors.Is(err, ErrPersistence) || !errors.Is(err, syscall.EIO) || !strings.Contains(err.Error(), "amp.circuit.json") {
 						t.Errorf("%s: error %v should match ErrPersistence and EIO and name the file", op, err)
 					}
-					persistCheckWhole(t, inner, op, err, name, existing, oldData, newData)
+					checkWhole(t, inner, op, err, name, existing, oldData, newData)
 					want := []string{"amp.circuit.json", "amp.circuit.json.backup"}
 					if existing {
 						if b, _ := fsx.ReadFile(inner, name+".backup"); string(b) != oldBackup && string(b) != oldData {
@@ -368,7 +372,7 @@ func TestPersistenceSaveFaultAtEveryOp(t *testing.T) {
 							want = want[:0]
 						}
 					}
-					if got := persistNames(t, inner, dir); !slices.Equal(got, want) {
+					if got := fileNames(t, inner, dir); !slices.Equal(got, want) {
 						t.Errorf("%s: directory holds %v, want %v", op, got, want)
 					}
 				}
@@ -378,16 +382,16 @@ func TestPersistenceSaveFaultAtEveryOp(t *testing.T) {
 	}
 }
 
-// persistPut writes a file on fsys for a test's setup.
-func persistPut(t *testing.T, fsys fsx.FS, name, data string) {
+// put writes a file on fsys for a test's setup.
+func put(t *testing.T, fsys fsx.FS, name, data string) {
 	t.Helper()
 	if err := fsx.WriteFile(fsys, name, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// persistNames lists a directory of fsys.
-func persistNames(t *testing.T, fsys fsx.FS, dir string) []string {
+// fileNames lists a directory of fsys.
+func fileNames(t *testing.T, fsys fsx.FS, dir string) []string {
 	t.Helper()
 	entries, err := fsys.ReadDir(dir)
 	if err != nil {
@@ -400,9 +404,9 @@ func persistNames(t *testing.T, fsys fsx.FS, dir string) []string {
 	return names
 }
 
-// persistSaveComplete reports whether name holds the new data and its
+// saveComplete reports whether name holds the new data and its
 // backup the old.
-func persistSaveComplete(fsys fsx.FS, name string, existing bool, oldData, newData string) bool {
+func saveComplete(fsys fsx.FS, name string, existing bool, oldData, newData string) bool {
 	got, err := fsx.ReadFile(fsys, name)
 	if err != nil || string(got) != newData {
 		return false
@@ -414,9 +418,9 @@ func persistSaveComplete(fsys fsx.FS, name string, existing bool, oldData, newDa
 	return err == nil && string(backup) == oldData
 }
 
-// persistCheckWhole asserts that name is whole-old, or whole-new only
+// checkWhole asserts that name is whole-old, or whole-new only
 // when the error says so.
-func persistCheckWhole(t *testing.T, fsys fsx.FS, op string, err error, name string, existing bool, oldData, newData string) {
+func checkWhole(t *testing.T, fsys fsx.FS, op string, err error, name string, existing bool, oldData, newData string) {
 	t.Helper()
 	got, rerr := fsx.ReadFile(fsys, name)
 	switch {
@@ -439,11 +443,11 @@ func persistCheckWhole(t *testing.T, fsys fsx.FS, op string, err error, name str
 	}
 }
 
-// TestPersistenceSavePowerCut cuts power after every call of a Save (and
+// TestSavePowerCut cuts power after every call of a Save (and
 // of a RestoreBackup) and looks at every state the disk could be left in:
 // the file is whole-old or whole-new, the backup whole, and once the call
 // has returned success its result survives any cut.
-func TestPersistenceSavePowerCut(t *testing.T) {
+func TestSavePowerCut(t *testing.T) {
 	const dir = "/work"
 	name := filepath.Join(dir, "amp.circuit.json")
 	const v0, v1 = "{\"rev\": 0}\n", "{\"rev\": 1}\r\n"
@@ -452,17 +456,17 @@ func TestPersistenceSavePowerCut(t *testing.T) {
 	if err := fsx.MkdirAll(base, dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	persistPut(t, base, name+".backup", v0)
-	persistPut(t, base, name, v1)
+	put(t, base, name+".backup", v0)
+	put(t, base, name, v1)
 	tests := []struct {
 		name       string
-		run        func(p *Persistence) error
+		run        func(p *Store) error
 		fileStates []string // acceptable contents of name after a cut
 		doneFile   string   // name's contents once run returned nil
 		doneBackup string
 	}{
-		{"Save", func(p *Persistence) error { return p.Save(name, map[string]int{"rev": 2}) }, []string{v1, v2}, v2, v1},
-		{"RestoreBackup", func(p *Persistence) error { _, err := p.RestoreBackup(name); return err }, []string{v1, v0}, v0, v0},
+		{"Save", func(p *Store) error { return p.Save(bg, name, map[string]int{"rev": 2}) }, []string{v1, v2}, v2, v1},
+		{"RestoreBackup", func(p *Store) error { _, err := p.RestoreBackup(bg, name); return err }, []string{v1, v0}, v0, v0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -471,7 +475,7 @@ func TestPersistenceSavePowerCut(t *testing.T) {
 			for ; ; n++ {
 				c := fsxtest.NewCrashFS(base)
 				c.CrashAfter(n)
-				err := tt.run(NewPersistence(Options{EnableBackups: true, FS: c}))
+				err := tt.run(New(Options{EnableBackups: true, FS: c}))
 				// A success despite the cut is possible only when the refused
 				// calls cannot matter (closing a file that was only read);
 				// the acknowledged-result check below then proves it.
@@ -498,7 +502,7 @@ func TestPersistenceSavePowerCut(t *testing.T) {
 	}
 }
 
-func TestPersistenceRetries(t *testing.T) {
+func TestRetries(t *testing.T) {
 	tests := []struct {
 		name      string
 		op        string
@@ -508,14 +512,14 @@ func TestPersistenceRetries(t *testing.T) {
 		wantOK    bool
 		wantCalls int // calls of op made
 	}{
-		{"no fault", "rename", persistTransient[1], 0, 3, true, 1},
-		{"transient once", "rename", persistTransient[1], 1, 3, true, 2},
-		{"busy up to the limit", "rename", persistTransient[2], 3, 3, true, 4},
-		{"interrupted write up to the limit", "write", persistTransient[0], 3, 3, true, 4},
-		{"one more than the limit", "rename", persistTransient[2], 4, 3, false, 4},
-		{"custom limit", "sync", persistTransient[1], 5, 5, true, 6},
-		{"custom limit exceeded", "sync", persistTransient[1], 6, 5, false, 6},
-		{"retries disabled", "rename", persistTransient[1], 1, -1, false, 1},
+		{"no fault", "rename", transientErrnos[1], 0, 3, true, 1},
+		{"transient once", "rename", transientErrnos[1], 1, 3, true, 2},
+		{"busy up to the limit", "rename", transientErrnos[2], 3, 3, true, 4},
+		{"interrupted write up to the limit", "write", transientErrnos[0], 3, 3, true, 4},
+		{"one more than the limit", "rename", transientErrnos[2], 4, 3, false, 4},
+		{"custom limit", "sync", transientErrnos[1], 5, 5, true, 6},
+		{"custom limit exceeded", "sync", transientErrnos[1], 6, 5, false, 6},
+		{"retries disabled", "rename", transientErrnos[1], 1, -1, false, 1},
 		{"ENOSPC not retried", "write", syscall.ENOSPC, 1, 3, false, 1},
 		{"EACCES not retried", "open", syscall.EACCES, 1, 3, false, 2}, // the 2nd open reads the file back to confirm it is unchanged
 		{"EROFS not retried", "rename", syscall.EROFS, 1, 3, false, 1},
@@ -525,14 +529,14 @@ func TestPersistenceRetries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			mem := fsxtest.NewMemFS()
 			name := "/c.json"
-			persistPut(t, mem, name, "old\n")
+			put(t, mem, name, "old\n")
 			fsys := fsxtest.NewFaultFS(mem)
 			if tt.times > 0 {
 				fsys.Inject(fsxtest.Fault{Op: tt.op, Times: tt.times, Err: tt.errno})
 			}
-			p := NewPersistence(Options{FS: fsys, MaxRetries: tt.retries, RetryDelay: persistFastRetry})
-			err := p.SaveBytes(name, []byte("new\n"))
-			if got := persistCount(fsys, tt.op); got != tt.wantCalls {
+			p := New(Options{FS: fsys, MaxRetries: tt.retries, RetryDelay: fastRetry})
+			err := p.SaveBytes(bg, name, []byte("new\n"))
+			if got := countOps(fsys, tt.op); got != tt.wantCalls {
 				t.Errorf("%s called %d times, want %d", tt.op, got, tt.wantCalls)
 			}
 			want := "new\n"
@@ -550,15 +554,15 @@ func TestPersistenceRetries(t *testing.T) {
 			if got, _ := fsx.ReadFile(mem, name); string(got) != want {
 				t.Errorf("file holds %q, want %q", got, want)
 			}
-			if got := persistNames(t, mem, "/"); !slices.Equal(got, []string{"c.json"}) {
+			if got := fileNames(t, mem, "/"); !slices.Equal(got, []string{"c.json"}) {
 				t.Errorf("directory holds %v", got)
 			}
 		})
 	}
 }
 
-// persistCount counts the calls of one operation in a FaultFS's log.
-func persistCount(f *fsxtest.FaultFS, op string) int {
+// countOps counts the calls of one operation in a FaultFS's log.
+func countOps(f *fsxtest.FaultFS, op string) int {
 	n := 0
 	for _, o := range f.Log() {
 		if o.Name == op {
@@ -568,39 +572,39 @@ func persistCount(f *fsxtest.FaultFS, op string) int {
 	return n
 }
 
-// TestPersistenceRetryOtherOperations checks that reads, hashes and
+// TestRetryOtherOperations checks that reads, hashes and
 // restores retry transient errors too.
-func TestPersistenceRetryOtherOperations(t *testing.T) {
+func TestRetryOtherOperations(t *testing.T) {
 	tests := []struct {
 		name string
-		run  func(p *Persistence, name string) error
+		run  func(p *Store, name string) error
 	}{
-		{"Load", func(p *Persistence, name string) error { var v any; return p.Load(name, &v) }},
-		{"CheckIntegrity", func(p *Persistence, name string) error { return p.CheckIntegrity(name) }},
-		{"ComputeFileHash", func(p *Persistence, name string) error { _, err := p.ComputeFileHash(name); return err }},
-		{"RestoreBackup", func(p *Persistence, name string) error { _, err := p.RestoreBackup(name); return err }},
+		{"Load", func(p *Store, name string) error { var v any; return p.Load(bg, name, &v) }},
+		{"CheckIntegrity", func(p *Store, name string) error { return p.CheckIntegrity(bg, name) }},
+		{"ComputeFileHash", func(p *Store, name string) error { _, err := p.ComputeFileHash(bg, name); return err }},
+		{"RestoreBackup", func(p *Store, name string) error { _, err := p.RestoreBackup(bg, name); return err }},
 	}
 	for _, tt := range tests {
 		for _, times := range []int{3, 4} {
 			t.Run(fmt.Sprintf("%s/%d faults", tt.name, times), func(t *testing.T) {
 				name := filepath.Join(t.TempDir(), "c.json")
-				persistWriteFile(t, name, "{}\n")
-				persistWriteFile(t, name+".backup", "[]\n")
+				writeFile(t, name, "{}\n")
+				writeFile(t, name+".backup", "[]\n")
 				fsys := fsxtest.NewFaultFS(fsx.OS())
-				fsys.Inject(fsxtest.Fault{Op: "read", Times: times, Err: persistTransient[1]})
-				err := tt.run(NewPersistence(Options{FS: fsys, RetryDelay: persistFastRetry}), name)
+				fsys.Inject(fsxtest.Fault{Op: "read", Times: times, Err: transientErrnos[1]})
+				err := tt.run(New(Options{FS: fsys, RetryDelay: fastRetry}), name)
 				if times <= 3 && err != nil {
 					t.Errorf("%d transient faults: %v", times, err)
 				}
-				if times > 3 && (!errors.Is(err, ErrPersistence) || !errors.Is(err, persistTransient[1])) {
-					t.Errorf("%d transient faults: error %v, want ErrPersistence wrapping %v", times, err, persistTransient[1])
+				if times > 3 && (!errors.Is(err, ErrPersistence) || !errors.Is(err, transientErrnos[1])) {
+					t.Errorf("%d transient faults: error %v, want ErrPersistence wrapping %v", times, err, transientErrnos[1])
 				}
 			})
 		}
 	}
 }
 
-func TestPersistenceBackups(t *testing.T) {
+func TestBackups(t *testing.T) {
 	tests := []struct {
 		name       string
 		opts       Options
@@ -614,55 +618,55 @@ func TestPersistenceBackups(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			name := filepath.Join(dir, "c.json")
-			p := NewPersistence(tt.opts)
-			if ok, err := p.RestoreBackup(name); ok || err != nil {
+			p := New(tt.opts)
+			if ok, err := p.RestoreBackup(bg, name); ok || err != nil {
 				t.Fatalf("RestoreBackup with no backup = %v, %v; want false, nil", ok, err)
 			}
 			v1 := []byte("{\"rev\": 1}\r\n") // CRLF: the backup must keep bytes exactly
-			if err := p.SaveBytes(name, v1); err != nil {
+			if err := p.SaveBytes(bg, name, v1); err != nil {
 				t.Fatal(err)
 			}
-			if got := persistDirNames(t, dir); !slices.Equal(got, []string{"c.json"}) {
+			if got := dirNames(t, dir); !slices.Equal(got, []string{"c.json"}) {
 				t.Fatalf("first save made %v; a new file has nothing to back up", got)
 			}
-			if err := p.Save(name, map[string]int{"rev": 2}); err != nil {
+			if err := p.Save(bg, name, map[string]int{"rev": 2}); err != nil {
 				t.Fatal(err)
 			}
 			if tt.backupName == "" {
-				if got := persistDirNames(t, dir); !slices.Equal(got, []string{"c.json"}) {
+				if got := dirNames(t, dir); !slices.Equal(got, []string{"c.json"}) {
 					t.Errorf("backups disabled but directory holds %v", got)
 				}
 				return
 			}
-			if got := persistReadFile(t, filepath.Join(dir, tt.backupName)); got != string(v1) {
+			if got := readFile(t, filepath.Join(dir, tt.backupName)); got != string(v1) {
 				t.Errorf("backup holds %q, want %q", got, v1)
 			}
 			if p.BackupPath(name) != filepath.Join(dir, tt.backupName) {
 				t.Errorf("BackupPath = %q", p.BackupPath(name))
 			}
-			ok, err := p.RestoreBackup(name)
+			ok, err := p.RestoreBackup(bg, name)
 			if !ok || err != nil {
 				t.Fatalf("RestoreBackup = %v, %v", ok, err)
 			}
-			if got := persistReadFile(t, name); got != string(v1) {
+			if got := readFile(t, name); got != string(v1) {
 				t.Errorf("restored file holds %q, want %q", got, v1)
 			}
-			if got := persistDirNames(t, dir); !slices.Equal(got, []string{"c.json", tt.backupName}) {
+			if got := dirNames(t, dir); !slices.Equal(got, []string{"c.json", tt.backupName}) {
 				t.Errorf("after restore directory holds %v", got)
 			}
 		})
 	}
 }
 
-// TestPersistenceKeepsMode checks that a save keeps the file's permission
+// TestKeepsMode checks that a save keeps the file's permission
 // bits and that the backup gets them too.
-func TestPersistenceKeepsMode(t *testing.T) {
+func TestKeepsMode(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "secret.json")
 	if err := os.WriteFile(name, []byte("{}"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	p := NewPersistence(Options{EnableBackups: true})
-	if err := p.Save(name, []int{1}); err != nil {
+	p := New(Options{EnableBackups: true})
+	if err := p.Save(bg, name, []int{1}); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{name, p.BackupPath(name)} {
@@ -676,7 +680,7 @@ func TestPersistenceKeepsMode(t *testing.T) {
 	}
 }
 
-func TestPersistenceSaveBytesExact(t *testing.T) {
+func TestSaveBytesExact(t *testing.T) {
 	tests := []struct {
 		name string
 		data string
@@ -691,19 +695,19 @@ func TestPersistenceSaveBytesExact(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			name := filepath.Join(t.TempDir(), "c.json")
-			p := NewPersistence(Options{EnableBackups: true})
+			p := New(Options{EnableBackups: true})
 			for range 2 { // the second save goes through the backup path too
-				if err := p.SaveBytes(name, []byte(tt.data)); err != nil {
+				if err := p.SaveBytes(bg, name, []byte(tt.data)); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if got := persistReadFile(t, name); got != tt.data {
+			if got := readFile(t, name); got != tt.data {
 				t.Errorf("file holds %q, want %q", got, tt.data)
 			}
-			if got := persistReadFile(t, p.BackupPath(name)); got != tt.data {
+			if got := readFile(t, p.BackupPath(name)); got != tt.data {
 				t.Errorf("backup holds %q, want %q", got, tt.data)
 			}
-			sum, err := p.ComputeFileHash(name)
+			sum, err := p.ComputeFileHash(bg, name)
 			want := sha256.Sum256([]byte(tt.data))
 			if err != nil || sum != hex.EncodeToString(want[:]) {
 				t.Errorf("ComputeFileHash = %s, %v; want %x", sum, err, want)
@@ -712,7 +716,7 @@ func TestPersistenceSaveBytesExact(t *testing.T) {
 	}
 }
 
-func TestPersistenceUnicodeNames(t *testing.T) {
+func TestUnicodeNames(t *testing.T) {
 	names := []string{
 		"Verstärker-Ω.circuit.json",
 		"电路图.json",
@@ -727,41 +731,41 @@ func TestPersistenceUnicodeNames(t *testing.T) {
 			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			p := NewPersistence(Options{EnableBackups: true})
-			err := p.WithFileLock(name, time.Second, func() error {
-				if err := p.Save(name, persistSample); err != nil {
+			p := New(Options{EnableBackups: true})
+			err := p.WithFileLock(bg, name, time.Second, func() error {
+				if err := p.Save(bg, name, sample); err != nil {
 					return err
 				}
-				return p.Save(name, map[string]string{"name": rel})
+				return p.Save(bg, name, map[string]string{"name": rel})
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
 			var got map[string]string
-			if err := p.Load(name, &got); err != nil || got["name"] != rel {
+			if err := p.Load(bg, name, &got); err != nil || got["name"] != rel {
 				t.Fatalf("Load = %v, %v", got, err)
 			}
-			if !p.VerifyFileIntegrity(name) {
+			if !p.VerifyFileIntegrity(bg, name) {
 				t.Error("VerifyFileIntegrity = false")
 			}
-			if ok, err := p.RestoreBackup(name); !ok || err != nil {
+			if ok, err := p.RestoreBackup(bg, name); !ok || err != nil {
 				t.Fatalf("RestoreBackup = %v, %v", ok, err)
 			}
-			var c persistCircuit
-			if err := p.Load(name, &c); err != nil || !reflect.DeepEqual(c, persistSample) {
+			var c testCircuit
+			if err := p.Load(bg, name, &c); err != nil || !reflect.DeepEqual(c, sample) {
 				t.Errorf("restored %v, %v", c, err)
 			}
 			base := filepath.Base(name)
 			want := []string{base, base + ".backup", base + ".lock"}
 			slices.Sort(want)
-			if got := persistDirNames(t, filepath.Dir(name)); !slices.Equal(got, want) {
+			if got := dirNames(t, filepath.Dir(name)); !slices.Equal(got, want) {
 				t.Errorf("directory holds %v, want %v", got, want)
 			}
 		})
 	}
 }
 
-func TestPersistenceCheckIntegrity(t *testing.T) {
+func TestCheckIntegrity(t *testing.T) {
 	errNoVersion := errors.New("no version")
 	needVersion := WithValidate(func(v any) error {
 		if m, ok := v.(map[string]any); ok && m["version"] != nil {
@@ -772,26 +776,26 @@ func TestPersistenceCheckIntegrity(t *testing.T) {
 	tests := []struct {
 		name      string
 		data      *string
-		opts      []SaveOption
+		opts      []Option
 		wantErr   error // nil: valid
 		integrity bool
 	}{
-		{name: "valid", data: persistStr(`{"version": "1"}`)},
-		{name: "valid with validator", data: persistStr(`{"version": 1e1000}`), opts: []SaveOption{needVersion}},
-		{name: "validator refuses", data: persistStr(`{"components": []}`), opts: []SaveOption{needVersion}, wantErr: errNoVersion, integrity: true},
-		{name: "corrupt", data: persistStr(`{"version": "1"`), wantErr: ErrPersistence, integrity: true},
-		{name: "torn in the middle", data: persistStr("{\"a\": [1, 2, \x00"), wantErr: ErrPersistence, integrity: true},
+		{name: "valid", data: str(`{"version": "1"}`)},
+		{name: "valid with validator", data: str(`{"version": 1e1000}`), opts: []Option{needVersion}},
+		{name: "validator refuses", data: str(`{"components": []}`), opts: []Option{needVersion}, wantErr: errNoVersion, integrity: true},
+		{name: "corrupt", data: str(`{"version": "1"`), wantErr: ErrPersistence, integrity: true},
+		{name: "torn in the middle", data: str("{\"a\": [1, 2, \x00"), wantErr: ErrPersistence, integrity: true},
 		{name: "missing", wantErr: fs.ErrNotExist},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			name := filepath.Join(t.TempDir(), "c.json")
 			if tt.data != nil {
-				persistWriteFile(t, name, *tt.data)
+				writeFile(t, name, *tt.data)
 			}
-			p := NewPersistence(Options{})
-			err := p.CheckIntegrity(name, tt.opts...)
-			if ok := p.VerifyFileIntegrity(name, tt.opts...); ok != (tt.wantErr == nil) {
+			p := New(Options{})
+			err := p.CheckIntegrity(bg, name, tt.opts...)
+			if ok := p.VerifyFileIntegrity(bg, name, tt.opts...); ok != (tt.wantErr == nil) {
 				t.Errorf("VerifyFileIntegrity = %v", ok)
 			}
 			if tt.wantErr == nil {
@@ -808,15 +812,15 @@ func TestPersistenceCheckIntegrity(t *testing.T) {
 	}
 }
 
-func TestPersistenceComputeFileHash(t *testing.T) {
+func TestComputeFileHash(t *testing.T) {
 	dir := t.TempDir()
 	name := filepath.Join(dir, "c.json")
 	data := bytes.Repeat([]byte("{\"R1\": \"10k\"}\r\n"), 100_000) // bigger than any copy buffer
 	if err := os.WriteFile(name, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p := NewPersistence(Options{})
-	sum, err := p.ComputeFileHash(name)
+	p := New(Options{})
+	sum, err := p.ComputeFileHash(bg, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -832,22 +836,22 @@ func TestPersistenceComputeFileHash(t *testing.T) {
 		t.Log("sha256sum not available; compared with crypto/sha256 only")
 	}
 	// A change is detected.
-	if err := p.Save(name, []int{1}); err != nil {
+	if err := p.Save(bg, name, []int{1}); err != nil {
 		t.Fatal(err)
 	}
-	if sum2, err := p.ComputeFileHash(name); err != nil || sum2 == sum {
+	if sum2, err := p.ComputeFileHash(bg, name); err != nil || sum2 == sum {
 		t.Errorf("hash after change = %s, %v", sum2, err)
 	}
-	if _, err := p.ComputeFileHash(filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrPersistence) {
+	if _, err := p.ComputeFileHash(bg, filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrPersistence) {
 		t.Errorf("hash of missing file: %v", err)
 	}
 }
 
-// TestPersistenceErrorsAreTyped checks errors.Is/As across the error kinds.
-func TestPersistenceErrorsAreTyped(t *testing.T) {
+// TestErrorsAreTyped checks errors.Is/As across the error kinds.
+func TestErrorsAreTyped(t *testing.T) {
 	locked := &FileLockedError{Path: "a.json", LockPath: "a.json.lock", Timeout: time.Second, Err: syscall.EAGAIN}
 	integrity := &DataIntegrityError{Path: "a.json", Line: 2, Col: 3, Err: errors.New("bad")}
-	plain := &persistError{op: "save", path: "a.json", err: &fs.PathError{Op: "rename", Path: "a.json", Err: syscall.ENOSPC}, note: "a.json unchanged"}
+	plain := &fileError{op: "save", path: "a.json", err: &fs.PathError{Op: "rename", Path: "a.json", Err: syscall.ENOSPC}, note: "a.json unchanged"}
 	tests := []struct {
 		err  error
 		want string
@@ -875,29 +879,29 @@ func TestPersistenceErrorsAreTyped(t *testing.T) {
 	}
 }
 
-func TestPersistenceConvenienceFunctions(t *testing.T) {
+func TestConvenienceFunctions(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "c.json")
-	if err := SaveCircuit(name, persistSample); err != nil {
+	if err := Save(bg, name, sample); err != nil {
 		t.Fatal(err)
 	}
-	if err := SaveCircuit(name, map[string]string{"version": "2"}); err != nil {
+	if err := Save(bg, name, map[string]string{"version": "2"}); err != nil {
 		t.Fatal(err)
 	}
-	var c persistCircuit
-	if err := LoadCircuit(name, &c); err != nil || c.Version != "2" {
-		t.Fatalf("LoadCircuit = %v, %v", c, err)
+	var c testCircuit
+	if err := Load(bg, name, &c); err != nil || c.Version != "2" {
+		t.Fatalf("Load = %v, %v", c, err)
 	}
-	if err := LoadCircuit(name+".backup", &c); err != nil || !reflect.DeepEqual(c, persistSample) {
-		t.Errorf("SaveCircuit made no backup of the first version: %v, %v", c, err)
+	if err := Load(bg, name+".backup", &c); err != nil || !reflect.DeepEqual(c, sample) {
+		t.Errorf("Save made no backup of the first version: %v, %v", c, err)
 	}
-	if err := LoadCircuit(filepath.Join(t.TempDir(), "none.json"), &c); !errors.Is(err, ErrPersistence) {
-		t.Errorf("LoadCircuit of a missing file: %v", err)
+	if err := Load(bg, filepath.Join(t.TempDir(), "none.json"), &c); !errors.Is(err, ErrPersistence) {
+		t.Errorf("Load of a missing file: %v", err)
 	}
 }
 
-// TestPersistenceReadOnlyDirectory uses real permissions: the save must
+// TestReadOnlyDirectory uses real permissions: the save must
 // fail with EACCES at once and leave the file alone.
-func TestPersistenceReadOnlyDirectory(t *testing.T) {
+func TestReadOnlyDirectory(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows ignores the read-only bit of directories")
 	}
@@ -906,23 +910,23 @@ func TestPersistenceReadOnlyDirectory(t *testing.T) {
 	}
 	dir := t.TempDir()
 	name := filepath.Join(dir, "c.json")
-	persistWriteFile(t, name, "{}\n")
+	writeFile(t, name, "{}\n")
 	if err := os.Chmod(dir, 0o555); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Chmod(dir, 0o755) })
-	err := NewPersistence(Options{EnableBackups: true}).Save(name, []int{1})
+	err := New(Options{EnableBackups: true}).Save(bg, name, []int{1})
 	if !errors.Is(err, fs.ErrPermission) || !errors.Is(err, ErrPersistence) {
 		t.Fatalf("Save in read-only directory: %v", err)
 	}
-	if got := persistReadFile(t, name); got != "{}\n" {
+	if got := readFile(t, name); got != "{}\n" {
 		t.Errorf("file changed to %q", got)
 	}
 }
 
-// TestPersistenceCorpusRoundTrip loads every real circuit file into an
+// TestCorpusRoundTrip loads every real circuit file into an
 // any and saves it: the saved file must decode to the same value.
-func TestPersistenceCorpusRoundTrip(t *testing.T) {
+func TestCorpusRoundTrip(t *testing.T) {
 	corpus := os.Getenv("CIRCUITVC_CORPUS")
 	if corpus == "" {
 		t.Skip("CIRCUITVC_CORPUS unset: skipping the real-circuit round trip")
@@ -931,22 +935,22 @@ func TestPersistenceCorpusRoundTrip(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no corpus files under %s: %v", corpus, err)
 	}
-	p := NewPersistence(Options{})
+	p := New(Options{})
 	for _, src := range files {
 		t.Run(filepath.Base(src), func(t *testing.T) {
-			if err := p.CheckIntegrity(src); err != nil {
+			if err := p.CheckIntegrity(bg, src); err != nil {
 				t.Fatal(err)
 			}
 			var v any
-			if err := p.Load(src, &v); err != nil {
+			if err := p.Load(bg, src, &v); err != nil {
 				t.Fatal(err)
 			}
 			dst := filepath.Join(t.TempDir(), filepath.Base(src))
-			if err := p.Save(dst, v); err != nil {
+			if err := p.Save(bg, dst, v); err != nil {
 				t.Fatal(err)
 			}
 			var back any
-			if err := p.Load(dst, &back); err != nil {
+			if err := p.Load(bg, dst, &back); err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(v, back) {

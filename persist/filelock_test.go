@@ -1,7 +1,8 @@
-package worktree
+package persist
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -22,7 +23,7 @@ func TestWithFileLockTimeout(t *testing.T) {
 	held := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
-		_ = WithFileLock(name, time.Second, func() error {
+		_ = WithFileLock(bg, name, time.Second, func() error {
 			close(held)
 			<-done
 			return nil
@@ -30,7 +31,7 @@ func TestWithFileLockTimeout(t *testing.T) {
 	}()
 	<-held
 	ran := false
-	err := WithFileLock(name, 50*time.Millisecond, func() error { ran = true; return nil })
+	err := WithFileLock(bg, name, 50*time.Millisecond, func() error { ran = true; return nil })
 	close(done)
 	var le *FileLockedError
 	if !errors.As(err, &le) || !errors.Is(err, ErrPersistence) || !errors.Is(err, fsx.ErrLocked) {
@@ -49,8 +50,8 @@ func TestWithFileLockTimeout(t *testing.T) {
 func TestWithFileLockSerialisesGoroutines(t *testing.T) {
 	const workers, rounds = 8, 25
 	name := filepath.Join(t.TempDir(), "counter.json")
-	p := NewPersistence(Options{EnableBackups: true})
-	if err := p.Save(name, map[string]int{"n": 0}); err != nil {
+	p := New(Options{EnableBackups: true})
+	if err := p.Save(bg, name, map[string]int{"n": 0}); err != nil {
 		t.Fatal(err)
 	}
 	var inside, overlaps atomic.Int32
@@ -59,17 +60,17 @@ func TestWithFileLockSerialisesGoroutines(t *testing.T) {
 	for range workers {
 		wg.Go(func() {
 			for range rounds {
-				errs <- WithFileLock(name, 30*time.Second, func() error {
+				errs <- WithFileLock(bg, name, 30*time.Second, func() error {
 					if inside.Add(1) > 1 {
 						overlaps.Add(1)
 					}
 					defer inside.Add(-1)
 					var c map[string]int
-					if err := p.Load(name, &c); err != nil {
+					if err := p.Load(bg, name, &c); err != nil {
 						return err
 					}
 					c["n"]++
-					return p.Save(name, c)
+					return p.Save(bg, name, c)
 				})
 			}
 		})
@@ -82,7 +83,7 @@ func TestWithFileLockSerialisesGoroutines(t *testing.T) {
 		}
 	}
 	var c map[string]int
-	if err := p.Load(name, &c); err != nil {
+	if err := p.Load(bg, name, &c); err != nil {
 		t.Fatal(err)
 	}
 	if c["n"] != workers*rounds || overlaps.Load() != 0 {
@@ -103,11 +104,11 @@ func TestWithFileLockReleases(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := WithFileLock(name, time.Second, tt.fn); err != tt.want {
+			if err := WithFileLock(bg, name, time.Second, tt.fn); err != tt.want {
 				t.Errorf("WithFileLock = %v, want %v", err, tt.want)
 			}
 			// The lock is free again at once.
-			if err := WithFileLock(name, 0, func() error { return nil }); err != nil {
+			if err := WithFileLock(bg, name, 0, func() error { return nil }); err != nil {
 				t.Errorf("lock not released: %v", err)
 			}
 		})
@@ -115,36 +116,66 @@ func TestWithFileLockReleases(t *testing.T) {
 	t.Run("released after panic", func(t *testing.T) {
 		func() {
 			defer func() { _ = recover() }()
-			_ = WithFileLock(name, time.Second, func() error { panic("boom") })
+			_ = WithFileLock(bg, name, time.Second, func() error { panic("boom") })
 		}()
-		if err := WithFileLock(name, 0, func() error { return nil }); err != nil {
+		if err := WithFileLock(bg, name, 0, func() error { return nil }); err != nil {
 			t.Errorf("lock not released after panic: %v", err)
 		}
 	})
 }
 
+// TestContextEndsWaits: a cancelled context ends a wait for a lock and
+// the retries of a transient error at once, with the file untouched and
+// fn not run.
+func TestContextEndsWaits(t *testing.T) {
+	mem := fsxtest.NewMemFS()
+	put(t, mem, "/c.json", "old\n")
+	held, err := mem.TryLock("/c.json" + lockSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held()
+	faulty := fsxtest.NewFaultFS(mem)
+	faulty.Inject(fsxtest.Fault{Op: "rename", Times: -1, Err: transientErrnos[0]})
+	p := New(Options{FS: faulty, MaxRetries: 100, RetryDelay: time.Hour})
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	ran := false
+	err = p.WithFileLock(ctx, "/c.json", time.Hour, func() error { ran = true; return nil })
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrPersistence) || ran {
+		t.Errorf("WithFileLock = %v, fn ran: %v; want ErrPersistence wrapping context.Canceled", err, ran)
+	}
+	err = p.SaveBytes(ctx, "/c.json", []byte("new\n"))
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, transientErrnos[0]) || !errors.Is(err, ErrPersistence) {
+		t.Errorf("SaveBytes = %v; want ErrPersistence wrapping the transient error and context.Canceled", err)
+	}
+	if got, _ := fsx.ReadFile(mem, "/c.json"); string(got) != "old\n" {
+		t.Errorf("file holds %q after a cancelled save", got)
+	}
+}
+
 func TestWithFileLockFSError(t *testing.T) {
 	fsys := fsxtest.NewFaultFS(fsx.OS())
 	fsys.Inject(fsxtest.Fault{Op: "lock", Err: syscall.EIO})
-	p := NewPersistence(Options{FS: fsys})
-	err := p.WithFileLock(filepath.Join(t.TempDir(), "c.json"), time.Second, func() error { return nil })
+	p := New(Options{FS: fsys})
+	err := p.WithFileLock(bg, filepath.Join(t.TempDir(), "c.json"), time.Second, func() error { return nil })
 	var le *FileLockedError
 	if !errors.Is(err, ErrPersistence) || !errors.Is(err, syscall.EIO) || errors.As(err, &le) {
 		t.Errorf("lock I/O error: %v, want ErrPersistence wrapping EIO and no FileLockedError", err)
 	}
 }
 
-// persistLockHelperEnv makes the test binary act as another process
-// holding a lock; see TestPersistenceLockHelperProcess.
-const persistLockHelperEnv = "CIRCUITVC_PERSIST_LOCK_HELPER"
+// lockHelperEnv makes the test binary act as another process
+// holding a lock; see TestLockHelperProcess.
+const lockHelperEnv = "CIRCUITVC_PERSIST_LOCK_HELPER"
 
 // TestWithFileLockAcrossProcesses holds the lock in a child process: the
 // parent must time out while the child holds it, and get it once the
 // child has exited.
 func TestWithFileLockAcrossProcesses(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "shared.json")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestPersistenceLockHelperProcess$")
-	cmd.Env = append(os.Environ(), persistLockHelperEnv+"="+name)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLockHelperProcess$")
+	cmd.Env = append(os.Environ(), lockHelperEnv+"="+name)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +192,7 @@ func TestWithFileLockAcrossProcesses(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatalf("helper said %q, %v", line, err)
 	}
-	err = WithFileLock(name, 100*time.Millisecond, func() error { return nil })
+	err = WithFileLock(bg, name, 100*time.Millisecond, func() error { return nil })
 	var le *FileLockedError
 	if !errors.As(err, &le) {
 		t.Errorf("lock held by another process: got %v, want *FileLockedError", err)
@@ -170,19 +201,19 @@ func TestWithFileLockAcrossProcesses(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("helper: %v", err)
 	}
-	if err := WithFileLock(name, 5*time.Second, func() error { return nil }); err != nil {
+	if err := WithFileLock(bg, name, 5*time.Second, func() error { return nil }); err != nil {
 		t.Errorf("lock after the other process ended: %v", err)
 	}
 }
 
-// TestPersistenceLockHelperProcess is not a test: run by
+// TestLockHelperProcess is not a test: run by
 // TestWithFileLockAcrossProcesses, it holds the lock until stdin closes.
-func TestPersistenceLockHelperProcess(t *testing.T) {
-	name := os.Getenv(persistLockHelperEnv)
+func TestLockHelperProcess(t *testing.T) {
+	name := os.Getenv(lockHelperEnv)
 	if name == "" {
 		t.Skip("helper process for TestWithFileLockAcrossProcesses")
 	}
-	err := WithFileLock(name, 5*time.Second, func() error {
+	err := WithFileLock(bg, name, 5*time.Second, func() error {
 		fmt.Println("locked")
 		_, _ = bufio.NewReader(os.Stdin).ReadString('\n')
 		return nil

@@ -1,4 +1,4 @@
-package worktree
+package persist
 
 import (
 	"bytes"
@@ -19,17 +19,17 @@ import (
 
 // Defaults of Options, those of the original persistence module.
 const (
-	persistDefaultSuffix  = ".backup"
-	persistDefaultRetries = 3
-	persistDefaultDelay   = 100 * time.Millisecond
-	persistNewFileMode    = fs.FileMode(0o644)
+	defaultSuffix  = ".backup"
+	defaultRetries = 3
+	defaultDelay   = 100 * time.Millisecond
+	newFileMode    = fs.FileMode(0o644)
 )
 
-// persistBOM is the UTF-8 byte order mark. Load and CheckIntegrity skip
+// bom is the UTF-8 byte order mark. Load and CheckIntegrity skip
 // one at the start of a file, as RFC 8259 allows; Save never writes one.
-var persistBOM = []byte{0xEF, 0xBB, 0xBF}
+var bom = []byte{0xEF, 0xBB, 0xBF}
 
-// Options configures a Persistence. The zero value is usable: no backups,
+// Options configures a Store. The zero value is usable: no backups,
 // suffix ".backup", 3 retries from 100 ms, the operating system's files.
 type Options struct {
 	// EnableBackups copies a file to name+BackupSuffix (atomically and
@@ -52,7 +52,7 @@ type Options struct {
 	FS fsx.FS
 }
 
-// Persistence loads and saves JSON files safely: atomic replacement,
+// Store loads and saves JSON files safely: atomic replacement,
 // optional backups, validation, retries of transient errors, typed
 // errors. It is the Go form of the original CircuitPersistence class.
 //
@@ -62,54 +62,54 @@ type Options struct {
 // round-trips unchanged. No line-ending translation happens anywhere, so
 // a file's hash is the same on every platform.
 //
-// A Persistence is safe for concurrent use. Each Save is atomic on its
+// A Store is safe for concurrent use. Each Save is atomic on its
 // own; to make a load-modify-save sequence exclusive, wrap it in
 // WithFileLock.
-type Persistence struct {
+type Store struct {
 	fsys    fsx.FS
 	backups bool
 	suffix  string
-	retry   fsx.RetryPolicy
+	policy  fsx.RetryPolicy
 }
 
-// NewPersistence returns a Persistence configured by opts, with defaults
+// New returns a Store configured by opts, with defaults
 // filled in for zero fields.
-func NewPersistence(opts Options) *Persistence {
-	p := &Persistence{
+func New(opts Options) *Store {
+	p := &Store{
 		fsys:    opts.FS,
 		backups: opts.EnableBackups,
 		suffix:  opts.BackupSuffix,
-		retry:   fsx.RetryPolicy{MaxRetries: opts.MaxRetries, Delay: opts.RetryDelay},
+		policy:  fsx.RetryPolicy{MaxRetries: opts.MaxRetries, Delay: opts.RetryDelay},
 	}
 	if p.fsys == nil {
 		p.fsys = fsx.OS()
 	}
 	if p.suffix == "" {
-		p.suffix = persistDefaultSuffix
+		p.suffix = defaultSuffix
 	}
 	switch {
-	case p.retry.MaxRetries == 0:
-		p.retry.MaxRetries = persistDefaultRetries
-	case p.retry.MaxRetries < 0:
-		p.retry.MaxRetries = 0
+	case p.policy.MaxRetries == 0:
+		p.policy.MaxRetries = defaultRetries
+	case p.policy.MaxRetries < 0:
+		p.policy.MaxRetries = 0
 	}
 	switch {
-	case p.retry.Delay == 0:
-		p.retry.Delay = persistDefaultDelay
-	case p.retry.Delay < 0:
-		p.retry.Delay = 0
+	case p.policy.Delay == 0:
+		p.policy.Delay = defaultDelay
+	case p.policy.Delay < 0:
+		p.policy.Delay = 0
 	}
 	return p
 }
 
 // BackupPath returns the name of name's backup file.
-func (p *Persistence) BackupPath(name string) string { return name + p.suffix }
+func (p *Store) BackupPath(name string) string { return name + p.suffix }
 
-// SaveOption configures one Save, SaveBytes, CheckIntegrity or
+// Option configures one Save, SaveBytes, CheckIntegrity or
 // VerifyFileIntegrity call.
-type SaveOption func(*persistCallOptions)
+type Option func(*callOptions)
 
-type persistCallOptions struct {
+type callOptions struct {
 	validate func(v any) error
 }
 
@@ -118,12 +118,12 @@ type persistCallOptions struct {
 // value being saved, before anything is written; SaveBytes passes the
 // []byte; CheckIntegrity passes the file's JSON decoded into an any
 // (objects as map[string]any, arrays as []any, numbers as json.Number).
-func WithValidate(validate func(v any) error) SaveOption {
-	return func(o *persistCallOptions) { o.validate = validate }
+func WithValidate(validate func(v any) error) Option {
+	return func(o *callOptions) { o.validate = validate }
 }
 
-func persistApply(opts []SaveOption) persistCallOptions {
-	var o persistCallOptions
+func apply(opts []Option) callOptions {
+	var o callOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -136,12 +136,12 @@ func persistApply(opts []SaveOption) persistCallOptions {
 // The file must be valid UTF-8 holding exactly one JSON value; a leading
 // UTF-8 byte order mark is skipped. A file that is not, or that does not
 // fit v, gives a *DataIntegrityError with the line and column.
-func (p *Persistence) Load(name string, v any) error {
-	data, err := p.persistRead("load", name)
+func (p *Store) Load(ctx context.Context, name string, v any) error {
+	data, err := p.read(ctx, "load", name)
 	if err != nil {
 		return err
 	}
-	return persistDecode(name, data, v)
+	return decode(name, data, v)
 }
 
 // Save writes v to name as JSON indented by two spaces, with a final
@@ -151,52 +151,52 @@ func (p *Persistence) Load(name string, v any) error {
 // backups enabled the old file is first copied, just as atomically, to
 // its backup. Transient errors are retried; on any failure name keeps its
 // old contents and the error says so when that could be confirmed.
-func (p *Persistence) Save(name string, v any, opts ...SaveOption) error {
-	o := persistApply(opts)
+func (p *Store) Save(ctx context.Context, name string, v any, opts ...Option) error {
+	o := apply(opts)
 	if o.validate != nil {
 		if err := o.validate(v); err != nil {
 			return &DataIntegrityError{Path: name, Err: err}
 		}
 	}
-	data, err := persistEncode(v)
+	data, err := encode(v)
 	if err != nil {
 		return &DataIntegrityError{Path: name, Err: err}
 	}
-	return p.persistWrite(name, data)
+	return p.write(ctx, name, data)
 }
 
 // SaveBytes writes data to name exactly as given (no re-encoding, no
 // line-ending translation), with the same atomicity, backup, validation
 // and retry guarantees as Save. It does not require data to be JSON.
-func (p *Persistence) SaveBytes(name string, data []byte, opts ...SaveOption) error {
-	o := persistApply(opts)
+func (p *Store) SaveBytes(ctx context.Context, name string, data []byte, opts ...Option) error {
+	o := apply(opts)
 	if o.validate != nil {
 		if err := o.validate(data); err != nil {
 			return &DataIntegrityError{Path: name, Err: err}
 		}
 	}
-	return p.persistWrite(name, data)
+	return p.write(ctx, name, data)
 }
 
 // VerifyFileIntegrity reports whether CheckIntegrity finds nothing wrong.
-func (p *Persistence) VerifyFileIntegrity(name string, opts ...SaveOption) bool {
-	return p.CheckIntegrity(name, opts...) == nil
+func (p *Store) VerifyFileIntegrity(ctx context.Context, name string, opts ...Option) bool {
+	return p.CheckIntegrity(ctx, name, opts...) == nil
 }
 
 // CheckIntegrity checks that name can be read and holds one valid UTF-8
 // JSON value (a leading byte order mark is tolerated, as in Load) that
 // passes the WithValidate function if one is given. Unreadable files give
 // the file-system error; bad contents a *DataIntegrityError.
-func (p *Persistence) CheckIntegrity(name string, opts ...SaveOption) error {
-	data, err := p.persistRead("check", name)
+func (p *Store) CheckIntegrity(ctx context.Context, name string, opts ...Option) error {
+	data, err := p.read(ctx, "check", name)
 	if err != nil {
 		return err
 	}
 	var v any
-	if err := persistDecode(name, data, &v); err != nil {
+	if err := decode(name, data, &v); err != nil {
 		return err
 	}
-	if o := persistApply(opts); o.validate != nil {
+	if o := apply(opts); o.validate != nil {
 		if err := o.validate(v); err != nil {
 			return &DataIntegrityError{Path: name, Err: err}
 		}
@@ -206,9 +206,9 @@ func (p *Persistence) CheckIntegrity(name string, opts ...SaveOption) error {
 
 // ComputeFileHash returns the SHA-256 of name's bytes in lower-case hex,
 // as sha256sum prints it, reading the file in a stream.
-func (p *Persistence) ComputeFileHash(name string) (string, error) {
+func (p *Store) ComputeFileHash(ctx context.Context, name string) (string, error) {
 	var sum string
-	err := p.persistRetry(func() error {
+	err := p.retry(ctx, func() error {
 		f, err := p.fsys.OpenFile(name, os.O_RDONLY, 0)
 		if err != nil {
 			return err
@@ -222,7 +222,7 @@ func (p *Persistence) ComputeFileHash(name string) (string, error) {
 		return nil
 	})
 	if err != nil {
-		return "", &persistError{op: "hash", path: name, err: err}
+		return "", &fileError{op: "hash", path: name, err: err}
 	}
 	return sum, nil
 }
@@ -232,66 +232,68 @@ func (p *Persistence) ComputeFileHash(name string) (string, error) {
 // no backup. The backup stays in place, so a restore can be repeated;
 // name's current contents are not backed up first, since that would
 // overwrite the very backup being restored.
-func (p *Persistence) RestoreBackup(name string) (bool, error) {
+func (p *Store) RestoreBackup(ctx context.Context, name string) (bool, error) {
 	backup := p.BackupPath(name)
 	if _, err := p.fsys.Stat(backup); errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
-	if err := p.persistRetry(func() error { return p.persistCopy(backup, name) }); err != nil {
-		return false, &persistError{op: "restore", path: name, err: err, note: p.persistNote(name, nil)}
+	if err := p.retry(ctx, func() error { return p.copyFile(backup, name) }); err != nil {
+		return false, &fileError{op: "restore", path: name, err: err, note: p.note(name, nil)}
 	}
 	return true, nil
 }
 
-// LoadCircuit loads the JSON file name into v with the default options.
-func LoadCircuit(name string, v any) error {
-	return NewPersistence(Options{EnableBackups: true}).Load(name, v)
+// Load loads the JSON file name into v with the default options
+// (load_circuit_safe of the original module).
+func Load(ctx context.Context, name string, v any) error {
+	return New(Options{EnableBackups: true}).Load(ctx, name, v)
 }
 
-// SaveCircuit saves v to name as JSON with the defaults of the original
-// module: atomic, with a backup of the old file, transient errors retried.
-func SaveCircuit(name string, v any) error {
-	return NewPersistence(Options{EnableBackups: true}).Save(name, v)
+// Save saves v to name as JSON with the defaults of the original
+// module (save_circuit_safe): atomic, with a backup of the old file,
+// transient errors retried.
+func Save(ctx context.Context, name string, v any) error {
+	return New(Options{EnableBackups: true}).Save(ctx, name, v)
 }
 
-// persistRetry runs fn under the retry policy.
-func (p *Persistence) persistRetry(fn func() error) error {
-	return fsx.Retry(context.Background(), p.retry, fn)
+// retry runs fn under the retry policy; ctx ends its waits.
+func (p *Store) retry(ctx context.Context, fn func() error) error {
+	return fsx.Retry(ctx, p.policy, fn)
 }
 
-func (p *Persistence) persistRead(op, name string) ([]byte, error) {
+func (p *Store) read(ctx context.Context, op, name string) ([]byte, error) {
 	var data []byte
-	err := p.persistRetry(func() (err error) {
+	err := p.retry(ctx, func() (err error) {
 		data, err = fsx.ReadFile(p.fsys, name)
 		return err
 	})
 	if err != nil {
-		return nil, &persistError{op: op, path: name, err: err}
+		return nil, &fileError{op: op, path: name, err: err}
 	}
 	return data, nil
 }
 
-// persistWrite backs up name if asked and replaces it with data. Each
+// write backs up name if asked and replaces it with data. Each
 // step is retried on its own, so a transient failure of the write does not
 // repeat a backup that already succeeded.
-func (p *Persistence) persistWrite(name string, data []byte) error {
+func (p *Store) write(ctx context.Context, name string, data []byte) error {
 	if p.backups {
 		backup := p.BackupPath(name)
-		err := p.persistRetry(func() error { return p.persistCopy(name, backup) })
+		err := p.retry(ctx, func() error { return p.copyFile(name, backup) })
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return &persistError{op: "save", path: name, err: fmt.Errorf("backup to %s: %w", backup, err), note: p.persistNote(name, nil)}
+			return &fileError{op: "save", path: name, err: fmt.Errorf("backup to %s: %w", backup, err), note: p.note(name, nil)}
 		}
 	}
-	err := p.persistRetry(func() error { return fsx.WriteFile(p.fsys, name, data, persistNewFileMode) })
+	err := p.retry(ctx, func() error { return fsx.WriteFile(p.fsys, name, data, newFileMode) })
 	if err != nil {
-		return &persistError{op: "save", path: name, err: err, note: p.persistNote(name, data)}
+		return &fileError{op: "save", path: name, err: err, note: p.note(name, data)}
 	}
 	return nil
 }
 
-// persistCopy replaces dst atomically with src's bytes, streamed. dst
+// copyFile replaces dst atomically with src's bytes, streamed. dst
 // gets src's permissions when it is new. fs.ErrNotExist means no src.
-func (p *Persistence) persistCopy(src, dst string) error {
+func (p *Store) copyFile(src, dst string) error {
 	f, err := p.fsys.OpenFile(src, os.O_RDONLY, 0)
 	if err != nil {
 		return err
@@ -307,11 +309,11 @@ func (p *Persistence) persistCopy(src, dst string) error {
 	})
 }
 
-// persistNote says what a failed write left in name. An atomic replace
+// note says what a failed write left in name. An atomic replace
 // fails either before its rename (name untouched) or in the directory
 // fsync after it (name already whole-new, but maybe not durable); reading
 // the file back tells which. Nothing is promised if that read fails too.
-func (p *Persistence) persistNote(name string, written []byte) string {
+func (p *Store) note(name string, written []byte) string {
 	now, err := fsx.ReadFile(p.fsys, name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -324,10 +326,10 @@ func (p *Persistence) persistNote(name string, written []byte) string {
 	return name + " unchanged"
 }
 
-// persistEncode renders v as the files Save writes: two-space indent,
+// encode renders v as the files Save writes: two-space indent,
 // "\n" line endings, a final newline, and <, > and & left unescaped,
 // since these files are not embedded in HTML.
-func persistEncode(v any) ([]byte, error) {
+func encode(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -338,15 +340,15 @@ func persistEncode(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// persistDecode parses data as exactly one JSON value into v after
+// decode parses data as exactly one JSON value into v after
 // checking that it is UTF-8; encoding/json alone would silently turn bad
 // bytes into U+FFFD, and a save would then destroy them.
-func persistDecode(name string, data []byte, v any) error {
-	body := bytes.TrimPrefix(data, persistBOM)
+func decode(name string, data []byte, v any) error {
+	body := bytes.TrimPrefix(data, bom)
 	off := len(data) - len(body)
 	if !utf8.Valid(body) {
-		bad := off + persistFirstInvalid(body)
-		line, col := persistLineCol(data, bad)
+		bad := off + firstInvalid(body)
+		line, col := lineCol(data, bad)
 		return &DataIntegrityError{Path: name, Line: line, Col: col, Err: fmt.Errorf("invalid UTF-8 at byte %d", bad)}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -361,36 +363,36 @@ func persistDecode(name string, data []byte, v any) error {
 			return nil
 		}
 		at := off + len(body) - len(rest)
-		line, col := persistLineCol(data, at)
+		line, col := lineCol(data, at)
 		return &DataIntegrityError{Path: name, Line: line, Col: col, Err: fmt.Errorf("data after the JSON value at byte %d", at)}
 	case errors.As(err, &inv):
-		return &persistError{op: "load", path: name, err: err} // a programming error, not bad data
+		return &fileError{op: "load", path: name, err: err} // a programming error, not bad data
 	case err == io.EOF:
 		return &DataIntegrityError{Path: name, Err: errors.New("no JSON value: the file is empty")}
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		line, col := persistLineCol(data, len(data))
+		line, col := lineCol(data, len(data))
 		return &DataIntegrityError{Path: name, Line: line, Col: col, Err: fmt.Errorf("truncated JSON: %w", err)}
 	}
-	return persistIntegrity(name, data, off, err)
+	return integrityError(name, data, off, err)
 }
 
-// persistIntegrity wraps a decoding error with its position in data.
-func persistIntegrity(name string, data []byte, off int, err error) error {
+// integrityError wraps a decoding error with its position in data.
+func integrityError(name string, data []byte, off int, err error) error {
 	e := &DataIntegrityError{Path: name, Err: err}
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		e.Line, e.Col = persistLineCol(data, off+int(syn.Offset)-1)
+		e.Line, e.Col = lineCol(data, off+int(syn.Offset)-1)
 	case errors.As(err, &typ):
-		e.Line, e.Col = persistLineCol(data, off+int(typ.Offset)-1)
+		e.Line, e.Col = lineCol(data, off+int(typ.Offset)-1)
 	}
 	return e
 }
 
-// persistFirstInvalid returns the offset of the first byte of data that
+// firstInvalid returns the offset of the first byte of data that
 // does not start a valid UTF-8 sequence.
-func persistFirstInvalid(data []byte) int {
+func firstInvalid(data []byte) int {
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
 		if r == utf8.RuneError && size <= 1 {
@@ -401,9 +403,9 @@ func persistFirstInvalid(data []byte) int {
 	return len(data)
 }
 
-// persistLineCol turns a byte offset into a 1-based line and column
+// lineCol turns a byte offset into a 1-based line and column
 // (counted in bytes, as compilers do).
-func persistLineCol(data []byte, offset int) (line, col int) {
+func lineCol(data []byte, offset int) (line, col int) {
 	offset = min(max(offset, 0), len(data))
 	before := data[:offset]
 	line = bytes.Count(before, []byte{'\n'}) + 1
