@@ -11,12 +11,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/circuitvc/circuitvc/internal/circuit"
 	"github.com/circuitvc/circuitvc/internal/textdiff"
-	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/worktree"
 )
 
@@ -110,7 +108,7 @@ func diffPairs(c *ucli.Context, env *Env) (*comparison, error) {
 	if plainFiles(env, dir, args, repo) {
 		return readPlainPair(env, dir, args[0], args[1])
 	}
-	var revs []objects.Hash
+	var revs []worktree.Hash
 	var names, paths []string
 	dashed := false
 	for _, a := range args {
@@ -134,7 +132,7 @@ func diffPairs(c *ucli.Context, env *Env) (*comparison, error) {
 		}
 		paths = append(paths, p)
 	}
-	oldH, newH := objects.ZeroHash, objects.ZeroHash
+	var oldH, newH worktree.Hash
 	cmp := &comparison{old: "current", new: "working tree"}
 	switch len(revs) {
 	case 0:
@@ -176,7 +174,7 @@ func isFile(env *Env, dir, name string) bool {
 
 func readPlainPair(env *Env, dir, a, b string) (*comparison, error) {
 	cmp := &comparison{old: a, new: b, plain: true}
-	p := worktree.FilePair{Path: filepath.ToSlash(b), OldOK: true, NewOK: true, OldMode: filemode.Regular, NewMode: filemode.Regular}
+	p := worktree.PlainPair(filepath.ToSlash(b), nil, nil)
 	var err error
 	if p.Old, err = readPlain(env, dir, a); err != nil {
 		return nil, err

@@ -253,3 +253,25 @@ func TestTreeAndCommitInterop(t *testing.T) {
 		t.Fatalf("zone offset = %d", off)
 	}
 }
+
+func TestParseHash(t *testing.T) {
+	blob := HashObject(BlobObject, []byte("R1 10k\n"))
+	tests := []struct {
+		in   string
+		want Hash
+		ok   bool
+	}{
+		{blob.String(), blob, true},
+		{strings.Repeat("0", 40), ZeroHash, true},
+		{blob.String()[:39], ZeroHash, false},
+		{blob.String() + "0", ZeroHash, false},
+		{strings.Repeat("g", 40), ZeroHash, false},
+		{"", ZeroHash, false},
+	}
+	for _, tt := range tests {
+		h, err := ParseHash(tt.in)
+		if (err == nil) != tt.ok || h != tt.want {
+			t.Errorf("ParseHash(%q) = %s, %v; want %s, ok %v", tt.in, h, err, tt.want, tt.ok)
+		}
+	}
+}

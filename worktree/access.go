@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -50,11 +48,18 @@ type FilePair struct {
 	// OldPath is the path on the old side of a renamed file, else "".
 	OldPath          string
 	Old, New         []byte
-	OldMode, NewMode filemode.FileMode
+	OldMode, NewMode objects.FileMode
 	// OldOK and NewOK say whether the file exists on each side.
 	OldOK, NewOK bool
 	// the blob ids of the sides, for rename detection
 	oldHash, newHash objects.Hash
+}
+
+// PlainPair is the FilePair of two files outside any version, compared
+// as one file at path: both sides exist, as regular files.
+func PlainPair(path string, old, new []byte) FilePair {
+	return FilePair{Path: path, Old: old, New: new, OldOK: true, NewOK: true,
+		OldMode: objects.ModeRegular, NewMode: objects.ModeRegular}
 }
 
 // Renamed reports whether the pair is one file under two paths.

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -23,7 +21,7 @@ type batch struct {
 // addBlob queues the bytes of working file p; h is their blob id,
 // already computed.
 func (b *batch) addBlob(p string, data []byte, h objects.Hash) {
-	b.objs = append(b.objs, objects.Object{Type: plumbing.BlobObject, Data: data, Hash: h})
+	b.objs = append(b.objs, objects.Object{Type: objects.BlobObject, Data: data, Hash: h})
 	b.files = append(b.files, p)
 }
 
@@ -42,8 +40,8 @@ func (b *batch) addCommit(parent objects.Hash, snap Snapshot, who objects.Signat
 	if err != nil {
 		return objects.ZeroHash, err
 	}
-	h := objects.HashObject(plumbing.CommitObject, data)
-	b.objs = append(append(b.objs, trees...), objects.Object{Type: plumbing.CommitObject, Data: data, Hash: h})
+	h := objects.HashObject(objects.CommitObject, data)
+	b.objs = append(append(b.objs, trees...), objects.Object{Type: objects.CommitObject, Data: data, Hash: h})
 	return h, nil
 }
 

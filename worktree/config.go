@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -77,6 +78,12 @@ func readConfig(fsys fsx.FS, dir string) (Config, error) {
 	s := cfg.Section("circuitvc")
 	if v := s.OptionAll("track"); len(v) > 0 {
 		c.Track = v
+	}
+	for _, pat := range c.Track {
+		// A malformed pattern would match nothing, silently.
+		if _, err := path.Match(pat, ""); err != nil {
+			return c, fmt.Errorf("%s: circuitvc.track %q: %w", configPath(dir), pat, err)
+		}
 	}
 	if err := parseOpt(s, "lockTimeout", time.ParseDuration, &c.LockTimeout); err != nil {
 		return c, fmt.Errorf("%s: %w", configPath(dir), err)

@@ -17,8 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/objects"
@@ -466,7 +464,7 @@ func checkWork(t testing.TB, r *Repo, fsys fsx.FS, sc *scenario, acked, anyBacku
 // inBackup reports whether the backup ref (or, with anyEntry, any entry
 // of its reflog) names a commit holding data at p.
 func inBackup(r *Repo, p, data string, anyEntry bool) bool {
-	want := objects.HashObject(plumbing.BlobObject, []byte(data))
+	want := objects.HashObject(objects.BlobObject, []byte(data))
 	tips := []objects.Hash{}
 	if h, err := r.refs.Read(refs.Backup); err == nil {
 		tips = append(tips, h)

@@ -16,8 +16,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/objects"
@@ -287,7 +285,7 @@ func checkPartial(t *testing.T, fsys fsx.FS, sc *scenario, e *PartialRestoreErro
 	}
 	for _, p := range e.Files {
 		old, existed := sc.before[p]
-		if existed && snap[p].Hash != objects.HashObject(plumbing.BlobObject, []byte(old)) {
+		if existed && snap[p].Hash != objects.HashObject(objects.BlobObject, []byte(old)) {
 			t.Errorf("%s: %s as it was is not in the version named, %s", desc, p, e.Previous)
 		}
 	}

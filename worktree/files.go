@@ -11,9 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-
 	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 )
@@ -61,7 +58,8 @@ func checkPath(p string) error {
 // abs is the OS path of a tree path.
 func (r *Repo) abs(p string) string { return filepath.Join(r.root, filepath.FromSlash(p)) }
 
-// matchTracked reports whether p matches one of the configured patterns.
+// matchTracked reports whether p matches one of the configured patterns
+// (which readConfig checked, so Match cannot fail).
 func (r *Repo) matchTracked(p string) bool {
 	for _, pat := range r.cfg.Track {
 		subject := path.Base(p)
@@ -130,7 +128,7 @@ func (r *Repo) trackedPaths(head Snapshot, extra []string) ([]string, error) {
 // workFile is one working file as found on disk.
 type workFile struct {
 	Path    string
-	Mode    filemode.FileMode
+	Mode    objects.FileMode
 	Missing bool
 	// Hash is the file's blob id, from the stat cache or from Data.
 	Hash objects.Hash
@@ -144,7 +142,7 @@ type workFile struct {
 // when the file's stat data vouch for it, else by reading it. A file that
 // does not exist is reported as Missing, not as an error.
 func (r *Repo) statWork(ctx context.Context, p string) (workFile, error) {
-	wf := workFile{Path: p, Mode: filemode.Regular}
+	wf := workFile{Path: p, Mode: objects.ModeRegular}
 	if err := r.checkParents(p); err != nil {
 		return wf, err
 	}
@@ -160,7 +158,7 @@ func (r *Repo) statWork(ctx context.Context, p string) (workFile, error) {
 		return wf, &PathError{Path: p, Err: fmt.Errorf("not a regular file (%v); circuitvc tracks regular files only", fi.Mode().Type())}
 	}
 	if fi.Mode().Perm()&0o111 != 0 {
-		wf.Mode = filemode.Executable
+		wf.Mode = objects.ModeExecutable
 	}
 	wf.info = fi
 	if h, ok := r.statCache().lookup(p, fi); ok {
@@ -185,7 +183,7 @@ func (r *Repo) loadWork(ctx context.Context, wf *workFile) error {
 		return err
 	}
 	wf.loaded = true
-	wf.Hash = objects.HashObject(plumbing.BlobObject, wf.Data)
+	wf.Hash = objects.HashObject(objects.BlobObject, wf.Data)
 	r.statCache().remember(wf.Path, wf.info, wf.Hash)
 	return nil
 }
@@ -203,7 +201,7 @@ func (r *Repo) readWork(ctx context.Context, p string) (workFile, error) {
 // permissions of a file of that mode (filePerm). It refuses
 // to write through a symbolic link in any parent directory, so a hostile
 // tree cannot reach outside the working tree.
-func (r *Repo) writeWork(ctx context.Context, p string, data []byte, mode filemode.FileMode) error {
+func (r *Repo) writeWork(ctx context.Context, p string, data []byte, mode objects.FileMode) error {
 	if err := checkPath(p); err != nil {
 		return &PathError{Path: p, Err: err}
 	}

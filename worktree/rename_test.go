@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/circuitvc/circuitvc/internal/gittest"
 	"github.com/circuitvc/circuitvc/objects"
 )
@@ -164,7 +162,7 @@ func BenchmarkFindRenames(b *testing.B) {
 	}
 	edited := []byte(strings.Replace(string(old), `"resistance":`, `"resistance": 1,"was":`, 1))
 	side := func(p string, data []byte) renameSide {
-		return renameSide{Path: p, Entry: Entry{Mode: 0o100644, Hash: objects.HashObject(plumbing.BlobObject, data)}, load: constant(data)}
+		return renameSide{Path: p, Entry: Entry{Mode: 0o100644, Hash: objects.HashObject(objects.BlobObject, data)}, load: constant(data)}
 	}
 	deleted := []renameSide{side("led.circuit.json", old)}
 	added := []renameSide{side("boards/led.circuit.json", edited)}

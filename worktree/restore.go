@@ -7,8 +7,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -279,7 +277,7 @@ func (p *restorePlan) changes() bool { return len(p.write)+len(p.remove) > 0 }
 type plannedFile struct {
 	path string
 	data []byte
-	mode filemode.FileMode
+	mode objects.FileMode
 }
 
 // planRestore works out how to make the working files equal want: files

@@ -11,7 +11,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"github.com/circuitvc/circuitvc/fsx"
@@ -124,14 +123,14 @@ func commitEntries(t *testing.T, r *Repo, files Snapshot, data map[string][]byte
 	}
 	var tree []byte
 	for _, p := range files.Paths() {
-		if _, err := r.objects.Write(plumbing.BlobObject, data[p]); err != nil {
+		if _, err := r.objects.Write(objects.BlobObject, data[p]); err != nil {
 			t.Fatal(err)
 		}
 		e := files[p]
 		tree = append(tree, fmt.Sprintf("%o %s\x00", uint32(e.Mode), p)...)
 		tree = append(tree, e.Hash[:]...)
 	}
-	th, err := r.objects.Write(plumbing.TreeObject, tree)
+	th, err := r.objects.Write(objects.TreeObject, tree)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +138,7 @@ func commitEntries(t *testing.T, r *Repo, files Snapshot, data map[string][]byte
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := r.objects.Write(plumbing.CommitObject, cdata)
+	c, err := r.objects.Write(objects.CommitObject, cdata)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,13 +163,13 @@ func TestRestoreModesConverge(t *testing.T) {
 		"link.circuit.json": []byte("a.circuit.json"),
 		"old.json":          []byte("{}\n"),
 	}
-	modes := map[string]filemode.FileMode{
-		"run.sh": filemode.Executable, "a.circuit.json": filemode.Regular,
-		"link.circuit.json": filemode.Symlink, "old.json": filemode.Deprecated,
+	modes := map[string]objects.FileMode{
+		"run.sh": objects.ModeExecutable, "a.circuit.json": objects.ModeRegular,
+		"link.circuit.json": objects.ModeSymlink, "old.json": filemode.Deprecated,
 	}
 	files := Snapshot{}
 	for p, d := range data {
-		files[p] = Entry{Mode: modes[p], Hash: objects.HashObject(plumbing.BlobObject, d)}
+		files[p] = Entry{Mode: modes[p], Hash: objects.HashObject(objects.BlobObject, d)}
 	}
 	commitEntries(t, r, files, data)
 
@@ -219,7 +218,7 @@ func TestRestoreModesConverge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for p, want := range map[string]filemode.FileMode{"run.sh": filemode.Executable, "link.circuit.json": filemode.Symlink, "old.json": filemode.Regular} {
+	for p, want := range map[string]objects.FileMode{"run.sh": objects.ModeExecutable, "link.circuit.json": objects.ModeSymlink, "old.json": objects.ModeRegular} {
 		if snap[p].Mode != want {
 			t.Errorf("saved %s with mode %v, want %v", p, snap[p].Mode, want)
 		}
