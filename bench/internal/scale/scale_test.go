@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/circuitvc/circuitvc/cli"
 	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 // inProcess runs the circuitvc command line in this process, keeping
@@ -39,7 +39,7 @@ func (inProcess) Run(ctx context.Context, dir string, args ...string) (Measure, 
 
 func scenario(t *testing.T) Scenario {
 	s := Scenario{CVC: inProcess{}, Work: t.TempDir()}
-	if _, err := exec.LookPath("git"); err == nil {
+	if gittest.Available() {
 		s.Git = &Git{Env: BaseEnv(t.TempDir())}
 	} else {
 		t.Log("git not on PATH: stores are not checked with git fsck")

@@ -12,7 +12,7 @@ import (
 // rows of bench/compare.sh, so that `go test -cpuprofile` shows where
 // each row's time goes:
 //
-//	go test -run '^$' -bench Save -cpuprofile save.prof ./internal/scale
+//	go test -run '^$' -bench Save -cpuprofile save.prof ./bench/internal/scale
 //	go tool pprof -top save.prof
 
 const led = "led-water-accelerometer.json"
