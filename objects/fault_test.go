@@ -139,6 +139,7 @@ var faultModes = []struct {
 var faultErrnos = []syscall.Errno{syscall.EIO, syscall.ENOSPC}
 
 func TestWriteFaults(t *testing.T) {
+	t.Parallel()
 	small := wantObj{plumbing.BlobObject, []byte(`{"components":[{"id":"R1","value":"10k"}]}` + "\n")}
 	big := wantObj{plumbing.BlobObject, bigBlob(1)}
 	tree := wantObj{plumbing.TreeObject, mustEncodeTree(t, &Tree{Entries: []TreeEntry{
@@ -177,6 +178,9 @@ func TestWriteFaults(t *testing.T) {
 				name := fmt.Sprintf("%s/%s/%v", tc.name, mode.name, errno)
 				var points, whole, absent, leftTemps int
 				for n := 1; ; n++ {
+					if !fsxtest.Sampled(n) {
+						continue
+					}
 					inner := base.Clone()
 					f := fsxtest.NewFaultFS(inner)
 					s, err := Open(f, faultDir)
@@ -441,6 +445,7 @@ var packFaultModes = []struct {
 }
 
 func TestPackFaults(t *testing.T) {
+	t.Parallel()
 	total, checked := 0, 0
 	for _, fx := range gcFixtures(t, 5) {
 		// Failures that leave the same file system behind (every failed
@@ -451,6 +456,9 @@ func TestPackFaults(t *testing.T) {
 			var points, failed, leftTemps int
 			harmless := map[string]int{}
 			for n := 1; ; n++ {
+				if !fsxtest.Sampled(n) {
+					continue
+				}
 				inner := fx.base.Clone()
 				f := fsxtest.NewFaultFS(inner)
 				s, err := Open(f, faultDir)

@@ -59,6 +59,9 @@ func crashLoop(t *testing.T, sc *scenario) crashStats {
 	ctx := context.Background()
 	var st crashStats
 	for n := 0; ; n++ {
+		if !fsxtest.Sampled(n) {
+			continue
+		}
 		c := fsxtest.NewCrashFS(sc.base)
 		r, err := openRepo(t, c)
 		if err != nil {
@@ -134,6 +137,7 @@ func staleLockRecovery(t *testing.T, fsys *fsxtest.MemFS, sc *scenario, desc str
 // TestPowerCutEveryPrefix cuts power after every operation of save and
 // of restore.
 func TestPowerCutEveryPrefix(t *testing.T) {
+	t.Parallel()
 	var cuts, states int
 	for _, mk := range []func(testing.TB) *scenario{saveScenario, restoreScenario, cleanRestoreScenario, rebackupScenario} {
 		sc := mk(t)
@@ -162,6 +166,7 @@ type step struct {
 // in flight, and every working file must hold its last acknowledged bytes
 // or the bytes being written when power failed.
 func TestPowerCutSaveSequence(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	base, r := initMem(t)
 	writeWorkFile(t, r, "a.circuit.json", circuitV("10k"))
@@ -200,6 +205,9 @@ func TestPowerCutSaveSequence(t *testing.T) {
 
 	var cuts, states, inFlightKept int
 	for n := 0; ; n++ {
+		if !fsxtest.Sampled(n) {
+			continue
+		}
 		c := fsxtest.NewCrashFS(base)
 		r, err := openRepo(t, c)
 		if err != nil {

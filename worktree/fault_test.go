@@ -37,6 +37,9 @@ func faultLoop(t *testing.T, sc *scenario, errno error, ops string) faultStats {
 	ctx := context.Background()
 	var st faultStats
 	for k := 1; ; k++ {
+		if !fsxtest.Sampled(k) {
+			continue
+		}
 		inner := sc.base.Clone()
 		f := fsxtest.NewFaultFS(inner)
 		r, err := openRepo(t, f)
@@ -96,6 +99,7 @@ func faultLoop(t *testing.T, sc *scenario, errno error, ops string) faultStats {
 // EIO and ENOSPC, and the operations where a permission error can happen
 // (open, mkdir, rename, link, remove, chmod, lock) with EACCES.
 func TestFaultEveryOperation(t *testing.T) {
+	t.Parallel()
 	scenarios := map[string]func(testing.TB) *scenario{"save": saveScenario, "restore": restoreScenario,
 		"clean restore": cleanRestoreScenario, "restore over a backup": rebackupScenario}
 	cases := []struct {
@@ -198,11 +202,15 @@ func TestFaultTransientRetried(t *testing.T) {
 // *PartialRestoreError that lists every working file left changed and
 // names a backup holding the bytes of the unsaved ones; never lost work.
 func TestRestoreDiskDiesAtEveryOperation(t *testing.T) {
+	t.Parallel()
 	for _, mk := range []func(testing.TB) *scenario{restoreScenario, cleanRestoreScenario, rebackupScenario} {
 		sc := mk(t)
 		t.Run(sc.name, func(t *testing.T) {
 			points, partials := 0, 0
 			for n := 1; ; n++ {
+				if !fsxtest.Sampled(n) {
+					continue
+				}
 				inner := sc.base.Clone()
 				f := fsxtest.NewFaultFS(inner)
 				r, err := openRepo(t, f)

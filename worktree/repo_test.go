@@ -278,6 +278,9 @@ func TestNoOpRestoreKeepsBackup(t *testing.T) {
 }
 
 func TestSaveBigFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a file over 16 MiB")
+	}
 	ctx := context.Background()
 	r := newRepo(t, nil)
 	pad := strings.Repeat("x", bigFile)

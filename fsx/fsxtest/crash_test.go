@@ -330,3 +330,26 @@ func baseWithFile(t *testing.T, data string) *MemFS {
 	}
 	return m
 }
+
+func TestSampled(t *testing.T) {
+	if !testing.Short() {
+		for n := range 100 {
+			if !Sampled(n) {
+				t.Fatalf("point %d not run outside -short", n)
+			}
+		}
+		return
+	}
+	runs, gap, longest := 0, 0, 0
+	for n := range 8000 {
+		if Sampled(n) {
+			runs, gap = runs+1, 0
+			continue
+		}
+		gap++
+		longest = max(longest, gap)
+	}
+	if runs < 400 || runs > 600 || longest > 60 {
+		t.Errorf("-short runs %d of 8000 points, longest gap %d; want about 500, gaps short", runs, longest)
+	}
+}

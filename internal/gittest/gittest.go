@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -88,6 +89,34 @@ func Run(t testing.TB, gitDir string, stdin []byte, args ...string) string {
 func Text(t testing.TB, gitDir string, args ...string) string {
 	t.Helper()
 	return strings.TrimSpace(Run(t, gitDir, nil, args...))
+}
+
+// Object is an object as git cat-file prints it.
+type Object struct {
+	Type string // "blob", "tree", "commit" or "tag"
+	Data []byte
+}
+
+// Objects returns every object in gitDir, by hex name, as one run of git
+// cat-file --batch-all-objects reads them.
+func Objects(t testing.TB, gitDir string) map[string]Object {
+	t.Helper()
+	out := Run(t, gitDir, nil, "cat-file", "--batch-all-objects", "--batch", "--unordered")
+	objs := map[string]Object{}
+	for rest := []byte(out); len(rest) > 0; {
+		head, body, ok := bytes.Cut(rest, []byte("\n"))
+		f := strings.Fields(string(head))
+		if !ok || len(f) != 3 {
+			t.Fatalf("git cat-file --batch: bad header %q", head)
+		}
+		size, err := strconv.Atoi(f[2])
+		if err != nil || size+1 > len(body) {
+			t.Fatalf("git cat-file --batch: bad size in %q", head)
+		}
+		objs[f[0]] = Object{Type: f[1], Data: body[:size]}
+		rest = body[size+1:] // the content ends with a newline of its own
+	}
+	return objs
 }
 
 // InitBare makes dir a bare repository whose HEAD names main. It needs
