@@ -47,11 +47,11 @@ func wantErr(t *testing.T, err, target error, op string) {
 	switch {
 	case errors.As(err, &pe):
 		if pe.Op != op {
-			t.Fatalf("err = %#v, want fsxtest.Op %q", pe, op)
+			t.Fatalf("err = %#v, want Op %q", pe, op)
 		}
 	case errors.As(err, &le):
 		if le.Op != op {
-			t.Fatalf("err = %#v, want fsxtest.Op %q", le, op)
+			t.Fatalf("err = %#v, want Op %q", le, op)
 		}
 	default:
 		t.Fatalf("err = %T %v, want *fs.PathError or *os.LinkError", err, err)

@@ -479,7 +479,7 @@ func TestConformance(t *testing.T) {
 			})
 		}
 	}
-	t.Logf("conformance: %d runs (%d cases on the fsx.OS and on MemFS)", n, len(conformance))
+	t.Logf("conformance: %d runs (%d cases on the OS and on MemFS)", n, len(conformance))
 }
 
 func TestMemRelativePaths(t *testing.T) {
