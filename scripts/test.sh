@@ -34,8 +34,9 @@ step() {
 vet() { go vet ./... ./testdata; }
 
 # Every platform builds. Windows has test files of its own, so its test
-# binaries are compiled too (and "run" with /bin/true) so they cannot rot;
-# darwin shares the unix ones that the test step compiles.
+# packages are compiled too (go list -export compiles without linking),
+# so they cannot rot; darwin shares the unix ones that the test step
+# compiles.
 cross() {
   local os arch
   for os in linux darwin windows; do
@@ -43,7 +44,7 @@ cross() {
       GOOS=$os GOARCH=$arch go build ./...
     done
   done
-  GOOS=windows GOARCH=amd64 go test -vet=off -count=1 -exec /bin/true ./... >/dev/null
+  GOOS=windows GOARCH=amd64 go list -test -export ./... >/dev/null
 }
 
 # Includes the contract test (cli/contract_test.go: every command against
@@ -63,7 +64,10 @@ race() {
   go test -race -short -count=1 ./fsx/... ./objects ./refs ./worktree ./persist
 }
 
-# Every fuzz target for FUZZTIME, as many at once as there are cores.
+# Every fuzz target for FUZZTIME, as many at once as there are cores. Go
+# 1.26's fuzz coordinator can fail a target with a bare "context deadline
+# exceeded" when -fuzztime ends under load (go.dev/issue/75804, fixed in
+# Go 1.27): that outcome, with no failing input written, is not a failure.
 fuzz() {
   local pkg dir target
   for pkg in $(go list ./...); do
@@ -72,8 +76,12 @@ fuzz() {
       echo "$pkg $target"
     done
   done | xargs -P "$jobs" -L 1 sh -c '
+    inputs() { ls "$(go list -f "{{.Dir}}" "$0")/testdata/fuzz/$1" 2>/dev/null | wc -l; }
+    before=$(inputs "$0" "$1")
     if out=$(go test -run "^\$" -fuzz "^$1\$" -fuzztime "'"$FUZZTIME"'" -parallel 1 "$0" 2>&1); then
       echo "-- ok   $0 $1"
+    elif [ "$(inputs "$0" "$1")" = "$before" ] && echo "$out" | grep -q "^    context deadline exceeded$"; then
+      echo "-- ok   $0 $1 (the deadline race of go.dev/issue/75804; no failing input)"
     else
       echo "-- FAIL $0 $1"; echo "$out"; exit 255
     fi'

@@ -43,9 +43,9 @@
 //
 // # Running longer
 //
-// Defaults keep the package under a few minutes on two cores: 200 kill
-// iterations (none with -short, unless KILL_ITERATIONS is set). Ask for
-// more with KILL_ITERATIONS:
+// Defaults keep the package near a minute on two cores, inside the
+// project's test gate: 100 kill iterations (none with -short, unless
+// KILL_ITERATIONS is set). Ask for more with KILL_ITERATIONS:
 //
 //	KILL_ITERATIONS=5000 go test ./internal/stress -run TestKill -v -timeout 2h
 //

@@ -27,7 +27,7 @@ type killConfig struct {
 
 func killConfigFromEnv(t *testing.T) killConfig {
 	t.Helper()
-	c := killConfig{iterations: 200, epoch: 25, fsckEvery: 1, seed: uint64(time.Now().UnixNano())}
+	c := killConfig{iterations: 100, epoch: 25, fsckEvery: 1, seed: uint64(time.Now().UnixNano())}
 	for _, v := range []struct {
 		env string
 		dst *int
