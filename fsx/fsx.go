@@ -5,8 +5,8 @@
 // fault-injecting or crashable implementation (package fsxtest, as
 // testing/fstest serves io/fs). Paths are ordinary OS paths. A program
 // that embeds circuitvc may pass its own FS where the packages take one
-// (worktree.OpenOptions, objects.Open, refs.Open); nil or OS() is the
-// operating system.
+// (worktree.OpenOptions, persist.Options, objects.Open, refs.Open); nil
+// or OS() is the operating system.
 //
 // On top of FS the package provides the durable operations the rest of
 // circuitvc is built from: PendingFile, the one durable-write protocol
