@@ -1,0 +1,325 @@
+package draw
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Native graph geometry, in drawing units (pixels at zoom 1).
+const (
+	nodeW     = 110.0 // component box width
+	pinStep   = 14.0  // distance between pins on a side
+	nodeBaseH = 28.0  // box height without pins
+	cellW     = 230.0 // grid cell width of the automatic layout
+	cellGapY  = 80.0  // space between rows of the automatic layout
+	nativeFnt = 11.0
+)
+
+type nativeComp struct {
+	ref, info  string
+	pins       []string
+	pos        *Point
+	box        Shape
+	pinAt      map[string]Point
+	neighbours []int
+}
+
+func drawNative(data []byte, opt Options) (*Drawing, error) {
+	var doc struct {
+		Components []obj `json:"components"`
+		Nets       []obj `json:"nets"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	d := &Drawing{Format: Native, Info: map[string]string{}}
+	var comps []*nativeComp
+	byRef := map[string]int{}
+	for _, c := range doc.Components {
+		ref := c.str("id")
+		if ref == "" {
+			continue
+		}
+		if _, dup := byRef[ref]; dup {
+			continue
+		}
+		nc := &nativeComp{ref: ref, info: nativeInfo(c)}
+		for _, p := range c.list("pins") {
+			switch v := p.(type) {
+			case string:
+				nc.pins = append(nc.pins, v)
+			case float64:
+				nc.pins = append(nc.pins, strconv.FormatFloat(v, 'g', -1, 64))
+			}
+		}
+		if p := c.obj("position"); p != nil && p.has("x") && p.has("y") {
+			nc.pos = &Point{p.num("x"), p.num("y")}
+		}
+		byRef[ref] = len(comps)
+		comps = append(comps, nc)
+		d.Info[ref] = nc.info
+	}
+	type net struct {
+		name string
+		pins []string
+	}
+	var nets []net
+	for _, n := range doc.Nets {
+		var pins []string
+		for _, p := range n.list("connections") {
+			s, _ := p.(string)
+			ref, pin, ok := strings.Cut(s, ".")
+			if !ok {
+				continue
+			}
+			if i, known := byRef[ref]; known {
+				pins = append(pins, s)
+				// A pin the component does not declare still gets a place.
+				if !slices.Contains(comps[i].pins, pin) {
+					comps[i].pins = append(comps[i].pins, pin)
+				}
+			}
+		}
+		nets = append(nets, net{n.str("name"), pins})
+	}
+	if len(comps) == 0 {
+		return nil, fmt.Errorf("%w: a native circuit with no components", ErrNotCircuit)
+	}
+	simple := len(comps) > opt.Detail
+	for _, n := range nets {
+		// Connectivity for the automatic layout; big nets (ground,
+		// supplies) say little about what belongs together.
+		if len(n.pins) > 12 {
+			continue
+		}
+		var idx []int
+		for _, p := range n.pins {
+			ref, _, _ := strings.Cut(p, ".")
+			idx = append(idx, byRef[ref])
+		}
+		for _, i := range idx {
+			comps[i].neighbours = append(comps[i].neighbours, idx...)
+		}
+	}
+	placeNative(comps)
+	b := newBuilder("graph", 1, [2]string{"nets", "Nets"}, [2]string{"components", "Components"})
+	for _, c := range comps {
+		b.add("components", c.item(simple))
+	}
+	for _, n := range nets {
+		if n.name == "" {
+			continue
+		}
+		it := &Item{Kind: "net", OnNet: true, Bulk: simple, Optional: simple}
+		b.onNet(it, b.net(n.name, n.name, sortedPins(n.pins)))
+		it.Shapes = netShapes(n.name, n.pins, comps, byRef)
+		b.add("nets", it)
+	}
+	v := b.done()
+	if simple {
+		v.Simplified = fmt.Sprintf("%d components: drawn as plain boxes; only changed components are labelled and only changed nets drawn", len(comps))
+	}
+	d.Views = []*View{v}
+	return d, nil
+}
+
+func sortedPins(p []string) []string {
+	s := slices.Clone(p)
+	slices.SortFunc(s, naturalCompare)
+	return s
+}
+
+func nativeInfo(c obj) string {
+	var parts []string
+	for _, k := range []string{"type", "value", "footprint", "mpn", "manufacturer"} {
+		if s := c.str(k); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if v, ok := c["dnp"].(bool); ok && v {
+		parts = append(parts, "DNP")
+	}
+	return strings.Join(parts, " ")
+}
+
+// placeNative gives every component a box. With positions in the file,
+// they are scaled so that boxes rarely overlap; components without a
+// position go on a grid below, in an order that follows connections
+// (breadth first from the first reference in natural order), so that
+// connected parts sit near each other and the layout depends only on
+// the content.
+func placeNative(comps []*nativeComp) {
+	var placed Box
+	var withPos int
+	for _, c := range comps {
+		if c.pos != nil {
+			placed.Add(*c.pos)
+			withPos++
+		}
+	}
+	scale := 1.0
+	if withPos > 1 {
+		spacing := math.Sqrt(math.Max(placed.W()*placed.H(), 1e-9) / float64(withPos))
+		if placed.W() == 0 || placed.H() == 0 {
+			spacing = math.Max(placed.W(), placed.H()) / float64(withPos)
+		}
+		if spacing > 0 {
+			scale = cellW / spacing
+		}
+	}
+	top := 0.0
+	for _, c := range comps {
+		if c.pos != nil {
+			cx, cy := (c.pos.X-placed.MinX)*scale, (c.pos.Y-placed.MinY)*scale
+			c.setBox(cx, cy)
+			top = math.Max(top, c.box.Y+c.box.H)
+		}
+	}
+	var rest []int
+	for i, c := range comps {
+		if c.pos == nil {
+			rest = append(rest, i)
+		}
+	}
+	if len(rest) == 0 {
+		return
+	}
+	if withPos > 0 {
+		top += cellGapY * 2
+	}
+	order := bfsOrder(comps, rest)
+	cols := int(math.Ceil(math.Sqrt(float64(len(order)) * 1.6)))
+	y := top
+	for r := 0; r*cols < len(order); r++ {
+		rowH := 0.0
+		for k := r * cols; k < min(len(order), (r+1)*cols); k++ {
+			rowH = math.Max(rowH, nodeHeight(len(comps[order[k]].pins)))
+		}
+		for k := r * cols; k < min(len(order), (r+1)*cols); k++ {
+			comps[order[k]].setBox(float64(k-r*cols)*cellW+nodeW/2, y+rowH/2)
+		}
+		y += rowH + cellGapY
+	}
+}
+
+// bfsOrder orders the components listed in idx so that connected ones
+// follow each other.
+func bfsOrder(comps []*nativeComp, idx []int) []int {
+	want := map[int]bool{}
+	for _, i := range idx {
+		want[i] = true
+	}
+	start := slices.Clone(idx)
+	slices.SortStableFunc(start, func(a, b int) int { return naturalCompare(comps[a].ref, comps[b].ref) })
+	seen := map[int]bool{}
+	var order []int
+	for _, s := range start {
+		if seen[s] {
+			continue
+		}
+		queue := []int{s}
+		seen[s] = true
+		for len(queue) > 0 {
+			i := queue[0]
+			queue = queue[1:]
+			order = append(order, i)
+			nb := slices.Clone(comps[i].neighbours)
+			slices.SortFunc(nb, func(a, b int) int { return naturalCompare(comps[a].ref, comps[b].ref) })
+			for _, j := range nb {
+				if want[j] && !seen[j] {
+					seen[j] = true
+					queue = append(queue, j)
+				}
+			}
+		}
+	}
+	return order
+}
+
+func nodeHeight(pins int) float64 {
+	return nodeBaseH + pinStep*float64((pins+1)/2)
+}
+
+// setBox places the component's box centred on (cx, cy) and its pins
+// on its sides: the first half on the left, the rest on the right.
+func (c *nativeComp) setBox(cx, cy float64) {
+	h := nodeHeight(len(c.pins))
+	c.box = Shape{Op: OpRect, X: cx - nodeW/2, Y: cy - h/2, W: nodeW, H: h, R: 3}
+	c.pinAt = map[string]Point{}
+	left := (len(c.pins) + 1) / 2
+	for i, p := range c.pins {
+		if i < left {
+			c.pinAt[p] = Point{c.box.X, c.box.Y + nodeBaseH - 4 + float64(i)*pinStep}
+		} else {
+			c.pinAt[p] = Point{c.box.X + nodeW, c.box.Y + nodeBaseH - 4 + float64(i-left)*pinStep}
+		}
+	}
+}
+
+// item draws the component's box, reference, value and pins. In a
+// simplified drawing it is a bulk item: an unchanged box is merged into
+// one path and its text left out.
+func (c *nativeComp) item(simple bool) *Item {
+	it := &Item{Kind: "component", Ref: c.ref, Bulk: simple, Shapes: []Shape{c.box}}
+	it.Shapes = append(it.Shapes, Shape{Op: OpText, X: c.box.X + nodeW/2, Y: c.box.Y + 13, H: nativeFnt + 1, Text: c.ref, Anchor: "middle", Class: "ref"})
+	if c.info != "" {
+		it.Shapes = append(it.Shapes, Shape{Op: OpText, X: c.box.X + nodeW/2, Y: c.box.Y + c.box.H + nativeFnt, H: nativeFnt * 0.85, Text: clip(c.info, 28), Anchor: "middle", Class: "val"})
+	}
+	if simple {
+		return it
+	}
+	left := (len(c.pins) + 1) / 2
+	for i, p := range c.pins {
+		pt := c.pinAt[p]
+		it.Shapes = append(it.Shapes, Shape{Op: OpCircle, X: pt.X, Y: pt.Y, W: 2.5, Class: "pin"})
+		t := Shape{Op: OpText, X: pt.X + 5, Y: pt.Y + 3.5, H: nativeFnt * 0.8, Text: p}
+		if i >= left {
+			t.X, t.Anchor = pt.X-5, "end"
+		}
+		it.Shapes = append(it.Shapes, t)
+	}
+	return it
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// netShapes draws a net as lines from its pins to their centre (a
+// straight line for two pins), labelled with its name.
+func netShapes(name string, pins []string, comps []*nativeComp, byRef map[string]int) []Shape {
+	var pts []Point
+	for _, p := range pins {
+		ref, pin, _ := strings.Cut(p, ".")
+		if pt, ok := comps[byRef[ref]].pinAt[pin]; ok {
+			pts = append(pts, pt)
+		}
+	}
+	if len(pts) == 0 {
+		return nil
+	}
+	var c Point
+	for _, p := range pts {
+		c.X += p.X / float64(len(pts))
+		c.Y += p.Y / float64(len(pts))
+	}
+	var s []Shape
+	if len(pts) == 2 {
+		s = append(s, Shape{Op: OpLine, Pts: pts})
+	} else {
+		for _, p := range pts {
+			s = append(s, Shape{Op: OpLine, Pts: []Point{c, p}})
+		}
+		s = append(s, Shape{Op: OpCircle, X: c.X, Y: c.Y, W: 3, Class: "hub"})
+	}
+	s = append(s, Shape{Op: OpText, X: c.X, Y: c.Y - 5, H: nativeFnt * 0.9, Text: name, Anchor: "middle"})
+	return s
+}
