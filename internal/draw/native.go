@@ -161,6 +161,8 @@ func placeNative(comps []*nativeComp) {
 			withPos++
 		}
 	}
+	// The scale is a power of two and the origin the file's, so that an
+	// edit elsewhere in the file does not move every box.
 	scale := 1.0
 	if withPos > 1 {
 		spacing := math.Sqrt(math.Max(placed.W()*placed.H(), 1e-9) / float64(withPos))
@@ -168,13 +170,13 @@ func placeNative(comps []*nativeComp) {
 			spacing = math.Max(placed.W(), placed.H()) / float64(withPos)
 		}
 		if spacing > 0 {
-			scale = cellW / spacing
+			scale = math.Exp2(math.Round(math.Log2(cellW / spacing)))
 		}
 	}
 	top := 0.0
 	for _, c := range comps {
 		if c.pos != nil {
-			cx, cy := (c.pos.X-placed.MinX)*scale, (c.pos.Y-placed.MinY)*scale
+			cx, cy := c.pos.X*scale, c.pos.Y*scale
 			c.setBox(cx, cy)
 			top = math.Max(top, c.box.Y+c.box.H)
 		}

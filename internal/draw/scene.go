@@ -36,7 +36,8 @@ type View struct {
 	// usable (a very large native file); it says what was left out.
 	Simplified string
 
-	prec int // decimal places written for coordinates
+	prec   int  // decimal places written for coordinates
+	bounds *Box // cached by Bounds
 }
 
 // Layer is a named group of items that the report can hide and show.
@@ -224,14 +225,19 @@ func rotate(p, c Point, deg float64) Point {
 	return Point{c.X + dx*co - dy*s, c.Y + dx*s + dy*co}
 }
 
-// Bounds is the box that holds every item of the view.
+// Bounds is the box that holds every item of the view. A view does not
+// change once drawn, so the box is computed once.
 func (v *View) Bounds() Box {
+	if v.bounds != nil {
+		return *v.bounds
+	}
 	var b Box
 	for _, l := range v.Layers {
 		for _, it := range l.Items {
 			b.Union(it.Bounds())
 		}
 	}
+	v.bounds = &b
 	return b
 }
 
