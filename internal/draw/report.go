@@ -184,6 +184,12 @@ func writeFile(page *bytes.Buffer, i int, f *FileDiff) (fileData, error) {
 		fit = fit.Grow(margin(fit))
 		vd.Fit = [4]float64{fit.MinX, fit.MinY, fit.W(), fit.H()}
 		page.WriteString(`<div class="view" data-view="` + name + `">` + "\n")
+		// Only the first view of the first file is parsed with the page;
+		// the others wait as text until shown, so a big board opens fast.
+		lazy := i > 0 || len(fd.Views) > 0
+		if lazy {
+			page.WriteString(`<script type="text/x-cvc-view">`)
+		}
 		for s := range sides {
 			sd := side(s)
 			page.WriteString(`<div class="pane ` + sd.String() + `"><div class="cap"></div>`)
@@ -203,6 +209,10 @@ func writeFile(page *bytes.Buffer, i int, f *FileDiff) (fileData, error) {
 				c.Boxes[name] = pair
 			}
 			page.WriteString("</div>\n")
+		}
+		if lazy {
+			// The drawings hold no "</script": their text is escaped.
+			page.WriteString("</script>")
 		}
 		page.WriteString("</div>\n")
 		fd.Views = append(fd.Views, vd)

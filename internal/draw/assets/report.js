@@ -60,13 +60,20 @@
     var v = f.views.filter(function (x) { return x.name === name; })[0];
     if (!v) return;
     state.view[state.file] = name;
+    var ve = viewEl(name);
+    // A view not shown yet waits as text: parse it now.
+    var lazy = ve.querySelector('script[type="text/x-cvc-view"]');
+    if (lazy) {
+      ve.insertAdjacentHTML('beforeend', lazy.textContent);
+      lazy.remove();
+    }
     $$('.view', sections[state.file]).forEach(function (e) { e.classList.toggle('on', e.dataset.view === name); });
     $$('#tabs button').forEach(function (b) { b.classList.toggle('on', b.dataset.view === name); });
-    var ve = viewEl(name);
     $('.pane.old .cap', ve).textContent = 'old · ' + f.old;
     $('.pane.new .cap', ve).textContent = 'new · ' + f.new + (v.simplified ? ' · simplified: ' + v.simplified : '');
     renderLayers(v, ve);
     applyVB(state.vb[key()] || v.fit.slice());
+    setOpacity();
   }
 
   function applyVB(vb) {
