@@ -266,8 +266,8 @@ func TestBrowserReport(t *testing.T) {
 	b.checkNoProblems(t)
 }
 
-// TestBrowserScreenshots saves pictures of a tscircuit schematic diff,
-// a PCB diff and a Wokwi diff into the folder $CIRCUITVC_SCREENSHOTS
+// TestBrowserScreenshots saves pictures of a tscircuit schematic diff
+// (side by side), a PCB diff (overlaid) and a Wokwi diff into the folder $CIRCUITVC_SCREENSHOTS
 // (docs/ for the README); skipped when unset.
 func TestBrowserScreenshots(t *testing.T) {
 	dir := os.Getenv("CIRCUITVC_SCREENSHOTS")
@@ -279,16 +279,17 @@ func TestBrowserScreenshots(t *testing.T) {
 	ts := tscircuitPair(t, "tscircuit/555-timer-circuit.json")
 	w := wokwiPair(t, "wokwi/wokwi-dht22/dht22-uno/diagram.json")
 	shots := []struct {
-		png, view string
-		file      FileDiff
+		png, view, mode string
+		file            FileDiff
 	}{
-		{"diff-schematic.png", "schematic", FileDiff{Path: "555-timer-circuit.json", Old: ts.old, New: ts.new, OldLabel: "v1", NewLabel: "working tree", Changes: Compare(ts.old, ts.new)}},
-		{"diff-pcb.png", "pcb", FileDiff{Path: "555-timer-circuit.json", Old: ts.old, New: ts.new, OldLabel: "v1", NewLabel: "working tree", Changes: Compare(ts.old, ts.new)}},
-		{"diff-wokwi.png", "breadboard", FileDiff{Path: "diagram.json", Old: w.old, New: w.new, OldLabel: "current~1", NewLabel: "current", Changes: Compare(w.old, w.new)}},
+		{"diff-schematic.png", "schematic", "side", FileDiff{Path: "555-timer-circuit.json", Old: ts.old, New: ts.new, OldLabel: "v1", NewLabel: "working tree", Changes: Compare(ts.old, ts.new)}},
+		{"diff-pcb.png", "pcb", "overlay", FileDiff{Path: "555-timer-circuit.json", Old: ts.old, New: ts.new, OldLabel: "v1", NewLabel: "working tree", Changes: Compare(ts.old, ts.new)}},
+		{"diff-wokwi.png", "breadboard", "side", FileDiff{Path: "diagram.json", Old: w.old, New: w.new, OldLabel: "current~1", NewLabel: "current", Changes: Compare(w.old, w.new)}},
 	}
 	for _, s := range shots {
 		b.open(t, writeReportFile(t, tmp, s.png+".html", s.file))
 		b.click(t, `#tabs button[data-view=`+s.view+`]`)
+		b.click(t, `[data-mode=`+s.mode+`]`)
 		b.click(t, `#fit`)
 		eval[chromedp.Void](t, b, `document.querySelectorAll('.flash').forEach(e => e.classList.remove('flash'))`)
 		png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())

@@ -50,7 +50,7 @@ func (d *Drawing) viewNames() []string {
 
 // margin is the space left around a drawing when it is fitted.
 func margin(b Box) float64 {
-	return math.Max(b.W(), b.H())*0.03 + 1e-3
+	return math.Max(b.W(), b.H())*0.05 + 1e-3
 }
 
 // svgWriter writes one view on one side of a diff.
@@ -61,14 +61,16 @@ type svgWriter struct {
 	side       string // "old", "new" or "" for a lone picture
 	standalone bool   // a document of its own: namespace and style sheet
 	diff       bool   // unmarked items are dimmed
-	// boxes collects, per change, the bounds of the items it marks.
+	// boxes collects, per change, the bounds of the items it marks;
+	// solid notes the changes that mark something other than a net.
 	boxes map[int]*Box
+	solid map[int]bool
 	// bulk is the path that merges unchanged bulk items of a layer.
 	bulk []byte
 }
 
 func (s svgWriter) write(vb Box) map[int]*Box {
-	s.boxes = map[int]*Box{}
+	s.boxes, s.solid = map[int]*Box{}, map[int]bool{}
 	b := s.buf
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" class="cvc`)
 	if s.diff {
@@ -164,6 +166,7 @@ func (s *svgWriter) item(it *Item, mk mark) {
 			s.boxes[i] = &Box{}
 		}
 		s.boxes[i].Union(it.Bounds())
+		s.solid[i] = s.solid[i] || !it.OnNet
 	}
 	b := s.buf
 	one := len(it.Shapes) == 1
@@ -291,18 +294,21 @@ func (s *svgWriter) rotation(deg, cx, cy float64) {
 }
 
 // changeBoxes draws a box around what each drawn change marks on this
-// side, so that a small change is found at any zoom. Nets are left
-// out: their box would be most of the board.
+// side, so that a small change is found at any zoom. A change that
+// marks only traces or wires gets one only while it is small: the box
+// of a long wire or a whole net would cover most of the picture.
 func (s *svgWriter) changeBoxes() {
 	if len(s.boxes) == 0 || s.m.cs == nil {
 		return
 	}
 	b := s.buf
+	vb := s.v.Bounds()
+	big := math.Max(vb.W(), vb.H()) * 0.15
 	b.WriteString(`<g class="L" data-layer="changes">` + "\n")
 	for i := range s.m.cs.Changes {
 		c := &s.m.cs.Changes[i]
 		bx := s.boxes[i]
-		if bx == nil || c.Kind == Net {
+		if bx == nil || c.Kind == Net || !s.solid[i] && math.Max(bx.W(), bx.H()) > big {
 			continue
 		}
 		g := bx.Grow(math.Max(math.Max(bx.W(), bx.H())*0.08, s.pad()))
