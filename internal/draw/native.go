@@ -28,36 +28,86 @@ type nativeComp struct {
 	neighbours []int
 }
 
-func drawNative(data []byte, opt Options) (*Drawing, error) {
-	var doc struct {
-		Components []obj `json:"components"`
-		Nets       []obj `json:"nets"`
+// nativeFile is the part of a native circuit that is drawn, decoded
+// leniently: a field of the wrong type reads as empty, so a file that
+// fails validation still draws.
+type nativeFile struct {
+	Components []struct {
+		ID           scalar   `json:"id"`
+		Type         scalar   `json:"type"`
+		Value        scalar   `json:"value"`
+		Footprint    scalar   `json:"footprint"`
+		MPN          scalar   `json:"mpn"`
+		Manufacturer scalar   `json:"manufacturer"`
+		DNP          scalar   `json:"dnp"`
+		Pins         []scalar `json:"pins"`
+		Position     struct {
+			X, Y scalar
+		} `json:"position"`
+	} `json:"components"`
+	Nets []struct {
+		Name        scalar   `json:"name"`
+		Connections []scalar `json:"connections"`
+	} `json:"nets"`
+}
+
+// scalar is a JSON string or number as text; any other value reads as
+// "" (and a number keeps its JSON spelling).
+type scalar string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *scalar) UnmarshalJSON(b []byte) error {
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return err
+		}
+		*s = scalar(str)
+	case len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9'), string(b) == "true":
+		*s = scalar(b)
+	default:
+		*s = ""
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
+	return nil
+}
+
+func (s scalar) num() (float64, bool) {
+	f, err := strconv.ParseFloat(string(s), 64)
+	return f, err == nil
+}
+
+func drawNative(doc *nativeFile, opt Options) (*Drawing, error) {
 	d := &Drawing{Format: Native, Info: map[string]string{}}
 	var comps []*nativeComp
 	byRef := map[string]int{}
 	for _, c := range doc.Components {
-		ref := c.str("id")
+		ref := string(c.ID)
 		if ref == "" {
 			continue
 		}
 		if _, dup := byRef[ref]; dup {
 			continue
 		}
-		nc := &nativeComp{ref: ref, info: nativeInfo(c)}
-		for _, p := range c.list("pins") {
-			switch v := p.(type) {
-			case string:
-				nc.pins = append(nc.pins, v)
-			case float64:
-				nc.pins = append(nc.pins, strconv.FormatFloat(v, 'g', -1, 64))
+		info := []string{}
+		for _, f := range []scalar{c.Type, c.Value, c.Footprint, c.MPN, c.Manufacturer} {
+			if f != "" {
+				info = append(info, string(f))
 			}
 		}
-		if p := c.obj("position"); p != nil && p.has("x") && p.has("y") {
-			nc.pos = &Point{p.num("x"), p.num("y")}
+		if c.DNP == "true" {
+			info = append(info, "DNP")
+		}
+		nc := &nativeComp{ref: ref, info: strings.Join(info, " ")}
+		for _, p := range c.Pins {
+			if p != "" {
+				nc.pins = append(nc.pins, string(p))
+			}
+		}
+		x, okX := c.Position.X.num()
+		y, okY := c.Position.Y.num()
+		if okX && okY {
+			nc.pos = &Point{x, y}
 		}
 		byRef[ref] = len(comps)
 		comps = append(comps, nc)
@@ -70,21 +120,20 @@ func drawNative(data []byte, opt Options) (*Drawing, error) {
 	var nets []net
 	for _, n := range doc.Nets {
 		var pins []string
-		for _, p := range n.list("connections") {
-			s, _ := p.(string)
-			ref, pin, ok := strings.Cut(s, ".")
+		for _, p := range n.Connections {
+			ref, pin, ok := strings.Cut(string(p), ".")
 			if !ok {
 				continue
 			}
 			if i, known := byRef[ref]; known {
-				pins = append(pins, s)
+				pins = append(pins, string(p))
 				// A pin the component does not declare still gets a place.
 				if !slices.Contains(comps[i].pins, pin) {
 					comps[i].pins = append(comps[i].pins, pin)
 				}
 			}
 		}
-		nets = append(nets, net{n.str("name"), pins})
+		nets = append(nets, net{string(n.Name), pins})
 	}
 	if len(comps) == 0 {
 		return nil, fmt.Errorf("%w: a native circuit with no components", ErrNotCircuit)
@@ -93,7 +142,7 @@ func drawNative(data []byte, opt Options) (*Drawing, error) {
 	for _, n := range nets {
 		// Connectivity for the automatic layout; big nets (ground,
 		// supplies) say little about what belongs together.
-		if len(n.pins) > 12 {
+		if len(n.pins) > bigNet {
 			continue
 		}
 		var idx []int
@@ -116,7 +165,7 @@ func drawNative(data []byte, opt Options) (*Drawing, error) {
 		}
 		it := &Item{Kind: "net", OnNet: true, Bulk: simple, Optional: simple}
 		b.onNet(it, b.net(n.name, n.name, sortedPins(n.pins)))
-		it.Shapes = netShapes(n.name, n.pins, comps, byRef)
+		it.Shapes = netShapes(n.name, n.pins, comps, byRef, simple)
 		b.add("nets", it)
 	}
 	v := b.done()
@@ -131,19 +180,6 @@ func sortedPins(p []string) []string {
 	s := slices.Clone(p)
 	slices.SortFunc(s, naturalCompare)
 	return s
-}
-
-func nativeInfo(c obj) string {
-	var parts []string
-	for _, k := range []string{"type", "value", "footprint", "mpn", "manufacturer"} {
-		if s := c.str(k); s != "" {
-			parts = append(parts, s)
-		}
-	}
-	if v, ok := c["dnp"].(bool); ok && v {
-		parts = append(parts, "DNP")
-	}
-	return strings.Join(parts, " ")
 }
 
 // placeNative gives every component a box. With positions in the file,
@@ -295,25 +331,52 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+// bigNet is the pin count above which a net (ground, a supply) is drawn
+// as a short stub at each pin, as schematics draw power symbols, rather
+// than as lines to its centre across the whole picture.
+const bigNet = 12
+
 // netShapes draws a net as lines from its pins to their centre (a
-// straight line for two pins), labelled with its name.
-func netShapes(name string, pins []string, comps []*nativeComp, byRef map[string]int) []Shape {
-	var pts []Point
+// straight line for two pins), labelled with its name; a big net as a
+// labelled stub at each pin.
+func netShapes(name string, pins []string, comps []*nativeComp, byRef map[string]int, simple bool) []Shape {
+	pts := make([]Point, 0, len(pins))
+	dirs := make([]float64, 0, len(pins))
 	for _, p := range pins {
 		ref, pin, _ := strings.Cut(p, ".")
-		if pt, ok := comps[byRef[ref]].pinAt[pin]; ok {
+		c := comps[byRef[ref]]
+		if pt, ok := c.pinAt[pin]; ok {
 			pts = append(pts, pt)
+			dir := 1.0
+			if pt.X <= c.box.X {
+				dir = -1
+			}
+			dirs = append(dirs, dir)
 		}
 	}
 	if len(pts) == 0 {
 		return nil
+	}
+	s := make([]Shape, 0, 2*len(pts)+2)
+	if len(pts) > bigNet {
+		for i, p := range pts {
+			end := Point{p.X + dirs[i]*14, p.Y}
+			s = append(s, Shape{Op: OpLine, Pts: []Point{p, end}})
+			if !simple {
+				t := Shape{Op: OpText, X: end.X + dirs[i]*2, Y: p.Y + 3, H: nativeFnt * 0.75, Text: name}
+				if dirs[i] < 0 {
+					t.Anchor = "end"
+				}
+				s = append(s, t)
+			}
+		}
+		return s
 	}
 	var c Point
 	for _, p := range pts {
 		c.X += p.X / float64(len(pts))
 		c.Y += p.Y / float64(len(pts))
 	}
-	var s []Shape
 	if len(pts) == 2 {
 		s = append(s, Shape{Op: OpLine, Pts: pts})
 	} else {

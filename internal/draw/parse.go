@@ -69,15 +69,17 @@ func Parse(name string, data []byte, opt Options) (*Drawing, error) {
 			d, err = drawTscircuit(elems)
 		}
 	case len(trim) > 0 && trim[0] == '{':
-		var probe map[string]json.RawMessage
-		if err = json.Unmarshal(data, &probe); err != nil {
+		// One decoding for both object formats: a Wokwi diagram has
+		// "parts", a native circuit "components".
+		var doc objectFile
+		if err = json.Unmarshal(data, &doc); err != nil {
 			break
 		}
 		switch {
-		case probe["parts"] != nil:
-			d, err = drawWokwi(data)
-		case probe["components"] != nil:
-			d, err = drawNative(data, opt)
+		case doc.Parts != nil:
+			d, err = drawWokwi(doc.Parts, doc.Connections)
+		case doc.Components != nil:
+			d, err = drawNative(&doc.nativeFile, opt)
 		default:
 			err = fmt.Errorf("%w: a JSON object with neither \"parts\" nor \"components\"", ErrNotCircuit)
 		}
@@ -94,6 +96,13 @@ func Parse(name string, data []byte, opt Options) (*Drawing, error) {
 	}
 	d.Name = name
 	return d, nil
+}
+
+// objectFile is a circuit file that is a JSON object.
+type objectFile struct {
+	Parts       []obj   `json:"parts"`
+	Connections [][]any `json:"connections"`
+	nativeFile
 }
 
 // obj is one decoded JSON object, read leniently: a missing or

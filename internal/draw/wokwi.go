@@ -1,7 +1,6 @@
 package draw
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -19,18 +18,11 @@ type wokwiPart struct {
 	extra     []string         // used pins the table does not place
 }
 
-func drawWokwi(data []byte) (*Drawing, error) {
-	var doc struct {
-		Parts       []obj   `json:"parts"`
-		Connections [][]any `json:"connections"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
+func drawWokwi(partList []obj, connList [][]any) (*Drawing, error) {
 	d := &Drawing{Format: Wokwi, Info: map[string]string{}}
 	parts := map[string]*wokwiPart{}
 	var order []*wokwiPart
-	for _, p := range doc.Parts {
+	for _, p := range partList {
 		id := p.str("id")
 		if id == "" || parts[id] != nil {
 			continue
@@ -41,7 +33,7 @@ func drawWokwi(data []byte) (*Drawing, error) {
 		order = append(order, wp)
 		d.Info[id] = partInfo(wp.typ, p.obj("attrs"))
 	}
-	conns := wokwiConns(doc.Connections)
+	conns := wokwiConns(connList)
 	// Pins that connections use but the table does not place go along
 	// the bottom edge, in natural order, so the picture is stable.
 	for _, c := range conns {
