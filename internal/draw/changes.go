@@ -2,7 +2,6 @@ package draw
 
 import (
 	"slices"
-	"strings"
 )
 
 // Kind says what a change is about, and so how it is found on the
@@ -229,15 +228,4 @@ func (k Kind) drawn() bool {
 		return false
 	}
 	return true
-}
-
-// label is the short kind name shown in the change list.
-func (k Kind) label() string {
-	switch k {
-	case BOM:
-		return "BOM"
-	case Element:
-		return "element"
-	}
-	return strings.ToLower(string(k))
 }

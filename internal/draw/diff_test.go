@@ -74,7 +74,7 @@ func nativePair(t testing.TB) pair {
 func sideSVG(t testing.TB, v *View, cs *ChangeSet, s side) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	svgWriter{buf: &buf, v: v, m: newMarker(cs, s, v), side: s.String(), diff: true, standalone: true}.write(v.Bounds())
+	(&svgWriter{buf: &buf, v: v, m: newMarker(cs, s, v), side: s.String(), diff: true, standalone: true}).write(v.Bounds())
 	return buf.Bytes()
 }
 

@@ -148,77 +148,87 @@ func writeFile(page *bytes.Buffer, i int, f *FileDiff) (fileData, error) {
 			Summary: orDefault(c.Summary, c.Key), Old: c.Old, New: c.New})
 	}
 	sides := [2]*Drawing{f.Old, f.New}
+	// Descriptions of every component would outweigh a simplified
+	// drawing; its changed items still show their change.
 	simplified := false
-	for s, d := range sides {
-		if d == nil {
-			continue
-		}
-		for _, v := range d.Views {
+	for _, d := range sides {
+		for _, v := range viewsOf(d) {
 			simplified = simplified || v.Simplified != ""
 		}
-		if !simplified {
+	}
+	for s, d := range sides {
+		if d != nil && !simplified {
 			fd.Info[s] = d.Info
 		}
 	}
-	if simplified {
-		fd.Info = [2]map[string]string{}
-	}
 	page.WriteString(`<section class="file" data-file="` + strconv.Itoa(i) + `">` + "\n")
 	for _, name := range viewOrder(f.Old, f.New) {
-		vd := viewData{Name: name, Title: orDefault(viewTitles[name], name)}
-		var fit Box
-		var views [2]*View
-		for s, d := range sides {
-			if d != nil {
-				views[s] = d.View(name)
-			}
-			if views[s] != nil {
-				fit.Union(views[s].Bounds())
-				vd.Layers = mergeLayers(vd.Layers, views[s].Layers)
-				vd.Simplified = orDefault(vd.Simplified, views[s].Simplified)
-			}
-		}
-		if fit.Empty() {
-			fit.Add(Point{})
-		}
-		fit = fit.Grow(margin(fit))
-		vd.Fit = [4]float64{fit.MinX, fit.MinY, fit.W(), fit.H()}
-		page.WriteString(`<div class="view" data-view="` + name + `">` + "\n")
 		// Only the first view of the first file is parsed with the page;
 		// the others wait as text until shown, so a big board opens fast.
 		lazy := i > 0 || len(fd.Views) > 0
-		if lazy {
-			page.WriteString(`<script type="text/x-cvc-view">`)
-		}
-		for s := range sides {
-			sd := side(s)
-			page.WriteString(`<div class="pane ` + sd.String() + `"><div class="cap"></div>`)
-			if views[s] == nil {
-				page.WriteString(`<div class="absent">not in this version</div></div>` + "\n")
-				continue
-			}
-			m := newMarker(&f.Changes, sd, views[s])
-			boxes := svgWriter{buf: page, v: views[s], m: m, side: sd.String(), diff: true}.write(fit)
-			for ci, b := range boxes {
-				c := &fd.Changes[ci]
-				if c.Boxes == nil {
-					c.Boxes = map[string][2]*[4]float64{}
-				}
-				pair := c.Boxes[name]
-				pair[s] = &[4]float64{b.MinX, b.MinY, b.W(), b.H()}
-				c.Boxes[name] = pair
-			}
-			page.WriteString("</div>\n")
-		}
-		if lazy {
-			// The drawings hold no "</script": their text is escaped.
-			page.WriteString("</script>")
-		}
-		page.WriteString("</div>\n")
-		fd.Views = append(fd.Views, vd)
+		fd.Views = append(fd.Views, writeView(page, name, sides, &f.Changes, fd.Changes, lazy))
 	}
 	page.WriteString("</section>\n")
 	return fd, nil
+}
+
+// writeView writes the old and new panes of one view, and records in
+// changes where each change's items are.
+func writeView(page *bytes.Buffer, name string, sides [2]*Drawing, cs *ChangeSet, changes []changeData, lazy bool) viewData {
+	vd := viewData{Name: name, Title: orDefault(viewTitles[name], name)}
+	var fit Box
+	var views [2]*View
+	for s, d := range sides {
+		if d != nil {
+			views[s] = d.View(name)
+		}
+		if v := views[s]; v != nil {
+			fit.Union(v.Bounds())
+			vd.Layers = mergeLayers(vd.Layers, v.Layers)
+			vd.Simplified = orDefault(vd.Simplified, v.Simplified)
+		}
+	}
+	if fit.Empty() {
+		fit.Add(Point{})
+	}
+	fit = fit.Grow(margin(fit))
+	vd.Fit = [4]float64{fit.MinX, fit.MinY, fit.W(), fit.H()}
+	page.WriteString(`<div class="view" data-view="` + name + `">` + "\n")
+	if lazy {
+		page.WriteString(`<script type="text/x-cvc-view">`)
+	}
+	for s, v := range views {
+		sd := side(s)
+		page.WriteString(`<div class="pane ` + sd.String() + `"><div class="cap"></div>`)
+		if v == nil {
+			page.WriteString(`<div class="absent">not in this version</div></div>` + "\n")
+			continue
+		}
+		boxes := (&svgWriter{buf: page, v: v, m: newMarker(cs, sd, v), side: sd.String(), diff: true}).write(fit)
+		for ci, b := range boxes {
+			c := &changes[ci]
+			if c.Boxes == nil {
+				c.Boxes = map[string][2]*[4]float64{}
+			}
+			pair := c.Boxes[name]
+			pair[s] = &[4]float64{b.MinX, b.MinY, b.W(), b.H()}
+			c.Boxes[name] = pair
+		}
+		page.WriteString("</div>\n")
+	}
+	if lazy {
+		// The drawings hold no "</script": their text is escaped.
+		page.WriteString("</script>")
+	}
+	page.WriteString("</div>\n")
+	return vd
+}
+
+func viewsOf(d *Drawing) []*View {
+	if d == nil {
+		return nil
+	}
+	return d.Views
 }
 
 // viewOrder lists the views of either drawing, old's order first.
@@ -226,10 +236,7 @@ func viewOrder(ds ...*Drawing) []string {
 	var names []string
 	seen := map[string]bool{}
 	for _, d := range ds {
-		if d == nil {
-			continue
-		}
-		for _, v := range d.Views {
+		for _, v := range viewsOf(d) {
 			if !seen[v.Name] {
 				seen[v.Name] = true
 				names = append(names, v.Name)

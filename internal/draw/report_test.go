@@ -132,7 +132,7 @@ func TestReportFiles(t *testing.T) {
 
 // TestReportEscapes keeps text from the files inert in the page.
 func TestReportEscapes(t *testing.T) {
-	evil := `{"components": [{"id": "R1</script><script>alert(1)</script>", "type": "<b>x</b>", "value": "\"'&"}], "nets": []}`
+	evil := `{"components": [{"id": "R1</script><script>alert(1)</script>", "type": "<b>x</b>", "value": "\"'&\u0001\uffff"}], "nets": []}`
 	d := mustParse(t, "evil.circuit.json", []byte(evil))
 	page := report(t, FileDiff{Path: "<evil>.json", New: d, Changes: Compare(nil, d)})
 	if bytes.Contains(page, []byte("<script>alert")) || bytes.Contains(page, []byte("<b>x")) || bytes.Contains(page, []byte("<evil>")) {

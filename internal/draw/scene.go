@@ -288,9 +288,8 @@ func newBuilder(name string, prec int, layers ...[2]string) *builder {
 }
 
 // add puts it on layer (which must be one of the builder's).
-func (b *builder) add(layer string, it *Item) *Item {
+func (b *builder) add(layer string, it *Item) {
 	b.layers[layer].Items = append(b.layers[layer].Items, it)
-	return it
 }
 
 // net returns the index of the net group with key, creating it.

@@ -34,8 +34,8 @@ func WriteSVG(w io.Writer, d *Drawing, opt SVGOptions) error {
 	}
 	var buf bytes.Buffer
 	buf.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-	svgWriter{buf: &buf, v: v, m: newMarker(opt.Changes, newSide, v), standalone: true,
-		diff: opt.Changes != nil}.write(v.Bounds().Grow(margin(v.Bounds())))
+	(&svgWriter{buf: &buf, v: v, m: newMarker(opt.Changes, newSide, v), standalone: true,
+		diff: opt.Changes != nil}).write(v.Bounds().Grow(margin(v.Bounds())))
 	_, err := w.Write(buf.Bytes())
 	return err
 }
@@ -69,7 +69,7 @@ type svgWriter struct {
 	bulk []byte
 }
 
-func (s svgWriter) write(vb Box) map[int]*Box {
+func (s *svgWriter) write(vb Box) map[int]*Box {
 	s.boxes, s.solid = map[int]*Box{}, map[int]bool{}
 	b := s.buf
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" class="cvc`)
@@ -365,13 +365,18 @@ func appendNum(dst []byte, f float64, prec int) []byte {
 	return dst
 }
 
-// escape writes s with XML's special characters escaped.
+// escape writes s with XML's special characters escaped, and without
+// the characters XML cannot hold (controls, U+FFFE, U+FFFF).
 func escape(b *bytes.Buffer, s string) {
-	if !strings.ContainsAny(s, `&<>"'`) {
+	if !strings.ContainsFunc(s, needsEscape) {
 		b.WriteString(s)
 		return
 	}
 	for _, r := range s {
+		switch {
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r == 0xFFFE, r == 0xFFFF:
+			continue
+		}
 		switch r {
 		case '&':
 			b.WriteString("&amp;")
@@ -387,4 +392,8 @@ func escape(b *bytes.Buffer, s string) {
 			b.WriteRune(r)
 		}
 	}
+}
+
+func needsEscape(r rune) bool {
+	return r < 0x20 || r == '&' || r == '<' || r == '>' || r == '"' || r == '\'' || r >= 0xFFFE
 }

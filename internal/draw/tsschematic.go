@@ -1,7 +1,6 @@
 package draw
 
 import (
-	"math"
 	"slices"
 	"strings"
 )
@@ -210,11 +209,10 @@ func (f *tsFile) schLabel(b *builder, l obj) {
 		return
 	}
 	c = flip(c)
-	anchor, ok := l.pt("anchor_position")
-	if !ok {
-		anchor = flip(c)
+	anchor := c
+	if a, ok := l.pt("anchor_position"); ok {
+		anchor = flip(a)
 	}
-	anchor = flip(anchor)
 	it := &Item{Kind: "label", ID: tsID(l), OnNet: true}
 	g := f.netOf(b, "n:"+l.str("source_net_id"))
 	if g < 0 {
@@ -296,5 +294,3 @@ func unit(a, b Point) Point {
 	}
 	return Point{(b.X - a.X) / d, (b.Y - a.Y) / d}
 }
-
-func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
