@@ -131,7 +131,8 @@ func signatures(d *Drawing) sigs {
 }
 
 // itemSig appends a canonical text of the item: layer, kind, colour and
-// every shape at the view's precision.
+// every shape at the view's precision. Where an automatic layout placed
+// the item, only its text counts: adding a part moves the others.
 func itemSig(b []byte, layer string, it *Item, prec int) []byte {
 	b = append(b, layer...)
 	b = append(b, '|')
@@ -141,6 +142,10 @@ func itemSig(b []byte, layer string, it *Item, prec int) []byte {
 	for i := range it.Shapes {
 		sh := &it.Shapes[i]
 		b = append(b, ';', byte('0'+sh.Op))
+		if it.auto {
+			b = append(b, sh.Text...)
+			continue
+		}
 		for _, f := range []float64{sh.X, sh.Y, sh.W, sh.H, sh.Rot, sh.Stroke, sh.R} {
 			b = append(b, ',')
 			b = appendNum(b, f, prec)

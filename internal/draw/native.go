@@ -302,7 +302,7 @@ func (c *nativeComp) setBox(cx, cy float64) {
 // simplified drawing it is a bulk item: an unchanged box is merged into
 // one path and its text left out.
 func (c *nativeComp) item(simple bool) *Item {
-	it := &Item{Kind: "component", Ref: c.ref, Bulk: simple, Shapes: []Shape{c.box}}
+	it := &Item{Kind: "component", Ref: c.ref, Bulk: simple, Shapes: []Shape{c.box}, auto: c.pos == nil}
 	it.Shapes = append(it.Shapes, Shape{Op: OpText, X: c.box.X + nodeW/2, Y: c.box.Y + 13, H: nativeFnt + 1, Text: c.ref, Anchor: "middle", Class: "ref"})
 	if c.info != "" {
 		it.Shapes = append(it.Shapes, Shape{Op: OpText, X: c.box.X + nodeW/2, Y: c.box.Y + c.box.H + nativeFnt, H: nativeFnt * 0.85, Text: clip(c.info, 28), Anchor: "middle", Class: "val"})

@@ -83,7 +83,8 @@ type Item struct {
 	// large files); Optional ones are then left out altogether.
 	Bulk, Optional bool
 
-	group int // 1 + index into View.Nets; 0 for none
+	group int  // 1 + index into View.Nets; 0 for none
+	auto  bool // placed by an automatic layout, not by the file
 }
 
 // Shape is one SVG primitive in view coordinates.

@@ -45,11 +45,17 @@ func drawTscircuit(elems []obj) (*Drawing, error) {
 	f.ports()
 	f.connectivity()
 	d := &Drawing{Format: Tscircuit, Info: f.info}
-	if v := f.schematic(); v != nil {
-		d.Views = append(d.Views, v)
+	sch, pcb := f.schematic(), f.pcb()
+	// A schematic with ports but no components (a file exported before
+	// its schematic was laid out) says less than the board: show the
+	// board first.
+	if sch != nil && sch.Layer("symbols") == nil && pcb != nil {
+		sch, pcb = pcb, sch
 	}
-	if v := f.pcb(); v != nil {
-		d.Views = append(d.Views, v)
+	for _, v := range []*View{sch, pcb} {
+		if v != nil {
+			d.Views = append(d.Views, v)
+		}
 	}
 	return d, nil
 }
