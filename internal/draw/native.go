@@ -77,7 +77,7 @@ func (s scalar) num() (float64, bool) {
 	return f, err == nil
 }
 
-func drawNative(doc *nativeFile, opt Options) (*Drawing, error) {
+func drawNative(doc *nativeFile, opt Options) *Drawing {
 	d := &Drawing{Format: Native, Info: map[string]string{}}
 	var comps []*nativeComp
 	byRef := map[string]int{}
@@ -135,9 +135,6 @@ func drawNative(doc *nativeFile, opt Options) (*Drawing, error) {
 		}
 		nets = append(nets, net{string(n.Name), pins})
 	}
-	if len(comps) == 0 {
-		return nil, fmt.Errorf("%w: a native circuit with no components", ErrNotCircuit)
-	}
 	simple := len(comps) > opt.Detail
 	for _, n := range nets {
 		// Connectivity for the automatic layout; big nets (ground,
@@ -173,7 +170,7 @@ func drawNative(doc *nativeFile, opt Options) (*Drawing, error) {
 		v.Simplified = fmt.Sprintf("%d components: drawn as plain boxes; only changed components are labelled and only changed nets drawn", len(comps))
 	}
 	d.Views = []*View{v}
-	return d, nil
+	return d
 }
 
 func sortedPins(p []string) []string {

@@ -77,9 +77,9 @@ func Parse(name string, data []byte, opt Options) (*Drawing, error) {
 		}
 		switch {
 		case doc.Parts != nil:
-			d, err = drawWokwi(doc.Parts, doc.Connections)
+			d = drawWokwi(doc.Parts, doc.Connections)
 		case doc.Components != nil:
-			d, err = drawNative(&doc.nativeFile, opt)
+			d = drawNative(&doc.nativeFile, opt)
 		default:
 			err = fmt.Errorf("%w: a JSON object with neither \"parts\" nor \"components\"", ErrNotCircuit)
 		}

@@ -71,6 +71,9 @@ type svgWriter struct {
 
 func (s *svgWriter) write(vb Box) map[int]*Box {
 	s.boxes, s.solid = map[int]*Box{}, map[int]bool{}
+	if vb.W() <= 0 || vb.H() <= 0 {
+		vb = Box{vb.MinX - 0.5, vb.MinY - 0.5, vb.MinX + 0.5, vb.MinY + 0.5, true} // an empty drawing
+	}
 	b := s.buf
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" class="cvc`)
 	if s.diff {

@@ -278,12 +278,16 @@ func TestNativeDraws(t *testing.T) {
 }
 
 func TestParseRejects(t *testing.T) {
-	for _, in := range []string{"", "not json", "[1, 2]", `{"a": 1}`, `{"parts": [], "connections": []}`, `{"components": []}`, `{"components": 3}`} {
+	for _, in := range []string{"", "not json", "[1, 2]", `{"a": 1}`, `{"components": 3}`, `{"parts": [3]}`} {
 		if _, err := Parse("x.json", []byte(in), Options{}); err == nil {
 			t.Errorf("Parse(%q) succeeded", in)
 		} else if !strings.HasPrefix(err.Error(), "draw x.json: ") {
 			t.Errorf("Parse(%q): error %q does not name the file", in, err)
 		}
+	}
+	// Empty circuits draw as empty pictures: a diff may start from one.
+	for _, in := range []string{`{"parts": [], "connections": []}`, `{"components": []}`} {
+		parseSVG(t, svgOf(t, mustParse(t, "empty.json", []byte(in)), "", nil))
 	}
 	d := mustParse(t, "w.json", []byte(`{"parts": [{"id": "a", "type": "x"}]}`))
 	if err := WriteSVG(io.Discard, d, SVGOptions{View: "pcb"}); err == nil || !strings.Contains(err.Error(), "no pcb view (it has breadboard)") {

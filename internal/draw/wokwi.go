@@ -1,7 +1,6 @@
 package draw
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -18,21 +17,9 @@ type wokwiPart struct {
 	extra     []string         // used pins the table does not place
 }
 
-func drawWokwi(partList []obj, connList [][]any) (*Drawing, error) {
+func drawWokwi(partList []obj, connList [][]any) *Drawing {
 	d := &Drawing{Format: Wokwi, Info: map[string]string{}}
-	parts := map[string]*wokwiPart{}
-	var order []*wokwiPart
-	for _, p := range partList {
-		id := p.str("id")
-		if id == "" || parts[id] != nil {
-			continue
-		}
-		wp := &wokwiPart{id: id, typ: p.str("type"), left: p.num("left"), top: p.num("top"), rot: p.num("rotate")}
-		wp.spec = partFor(wp.typ)
-		parts[id] = wp
-		order = append(order, wp)
-		d.Info[id] = partInfo(wp.typ, p.obj("attrs"))
-	}
+	parts, order := readParts(partList, d.Info)
 	conns := wokwiConns(connList)
 	// Pins that connections use but the table does not place go along
 	// the bottom edge, in natural order, so the picture is stable.
@@ -43,33 +30,42 @@ func drawWokwi(partList []obj, connList [][]any) (*Drawing, error) {
 			}
 		}
 	}
+	b := newBuilder("breadboard", 1, [2]string{"parts", "Parts"}, [2]string{"wires", "Wires"})
 	for _, p := range order {
 		p.layout()
-	}
-	b := newBuilder("breadboard", 1, [2]string{"parts", "Parts"}, [2]string{"wires", "Wires"})
-	nets := wokwiNets(conns)
-	for _, p := range order {
 		b.add("parts", p.item())
 	}
+	nets := wokwiNets(conns)
 	for i, c := range conns {
 		it := c.item(parts)
 		b.onNet(it, b.net(nets.key[i], nets.name[i], nets.pins[i]))
 		b.add("wires", it)
 	}
 	d.Views = []*View{b.done()}
-	if len(order) == 0 && len(conns) == 0 {
-		return nil, fmt.Errorf("%w: a Wokwi diagram with no parts", ErrNotCircuit)
-	}
-	return d, nil
+	return d
 }
 
-// partFor is the outline of a part type; breadboards and unknown parts
-// have no pin rows (their pins are placed by rule).
-func partFor(typ string) partSpec {
-	if s, ok := wokwiParts[typ]; ok {
-		return s
+// readParts reads the parts with an id (the first of a repeated id),
+// sized from the table of common parts, and describes each in info.
+func readParts(list []obj, info map[string]string) (map[string]*wokwiPart, []*wokwiPart) {
+	parts := map[string]*wokwiPart{}
+	var order []*wokwiPart
+	for _, p := range list {
+		id := p.str("id")
+		if id == "" || parts[id] != nil {
+			continue
+		}
+		wp := &wokwiPart{id: id, typ: p.str("type"), left: p.num("left"), top: p.num("top"), rot: p.num("rotate")}
+		spec, known := wokwiParts[wp.typ]
+		if !known {
+			spec = defaultPart
+		}
+		wp.spec = spec
+		parts[id] = wp
+		order = append(order, wp)
+		info[id] = partInfo(wp.typ, p.obj("attrs"))
 	}
-	return defaultPart
+	return parts, order
 }
 
 func partInfo(typ string, attrs obj) string {
