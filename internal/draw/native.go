@@ -79,78 +79,9 @@ func (s scalar) num() (float64, bool) {
 
 func drawNative(doc *nativeFile, opt Options) *Drawing {
 	d := &Drawing{Format: Native, Info: map[string]string{}}
-	var comps []*nativeComp
-	byRef := map[string]int{}
-	for _, c := range doc.Components {
-		ref := string(c.ID)
-		if ref == "" {
-			continue
-		}
-		if _, dup := byRef[ref]; dup {
-			continue
-		}
-		info := []string{}
-		for _, f := range []scalar{c.Type, c.Value, c.Footprint, c.MPN, c.Manufacturer} {
-			if f != "" {
-				info = append(info, string(f))
-			}
-		}
-		if c.DNP == "true" {
-			info = append(info, "DNP")
-		}
-		nc := &nativeComp{ref: ref, info: strings.Join(info, " ")}
-		for _, p := range c.Pins {
-			if p != "" {
-				nc.pins = append(nc.pins, string(p))
-			}
-		}
-		x, okX := c.Position.X.num()
-		y, okY := c.Position.Y.num()
-		if okX && okY {
-			nc.pos = &Point{x, y}
-		}
-		byRef[ref] = len(comps)
-		comps = append(comps, nc)
-		d.Info[ref] = nc.info
-	}
-	type net struct {
-		name string
-		pins []string
-	}
-	var nets []net
-	for _, n := range doc.Nets {
-		var pins []string
-		for _, p := range n.Connections {
-			ref, pin, ok := strings.Cut(string(p), ".")
-			if !ok {
-				continue
-			}
-			if i, known := byRef[ref]; known {
-				pins = append(pins, string(p))
-				// A pin the component does not declare still gets a place.
-				if !slices.Contains(comps[i].pins, pin) {
-					comps[i].pins = append(comps[i].pins, pin)
-				}
-			}
-		}
-		nets = append(nets, net{string(n.Name), pins})
-	}
+	comps, byRef := nativeComponents(doc, d.Info)
+	nets := nativeNets(doc, comps, byRef)
 	simple := len(comps) > opt.Detail
-	for _, n := range nets {
-		// Connectivity for the automatic layout; big nets (ground,
-		// supplies) say little about what belongs together.
-		if len(n.pins) > bigNet {
-			continue
-		}
-		var idx []int
-		for _, p := range n.pins {
-			ref, _, _ := strings.Cut(p, ".")
-			idx = append(idx, byRef[ref])
-		}
-		for _, i := range idx {
-			comps[i].neighbours = append(comps[i].neighbours, idx...)
-		}
-	}
 	placeNative(comps)
 	b := newBuilder("graph", 1, [2]string{"nets", "Nets"}, [2]string{"components", "Components"})
 	for _, c := range comps {
@@ -171,6 +102,80 @@ func drawNative(doc *nativeFile, opt Options) *Drawing {
 	}
 	d.Views = []*View{v}
 	return d
+}
+
+// nativeComponents reads the components with a reference (the first of
+// a repeated one) and describes each in info.
+func nativeComponents(doc *nativeFile, info map[string]string) ([]*nativeComp, map[string]int) {
+	var comps []*nativeComp
+	byRef := map[string]int{}
+	for _, c := range doc.Components {
+		ref := string(c.ID)
+		if _, dup := byRef[ref]; dup || ref == "" {
+			continue
+		}
+		var desc []string
+		for _, f := range []scalar{c.Type, c.Value, c.Footprint, c.MPN, c.Manufacturer} {
+			if f != "" {
+				desc = append(desc, string(f))
+			}
+		}
+		if c.DNP == "true" {
+			desc = append(desc, "DNP")
+		}
+		nc := &nativeComp{ref: ref, info: strings.Join(desc, " ")}
+		for _, p := range c.Pins {
+			if p != "" {
+				nc.pins = append(nc.pins, string(p))
+			}
+		}
+		x, okX := c.Position.X.num()
+		y, okY := c.Position.Y.num()
+		if okX && okY {
+			nc.pos = &Point{x, y}
+		}
+		byRef[ref] = len(comps)
+		comps = append(comps, nc)
+		info[ref] = nc.info
+	}
+	return comps, byRef
+}
+
+// nativeNet is a net's name and its pins on drawn components.
+type nativeNet struct {
+	name string
+	pins []string
+}
+
+// nativeNets reads the nets, gives undeclared pins a place on their
+// component, and links the components of each small net as neighbours
+// for the automatic layout (big nets, ground and supplies, say little
+// about what belongs together).
+func nativeNets(doc *nativeFile, comps []*nativeComp, byRef map[string]int) []nativeNet {
+	var nets []nativeNet
+	for _, n := range doc.Nets {
+		var pins []string
+		var idx []int
+		for _, p := range n.Connections {
+			ref, pin, ok := strings.Cut(string(p), ".")
+			i, known := byRef[ref]
+			if !ok || !known {
+				continue
+			}
+			pins = append(pins, string(p))
+			idx = append(idx, i)
+			if !slices.Contains(comps[i].pins, pin) {
+				comps[i].pins = append(comps[i].pins, pin)
+			}
+		}
+		if len(idx) <= bigNet {
+			for _, i := range idx {
+				comps[i].neighbours = append(comps[i].neighbours, idx...)
+			}
+		}
+		nets = append(nets, nativeNet{string(n.Name), pins})
+	}
+	return nets
 }
 
 func sortedPins(p []string) []string {
