@@ -28,6 +28,11 @@ type Circuit struct {
 	// Nets in natural name order.
 	Nets []*Net
 
+	// others are elements of types the format's definition does not
+	// know (tscircuit), kept so that a change inside them shows in the
+	// diff.
+	others []otherElem
+
 	byRef map[string]*Component
 	byNet map[string]*Net
 }
@@ -40,7 +45,16 @@ type Component struct {
 	// wokwi-arduino-uno, simple_capacitor.
 	Type string
 	// Value is the electrical value as written: 10k, 100nF, 1kΩ.
-	Value        string
+	Value string
+	// Quantity is Value read as a quantity (4k7 → 4700), or nil when it
+	// is not one (red, LM358). Diffs and BOM groups compare quantities,
+	// so 1uF and 1µF are the same value. For tscircuit it comes from the
+	// numeric field (resistance, capacitance…), which is the truth.
+	Quantity *Quantity
+	// ShownAs is a tscircuit display string that disagrees with the
+	// numeric value (a stale display_resistance after an edit of
+	// resistance); Value then spells the number.
+	ShownAs      string
 	Footprint    string
 	MPN          string
 	Manufacturer string
@@ -72,6 +86,9 @@ type Position struct {
 // Net is a set of connected pins.
 type Net struct {
 	Name string
+	// Auto marks a name the file does not give (made from a pin, like
+	// Net-(R1.1) or GND): such a net is known by its pins, not its name.
+	Auto bool
 	// Pins are "REF.PIN" strings in natural order.
 	Pins []string
 }
@@ -132,6 +149,11 @@ func (c *Circuit) normalise() {
 	slices.SortStableFunc(c.Components, func(a, b *Component) int { return naturalCompare(a.Ref, b.Ref) })
 	for _, comp := range c.Components {
 		sortNatural(comp.Pins)
+		if comp.Quantity == nil && comp.Value != "" {
+			if q, ok := ParseQuantity(comp.Value); ok {
+				comp.Quantity = &q
+			}
+		}
 	}
 	slices.SortStableFunc(c.Nets, func(a, b *Net) int { return naturalCompare(a.Name, b.Name) })
 	// A name is one net: nets listed twice under one name (which

@@ -32,6 +32,9 @@ type ValidateOptions struct {
 	// SchemaName names the schema in errors about the schema itself;
 	// default "schema".
 	SchemaName string
+	// Strict also reports notes: departures from the format's
+	// definition that real files show too (fields it does not list).
+	Strict bool
 }
 
 // nativeSchema is compiled once; a compiled schema is immutable.
@@ -73,7 +76,7 @@ func Check(name string, data []byte, opts ValidateOptions) (*Circuit, []*Error) 
 	if f == FormatUnknown && opts.Schema == nil {
 		return nil, nil
 	}
-	s := &errorSink{file: name, data: data, validate: true}
+	s := &errorSink{file: name, data: data, validate: true, strict: opts.Strict}
 	var root *node
 	if f.IsCircuit() {
 		c, st, r := decodeRaw(name, data, s)

@@ -91,7 +91,7 @@ func TestValidateErrors(t *testing.T) {
 		},
 		{
 			name: "tscircuit dangling references", file: "c.json",
-			data: "[\n{\"type\": \"source_component\", \"source_component_id\": \"sc0\", \"name\": \"R1\"},\n" +
+			data: "[\n{\"type\": \"source_component\", \"source_component_id\": \"sc0\", \"name\": \"R1\", \"ftype\": \"simple_chip\"},\n" +
 				"{\"type\": \"source_port\", \"source_port_id\": \"sp0\", \"name\": \"pin1\", \"source_component_id\": \"sc9\"},\n" +
 				"{\"type\": \"source_trace\", \"source_trace_id\": \"st0\", \"connected_source_port_ids\": [\"sp7\"], \"connected_source_net_ids\": []}\n]",
 			want: []string{

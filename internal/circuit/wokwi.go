@@ -226,6 +226,7 @@ func nameNets(uf *unionFind, fixed map[int]string) []*Net {
 		pins  []string
 		want  string
 		first string
+		auto  bool
 	}
 	var drafts []draft
 	for _, g := range uf.groups() {
@@ -236,7 +237,11 @@ func nameNets(uf *unionFind, fixed map[int]string) []*Net {
 				named = append(named, name)
 				continue
 			}
-			d.pins = append(d.pins, uf.names[el])
+			// Joints that are not pins (a via's ports, source_nets
+			// without a name) connect without being listed.
+			if n := uf.names[el]; !strings.HasPrefix(n, "\x00") {
+				d.pins = append(d.pins, n)
+			}
 		}
 		if len(d.pins) == 0 {
 			continue
@@ -248,6 +253,7 @@ func nameNets(uf *unionFind, fixed map[int]string) []*Net {
 			sortNatural(named)
 			d.want = named[0]
 		default:
+			d.auto = true
 			d.want = powerName(d.pins)
 			if d.want == "" {
 				d.want = "Net-(" + d.first + ")"
@@ -265,7 +271,7 @@ func nameNets(uf *unionFind, fixed map[int]string) []*Net {
 	names := uniqueNames(want)
 	nets := make([]*Net, len(drafts))
 	for i, d := range drafts {
-		nets[i] = &Net{Name: names[i], Pins: d.pins}
+		nets[i] = &Net{Name: names[i], Pins: d.pins, Auto: d.auto}
 	}
 	return nets
 }
