@@ -8,13 +8,15 @@ import (
 // tscircuit element types the model reads; everything else (PCB and
 // schematic geometry, mostly) is skipped without being decoded.
 var tsWanted = map[string]bool{
-	"source_component":        true,
-	"source_port":             true,
-	"source_trace":            true,
-	"source_net":              true,
-	"source_project_metadata": true,
-	"cad_component":           true,
-	"pcb_component":           true,
+	"source_component":           true,
+	"source_port":                true,
+	"source_trace":               true,
+	"source_net":                 true,
+	"source_project_metadata":    true,
+	"source_group":               true,
+	"source_manually_placed_via": true,
+	"cad_component":              true,
+	"pcb_component":              true,
 }
 
 // tsElem is one decoded element with its index in the array.

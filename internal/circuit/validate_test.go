@@ -78,9 +78,9 @@ func TestValidateErrors(t *testing.T) {
 		},
 		{
 			name: "wokwi malformed endpoint and duplicate part", file: "diagram.json",
-			data: "{\"parts\": [{\"id\": \"uno\"}, {\"id\": \"uno\"}],\n \"connections\": [[\"uno:GND.1\", \"uno\", \"black\", []]]}",
+			data: "{\"parts\": [{\"type\": \"a\", \"id\": \"uno\"}, {\"type\": \"a\", \"id\": \"uno\"}],\n \"connections\": [[\"uno:GND.1\", \"uno\", \"black\", []]]}",
 			want: []string{
-				`diagram.json:1:34: $.parts[1].id: duplicate reference "uno" (first defined on line 1) (expected a unique reference)`,
+				`diagram.json:1:60: $.parts[1].id: duplicate reference "uno" (first defined on line 1) (expected a unique reference)`,
 				`diagram.json:2:32: $.connections[0][1]: malformed endpoint "uno" (expected "part:pin", like "uno:GND.1")`,
 			},
 		},

@@ -30,7 +30,11 @@ func decodeWokwi(root *node, s *errorSink) (*Circuit, *sites) {
 			conns = &m.val
 		case "version":
 			c.Version = m.val.text()
+			wokwiKind(s, &m.val, "$.version", LevelWarning, kNumber, kString)
 		default:
+			if s.validate {
+				wokwiTopField(s, m)
+			}
 			if m.val.kind == kObject {
 				flatten(c.Metadata, m.key, &m.val)
 				if len(m.val.obj) == 0 {
@@ -88,6 +92,9 @@ func wokwiPart(n *node, i int, s *errorSink, st *sites) (*Component, bool) {
 	}
 	comp := &Component{Ref: id.str, off: n.off, Properties: map[string]string{}}
 	st.refs = append(st.refs, site{name: comp.Ref, off: id.off, i: i})
+	if s.validate {
+		checkWokwiPart(n, path(), s)
+	}
 	var x, y, rot float64
 	var placed bool
 	for k := range n.obj {
@@ -138,6 +145,9 @@ func wokwiNets(c *Circuit, conns *node, s *errorSink, st *sites) bool {
 		if conn.kind != kArray {
 			s.fatal(conn.off, pathIdx("$.connections", i), "an array [from, to, color, route]", "connection is a %s", conn.kind)
 			return false
+		}
+		if s.validate {
+			checkWokwiConnection(conn, i, s)
 		}
 		if len(conn.arr) < 2 {
 			s.problem(conn.off, pathIdx("$.connections", i), "an array [from, to, color, route]", "connection has %d endpoints", len(conn.arr))
