@@ -28,6 +28,8 @@ arguments are existing files, the two files are compared (no store needed).
 Circuits are compared in circuit terms (components, nets, pins, BOM); other
 JSON structurally; anything else as a unified line diff with 3 lines of
 context. --format json prints the documented JSON form for scripts.
+References print as ranges (R1–R40) and long lists are cut with a count;
+--full prints them whole.
 
 Examples:
    circuitvc diff
@@ -41,6 +43,7 @@ Examples:
 			&ucli.BoolFlag{Name: "stat", Usage: "only count changed lines per file"},
 			&ucli.BoolFlag{Name: "exit-code", Usage: "exit 1 when there are differences"},
 			&ucli.IntFlag{Name: "unified", Aliases: []string{"U"}, Value: 3, Usage: "`N` lines of context in line diffs"},
+			&ucli.BoolFlag{Name: "full", Usage: "print every reference and pin of long lists (default: ranges, cut with a count)"},
 		},
 		Action: func(c *ucli.Context) error {
 			switch c.String("format") {
@@ -178,6 +181,9 @@ func renderDiff(c *ucli.Context, env *Env, cmp *comparison) error {
 		d, err := compareFile(p, oldName, newName, format, c.Int("unified"))
 		if err != nil {
 			return err
+		}
+		if delta, ok := d.text.(*circuit.Delta); ok && c.Bool("full") {
+			delta.Limit = -1
 		}
 		all = append(all, d)
 	}

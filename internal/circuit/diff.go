@@ -1,6 +1,7 @@
 package circuit
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -35,7 +36,20 @@ type Delta struct {
 	Metadata []Change
 	// BOM lists the BOM groups whose quantity or references changed.
 	BOM []BOMChange
+	// Other lists changes inside elements the format's definition does
+	// not know (tscircuit element types circuit-json lacks), with their
+	// JSON paths, so that nothing a file holds changes unseen.
+	Other []JSONChange
+
+	// Limit is how many references or pins WriteText prints in one list
+	// before it cuts the rest with a count: 0 means DefaultListLimit, a
+	// negative number means all of them (diff --full).
+	Limit int
 }
+
+// DefaultListLimit is how many items WriteText shows of a long list of
+// references or pins.
+const DefaultListLimit = 20
 
 // Rename is a reference or net name that changed.
 type Rename struct{ Old, New string }
@@ -58,12 +72,13 @@ type NetChange struct {
 // PinMove is a pin that left one net for another.
 type PinMove struct{ Pin, From, To string }
 
-// BOMChange is one BOM group (value + footprint + MPN) whose quantity or
-// references changed. Quantity 0 means the group is new or gone.
+// BOMChange is one BOM group (value + footprint + MPN, and the Wokwi
+// attributes of BOMAttributes) whose quantity or references changed.
+// Quantity 0 means the group is new or gone.
 type BOMChange struct {
 	Value, Footprint, MPN string
 	Type                  string
-	DNP                   bool
+	Variant               string
 	OldQty, NewQty        int
 	OldRefs, NewRefs      []string
 }
@@ -73,7 +88,7 @@ type BOMChange struct {
 func (d *Delta) Empty() bool {
 	return len(d.Added)+len(d.Removed)+len(d.Renamed)+len(d.Changed)+
 		len(d.NetsAdded)+len(d.NetsRemoved)+len(d.NetsRenamed)+len(d.NetsChanged)+
-		len(d.PinsMoved)+len(d.Metadata)+len(d.BOM) == 0
+		len(d.PinsMoved)+len(d.Metadata)+len(d.BOM)+len(d.Other) == 0
 }
 
 // Diff compares two circuits, which may come from different formats.
@@ -96,6 +111,7 @@ func Diff(old, new *Circuit) *Delta {
 	diffNets(d, old, new, renames)
 	d.Metadata = diffMetadata(old, new)
 	d.BOM = diffBOM(old, new)
+	d.Other = diffOthers(old.others, new.others)
 	return d
 }
 
@@ -135,24 +151,23 @@ func diffComponents(d *Delta, old, new *Circuit) map[string]string {
 func matchRenames(d *Delta, old, new *Circuit, removed, added []*Component, renames map[string]string) ([]*Component, []*Component) {
 	oldNets, newNets := pinNets(old, removed), pinNets(new, added)
 	for pass := 0; pass < 2; pass++ {
-		sig := func(c *Component, circ *Circuit, nets map[string]*Net) string {
+		sig := func(c *Component, nets map[string][]pinNet) string {
 			var b strings.Builder
 			b.WriteString(attrSignature(c))
-			for _, p := range c.Pins {
+			for _, pn := range nets[c.Ref] {
 				b.WriteString("\x01")
-				b.WriteString(p)
+				b.WriteString(pn.pin)
 				b.WriteString("=")
-				n := nets[c.Ref+"."+p]
-				switch {
-				case n == nil:
-				case pass == 0:
-					b.WriteString(n.Name)
-				default:
-					for _, q := range n.Pins {
-						if ref, _, _ := SplitPin(q); ref != c.Ref {
-							b.WriteString(q)
-							b.WriteString(",")
-						}
+				if pass == 0 && !pn.net.Auto {
+					b.WriteString(pn.net.Name)
+					continue
+				}
+				// An auto-named net is known by its pins, not its name
+				// (which may come from the renamed part itself).
+				for _, q := range pn.net.Pins {
+					if ref, _, _ := SplitPin(q); ref != c.Ref {
+						b.WriteString(q)
+						b.WriteString(",")
 					}
 				}
 			}
@@ -160,13 +175,13 @@ func matchRenames(d *Delta, old, new *Circuit, removed, added []*Component, rena
 		}
 		pool := map[string][]*Component{}
 		for _, c := range removed {
-			k := sig(c, old, oldNets)
+			k := sig(c, oldNets)
 			pool[k] = append(pool[k], c)
 		}
 		var stillAdded []*Component
 		matched := map[*Component]bool{}
 		for _, c := range added {
-			k := sig(c, new, newNets)
+			k := sig(c, newNets)
 			if list := pool[k]; len(list) > 0 {
 				o := list[0]
 				pool[k] = list[1:]
@@ -196,23 +211,33 @@ func matchRenames(d *Delta, old, new *Circuit, removed, added []*Component, rena
 	return removed, added
 }
 
-// pinNets maps the pins of comps to their (first) net.
-func pinNets(c *Circuit, comps []*Component) map[string]*Net {
+// pinNet is one connected pin of a component and its net.
+type pinNet struct {
+	pin string
+	net *Net
+}
+
+// pinNets maps the references of comps to their connected pins (first
+// net of each), in natural pin order.
+func pinNets(c *Circuit, comps []*Component) map[string][]pinNet {
 	refs := make(map[string]bool, len(comps))
 	for _, comp := range comps {
 		refs[comp.Ref] = true
 	}
-	m := make(map[string]*Net)
+	m := make(map[string][]pinNet)
+	seen := make(map[string]bool)
 	for _, n := range c.Nets {
 		for _, p := range n.Pins {
-			ref, _, _ := SplitPin(p)
-			if !refs[ref] {
+			ref, pin, _ := SplitPin(p)
+			if !refs[ref] || seen[p] {
 				continue
 			}
-			if _, ok := m[p]; !ok {
-				m[p] = n
-			}
+			seen[p] = true
+			m[ref] = append(m[ref], pinNet{pin, n})
 		}
+	}
+	for _, list := range m {
+		slices.SortFunc(list, func(a, b pinNet) int { return naturalCompare(a.pin, b.pin) })
 	}
 	return m
 }
@@ -221,7 +246,7 @@ func pinNets(c *Circuit, comps []*Component) map[string]*Net {
 // and position.
 func attrSignature(c *Component) string {
 	var b strings.Builder
-	for _, s := range []string{c.Type, c.Value, c.Footprint, c.MPN, c.Manufacturer} {
+	for _, s := range []string{c.Type, valueKey(c), c.Footprint, c.MPN, c.Manufacturer} {
 		b.WriteString(s)
 		b.WriteByte(0)
 	}
@@ -260,7 +285,9 @@ func compareComponents(a, b *Component) []Change {
 		}
 	}
 	add("type", a.Type, b.Type)
-	add("value", a.Value, b.Value)
+	if !sameValue(a, b) {
+		ch = append(ch, Change{Attr: "value", Old: valueText(a), New: valueText(b)})
+	}
 	add("footprint", a.Footprint, b.Footprint)
 	add("mpn", a.MPN, b.MPN)
 	add("manufacturer", a.Manufacturer, b.Manufacturer)
@@ -277,6 +304,34 @@ func compareComponents(a, b *Component) []Change {
 		}
 	}
 	return ch
+}
+
+// sameValue compares values as quantities when both are (1uF = 1µF,
+// 4k7 = 4.7kΩ), else as text; a stale tscircuit display string counts.
+func sameValue(a, b *Component) bool {
+	if a.Quantity != nil && b.Quantity != nil {
+		if !a.Quantity.Equal(*b.Quantity) {
+			return false
+		}
+		return a.ShownAs == b.ShownAs || sameText(a.ShownAs, b.ShownAs)
+	}
+	return a.Value == b.Value && a.ShownAs == b.ShownAs
+}
+
+// sameText compares two value strings as quantities when both are.
+func sameText(x, y string) bool {
+	qx, okx := ParseQuantity(x)
+	qy, oky := ParseQuantity(y)
+	return okx && oky && qx.Equal(qy)
+}
+
+// valueText is a value for people: the value, and beside it a tscircuit
+// display string that says something else.
+func valueText(c *Component) string {
+	if c.ShownAs != "" {
+		return c.Value + " (displayed as " + c.ShownAs + ")"
+	}
+	return c.Value
 }
 
 func boolString(b bool) string {
@@ -339,21 +394,37 @@ func diffNets(d *Delta, old, new *Circuit, renames map[string]string) {
 	if len(renames) > 0 {
 		oldNets = renamePins(old.Nets, renames)
 	}
+	// Auto-named nets are known by their pins: pair them first.
+	pairs := pairAutoNets(oldNets, new.Nets)
+	matchedOld := make(map[*Net]bool, len(pairs))
+	matchedNew := make(map[*Net]bool, len(pairs))
+	type pinEdit struct{ added, removed []string }
+	edits := map[string]*pinEdit{}
+	for _, pr := range pairs {
+		matchedOld[pr[0]], matchedNew[pr[1]] = true, true
+		if !equalStrings(pr[0].Pins, pr[1].Pins) {
+			a, r := sortedDiff(pr[0].Pins, pr[1].Pins)
+			edits[pr[1].Name] = &pinEdit{added: a, removed: r}
+		}
+	}
+	// Nets named by the file are known by their name.
 	oldByName := make(map[string]*Net, len(oldNets))
 	for _, n := range oldNets {
-		if _, dup := oldByName[n.Name]; !dup {
+		if _, dup := oldByName[n.Name]; !dup && !n.Auto {
 			oldByName[n.Name] = n
 		}
 	}
-	type pinEdit struct{ added, removed []string }
-	edits := map[string]*pinEdit{}
 	var removedNets, addedNets []*Net
 	for _, n := range new.Nets {
+		if matchedNew[n] {
+			continue
+		}
 		o := oldByName[n.Name]
-		if o == nil {
+		if o == nil || n.Auto {
 			addedNets = append(addedNets, n)
 			continue
 		}
+		matchedOld[o] = true
 		if equalStrings(o.Pins, n.Pins) {
 			continue
 		}
@@ -361,7 +432,7 @@ func diffNets(d *Delta, old, new *Circuit, renames map[string]string) {
 		edits[n.Name] = &pinEdit{added: a, removed: r}
 	}
 	for _, n := range oldNets {
-		if new.byNet[n.Name] == nil {
+		if !matchedOld[n] {
 			removedNets = append(removedNets, n)
 		}
 	}
@@ -419,6 +490,48 @@ func diffNets(d *Delta, old, new *Circuit, renames map[string]string) {
 	sort.Slice(d.PinsMoved, func(i, j int) bool { return naturalLess(d.PinsMoved[i].Pin, d.PinsMoved[j].Pin) })
 }
 
+// pairAutoNets pairs each auto-named old net with the auto-named new
+// net that shares most of its pins (old pins already under renamed
+// references), so that a net whose generated name changed (its first
+// pin was renamed or removed) stays the same net.
+func pairAutoNets(old, new []*Net) [][2]*Net {
+	owner := map[string]int{}
+	for i, n := range new {
+		if n.Auto {
+			for _, p := range n.Pins {
+				owner[p] = i
+			}
+		}
+	}
+	if len(owner) == 0 {
+		return nil
+	}
+	taken := make([]bool, len(new))
+	var pairs [][2]*Net
+	for _, o := range old {
+		if !o.Auto {
+			continue
+		}
+		counts := map[int]int{}
+		for _, p := range o.Pins {
+			if i, ok := owner[p]; ok && !taken[i] {
+				counts[i]++
+			}
+		}
+		best, bestN := -1, 0
+		for i, n := range counts {
+			if n > bestN || (n == bestN && i < best) {
+				best, bestN = i, n
+			}
+		}
+		if best >= 0 {
+			taken[best] = true
+			pairs = append(pairs, [2]*Net{o, new[best]})
+		}
+	}
+	return pairs
+}
+
 // renamePins copies the nets that hold pins of renamed components, with
 // those pins under their new reference.
 func renamePins(nets []*Net, renames map[string]string) []*Net {
@@ -432,7 +545,7 @@ func renamePins(nets []*Net, renames map[string]string) []*Net {
 				continue
 			}
 			if out[i] == n {
-				out[i] = &Net{Name: n.Name, Pins: append([]string(nil), n.Pins...)}
+				out[i] = &Net{Name: n.Name, Auto: n.Auto, Pins: append([]string(nil), n.Pins...)}
 			}
 			out[i].Pins[j] = nr + "." + pin
 		}
@@ -500,7 +613,7 @@ func diffBOM(old, new *Circuit) []BOMChange {
 	var out []BOMChange
 	for k, i := range ni {
 		n := &nl[i]
-		bc := BOMChange{Value: n.Value, Footprint: n.Footprint, MPN: n.MPN, Type: n.Type, DNP: n.DNP,
+		bc := BOMChange{Value: n.Value, Footprint: n.Footprint, MPN: n.MPN, Type: n.Type, Variant: n.Variant,
 			NewQty: n.Qty, NewRefs: n.Refs}
 		if j, ok := oi[k]; ok {
 			o := &ol[j]
@@ -516,7 +629,7 @@ func diffBOM(old, new *Circuit) []BOMChange {
 			continue
 		}
 		o := &ol[j]
-		out = append(out, BOMChange{Value: o.Value, Footprint: o.Footprint, MPN: o.MPN, Type: o.Type, DNP: o.DNP,
+		out = append(out, BOMChange{Value: o.Value, Footprint: o.Footprint, MPN: o.MPN, Type: o.Type, Variant: o.Variant,
 			OldQty: o.Qty, OldRefs: o.Refs})
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -544,7 +657,7 @@ func firstRef(b BOMChange) string {
 }
 
 func bomChangeKey(b BOMChange) string {
-	return b.Value + "\x00" + b.Footprint + "\x00" + b.MPN + "\x00" + b.Type
+	return b.Value + "\x00" + b.Footprint + "\x00" + b.MPN + "\x00" + b.Type + "\x00" + b.Variant
 }
 
 // matchNetRenames pairs removed and added nets that are the same net

@@ -28,7 +28,6 @@ func decode(name string, data []byte) (*Circuit, *errorSink) {
 	}
 	c.Name = name
 	dedupComponents(c, st, s)
-	fillPins(c, st)
 	c.normalise()
 	return c, s
 }
@@ -180,28 +179,6 @@ func checkNets(c *Circuit, st *sites, s *errorSink) {
 		onNet[p.name] = p.net
 	}
 	sort.SliceStable(s.errs, func(i, j int) bool { return s.errs[i].Offset < s.errs[j].Offset })
-}
-
-// fillPins gives native components that declare no pins the pins their
-// nets use.
-func fillPins(c *Circuit, st *sites) {
-	if c.Format != FormatNative || len(st.declared) == len(c.Components) {
-		return
-	}
-	comps := make(map[string]*Component, len(c.Components))
-	for _, comp := range c.Components {
-		if !st.declared[comp.Ref] {
-			comps[comp.Ref] = comp
-		}
-	}
-	for _, n := range c.Nets {
-		for _, p := range n.Pins {
-			ref, pin, _ := SplitPin(p)
-			if comp := comps[ref]; comp != nil {
-				comp.Pins = appendUnique(comp.Pins, pin)
-			}
-		}
-	}
 }
 
 func appendUnique(list []string, v string) []string {

@@ -90,7 +90,6 @@ func Check(name string, data []byte, opts ValidateOptions) (*Circuit, []*Error) 
 			dedupComponents(c, st, s)
 			checkNets(c, st, s)
 			c.Name = name
-			fillPins(c, st)
 			c.normalise()
 			model = c
 		}

@@ -139,7 +139,6 @@ func wokwiNets(c *Circuit, conns *node, s *errorSink, st *sites) bool {
 		}
 	}
 	uf := newUnionFind(2 * len(conns.arr))
-	pinsOf := map[string]map[string]bool{}
 	for i := range conns.arr {
 		conn := &conns.arr[i]
 		if conn.kind != kArray {
@@ -179,10 +178,6 @@ func wokwiNets(c *Circuit, conns *node, s *errorSink, st *sites) bool {
 				c.Components = append(c.Components, v)
 			}
 			full := ref + "." + pin
-			if pinsOf[ref] == nil {
-				pinsOf[ref] = map[string]bool{}
-			}
-			pinsOf[ref][pin] = true
 			ends[j] = uf.id(full)
 			st.pins = append(st.pins, site{name: full, off: e.off, i: i, j: j})
 		}
@@ -191,11 +186,8 @@ func wokwiNets(c *Circuit, conns *node, s *errorSink, st *sites) bool {
 			uf.union(ends[0], ends[1])
 		}
 	}
-	for _, comp := range c.Components {
-		for p := range pinsOf[comp.Ref] {
-			comp.Pins = append(comp.Pins, p)
-		}
-	}
+	// Wokwi parts declare no pins: a part's pins are not the
+	// connections that touch it, so Pins stays empty.
 	c.Nets = nameNets(uf, nil)
 	// Record which net each pin site ended up on, for the checks.
 	netOf := make(map[string]string)
