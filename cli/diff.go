@@ -237,23 +237,29 @@ func compareFile(p worktree.FilePair, oldName, newName, format string, context i
 // parses as a circuit of the same format; an added or deleted circuit is
 // compared with an empty one.
 func circuitDiff(d *fileDiff, p worktree.FilePair) bool {
-	var sides [2]*circuit.Circuit
-	var format circuit.Format
-	for i, side := range []struct {
-		data []byte
-		ok   bool
-	}{{p.Old, p.OldOK}, {p.New, p.NewOK}} {
-		if !side.ok {
-			continue
+	var data [2][]byte // nil: the side is absent
+	if p.OldOK {
+		data[0] = p.Old
+		if data[0] == nil {
+			data[0] = []byte{}
 		}
-		c, err := circuit.Parse(p.Path, side.data)
-		if err != nil || (format != circuit.FormatUnknown && c.Format != format) {
-			return false
+	}
+	if p.NewOK {
+		data[1] = p.New
+		if data[1] == nil {
+			data[1] = []byte{}
 		}
-		sides[i], format = c, c.Format
+	}
+	sides, ok := circuit.ParseBoth(p.Path, data[0], data[1])
+	if !ok {
+		return false
 	}
 	delta := circuit.Diff(sides[0], sides[1])
-	d.Format, d.Delta, d.text = format.String(), delta, delta
+	format := sides[1]
+	if format == nil {
+		format = sides[0]
+	}
+	d.Format, d.Delta, d.text = format.Format.String(), delta, delta
 	return true
 }
 

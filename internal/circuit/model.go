@@ -72,9 +72,6 @@ type Component struct {
 	// flattened to dotted keys and non-strings kept as compact JSON. It
 	// may be nil when there are none.
 	Properties map[string]string
-
-	// off is the byte offset of the component in its source file.
-	off int
 }
 
 // Position places a component.
@@ -104,7 +101,12 @@ func (c *Circuit) Component(ref string) *Component {
 // Net returns the net called name, or nil.
 func (c *Circuit) Net(name string) *Net {
 	if c.byNet == nil {
-		c.index()
+		c.byNet = make(map[string]*Net, len(c.Nets))
+		for _, n := range c.Nets {
+			if _, dup := c.byNet[n.Name]; !dup {
+				c.byNet[n.Name] = n
+			}
+		}
 	}
 	return c.byNet[name]
 }
@@ -125,6 +127,8 @@ func containsSorted(pins []string, pin string) bool {
 	return i < len(pins) && pins[i] == pin
 }
 
+// index builds the reference index; the net index is built on demand,
+// as only lookups by name need it.
 func (c *Circuit) index() {
 	c.byRef = make(map[string]*Component, len(c.Components))
 	for _, comp := range c.Components {
@@ -132,12 +136,7 @@ func (c *Circuit) index() {
 			c.byRef[comp.Ref] = comp
 		}
 	}
-	c.byNet = make(map[string]*Net, len(c.Nets))
-	for _, n := range c.Nets {
-		if _, dup := c.byNet[n.Name]; !dup {
-			c.byNet[n.Name] = n
-		}
-	}
+	c.byNet = nil // built by Net when asked
 }
 
 // normalise sorts everything into its canonical order and builds the
@@ -147,13 +146,31 @@ func (c *Circuit) normalise() {
 		c.Metadata = map[string]string{}
 	}
 	slices.SortStableFunc(c.Components, func(a, b *Component) int { return naturalCompare(a.Ref, b.Ref) })
+	// A reference is one component: the first of several (which
+	// Validate reports) is kept.
+	kept := c.Components[:0]
+	for _, comp := range c.Components {
+		if k := len(kept); k > 0 && kept[k-1].Ref == comp.Ref {
+			continue
+		}
+		kept = append(kept, comp)
+	}
+	clear(c.Components[len(kept):])
+	c.Components = kept
+	quantities := map[string]*Quantity{} // values repeat: share their quantities
 	for _, comp := range c.Components {
 		sortNatural(comp.Pins)
-		if comp.Quantity == nil && comp.Value != "" {
-			if q, ok := ParseQuantity(comp.Value); ok {
-				comp.Quantity = &q
-			}
+		if comp.Quantity != nil || comp.Value == "" {
+			continue
 		}
+		q, seen := quantities[comp.Value]
+		if !seen {
+			if v, ok := ParseQuantity(comp.Value); ok {
+				q = &v
+			}
+			quantities[comp.Value] = q
+		}
+		comp.Quantity = q
 	}
 	slices.SortStableFunc(c.Nets, func(a, b *Net) int { return naturalCompare(a.Name, b.Name) })
 	// A name is one net: nets listed twice under one name (which

@@ -1,6 +1,9 @@
 package circuit
 
-import "sort"
+import (
+	"sort"
+	"sync"
+)
 
 // Parse reads a circuit in any supported format (see Detect) into the
 // normalised model. It fails only when no model can be built: malformed
@@ -40,6 +43,14 @@ func decodeRaw(name string, data []byte, s *errorSink) (*Circuit, *sites, *node)
 	p.ws()
 	f := hintFormat(name)
 	var root *node
+	if p.pos < len(data) && data[p.pos] == '{' && !s.validate && f != FormatWokwi {
+		// Reading a native circuit needs no tree of the whole document.
+		ne, nf := len(s.errs), len(s.fatals)
+		if c, st, ok := decodeNativeStream(data, s); ok {
+			return c, st, nil
+		}
+		s.errs, s.fatals = s.errs[:ne], s.fatals[:nf]
+	}
 	if p.pos < len(data) && data[p.pos] == '{' {
 		// Objects are decoded once and classified by their keys, rather
 		// than scanned by sniff and then decoded.
@@ -109,9 +120,12 @@ func classifyObject(root *node, name string) Format {
 	return FormatJSON
 }
 
-// dedupComponents keeps the first of components that share a reference
-// and reports the others.
+// dedupComponents reports components that share a reference with an
+// earlier one; normalise keeps only the first.
 func dedupComponents(c *Circuit, st *sites, s *errorSink) {
+	if len(st.refs) < 2 {
+		return
+	}
 	first := make(map[string]int, len(st.refs))
 	for _, r := range st.refs {
 		if prev, dup := first[r.name]; dup {
@@ -124,19 +138,6 @@ func dedupComponents(c *Circuit, st *sites, s *errorSink) {
 		}
 		first[r.name] = r.off
 	}
-	if len(first) == len(c.Components) {
-		return
-	}
-	seen := make(map[string]bool, len(c.Components))
-	out := c.Components[:0]
-	for _, comp := range c.Components {
-		if seen[comp.Ref] {
-			continue
-		}
-		seen[comp.Ref] = true
-		out = append(out, comp)
-	}
-	c.Components = out
 }
 
 // checkNets (run by Validate only) reports net pins that name no component or no such pin,
@@ -222,4 +223,31 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// ParseBoth parses two versions of one file at once (on two cores when
+// there are two), for a diff. A nil side is absent and gives a nil
+// circuit. ok is false when a present side is not a circuit or the two
+// are of different formats.
+func ParseBoth(name string, old, new []byte) (sides [2]*Circuit, ok bool) {
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i, data := range [2][]byte{old, new} {
+		if data == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sides[i], errs[i] = Parse(name, data)
+		}()
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil || (old == nil && new == nil) {
+		return sides, false
+	}
+	if sides[0] != nil && sides[1] != nil && sides[0].Format != sides[1].Format {
+		return sides, false
+	}
+	return sides, true
 }

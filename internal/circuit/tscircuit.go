@@ -334,7 +334,7 @@ func tsComponent(e *tsElem, ref string, s *errorSink, st *sites) *Component {
 			s.note(off, pathIdx("$", e.idx)+".name", "a reference like \"R1\"", "source_component has an empty name; it is shown as %s", ref)
 		}
 	}
-	comp := &Component{Ref: ref, Type: stringField(n, "ftype"), off: n.off,
+	comp := &Component{Ref: ref, Type: stringField(n, "ftype"),
 		MPN: stringField(n, "manufacturer_part_number"), Properties: map[string]string{}}
 	st.refs = append(st.refs, site{name: comp.Ref, off: off, i: e.idx})
 	st.declared[comp.Ref] = true

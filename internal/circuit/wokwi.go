@@ -90,7 +90,7 @@ func wokwiPart(n *node, i int, s *errorSink, st *sites) (*Component, bool) {
 		s.fatal(off, path()+".id", "a non-empty string part id", "part has no id")
 		return nil, false
 	}
-	comp := &Component{Ref: id.str, off: n.off, Properties: map[string]string{}}
+	comp := &Component{Ref: id.str, Properties: map[string]string{}}
 	st.refs = append(st.refs, site{name: comp.Ref, off: id.off, i: i})
 	if s.validate {
 		checkWokwiPart(n, path(), s)
@@ -173,7 +173,7 @@ func wokwiNets(c *Circuit, conns *node, s *errorSink, st *sites) bool {
 				}
 				// Simulator-provided parts ($serialMonitor) exist
 				// without being listed in parts.
-				v := &Component{Ref: ref, Type: ref, Virtual: true, Properties: map[string]string{}, off: e.off}
+				v := &Component{Ref: ref, Type: ref, Virtual: true, Properties: map[string]string{}}
 				known[ref] = v
 				c.Components = append(c.Components, v)
 			}
