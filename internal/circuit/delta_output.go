@@ -208,8 +208,27 @@ func (d *Delta) WriteText(w io.Writer) error {
 	}
 	section("bom:", len(d.BOM))
 	for _, b := range d.BOM {
-		fmt.Fprintf(tw, "  %s\t%s\t%d → %d\t%s → %s\n", bomMark(b), bomLabel(b.Value, b.Footprint, b.MPN, b.Type, b.Variant),
-			b.OldQty, b.NewQty, refs(b.OldRefs), refs(b.NewRefs))
+		// A group on both sides shows the references it gained and
+		// lost; a new or gone group, its references.
+		var list string
+		switch {
+		case b.OldQty == 0:
+			list = refs(b.NewRefs)
+		case b.NewQty == 0:
+			list = refs(b.OldRefs)
+		default:
+			gained, lost := sortedDiff(b.OldRefs, b.NewRefs)
+			var parts []string
+			for _, r := range strings.Fields(RefRanges(gained)) {
+				parts = append(parts, "+"+r)
+			}
+			for _, r := range strings.Fields(RefRanges(lost)) {
+				parts = append(parts, "-"+r)
+			}
+			list = clipList(parts, limit)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d → %d\t%s\n", bomMark(b), bomLabel(b.Value, b.Footprint, b.MPN, b.Type, b.Variant),
+			b.OldQty, b.NewQty, list)
 	}
 	section("other:", len(d.Other))
 	for _, o := range d.Other {

@@ -196,10 +196,10 @@ pins moved:
 metadata:
   ~  rev  A → B
 bom:
-  +  100nF 0402  0 → 1  ∅ → C1
-  -  10k 0603    1 → 0  R1 → ∅
-  +  4.7k 0603   0 → 1  ∅ → R1
-  -  1k 0603     1 → 0  R2 → ∅
+  +  100nF 0402  0 → 1  C1
+  -  10k 0603    1 → 0  R1
+  +  4.7k 0603   0 → 1  R1
+  -  1k 0603     1 → 0  R2
 `
 	if buf.String() != wantText {
 		t.Errorf("WriteText:\n%s\nwant:\n%s", buf.String(), wantText)
