@@ -1,5 +1,10 @@
 package circuit
 
+import (
+	"strconv"
+	"unsafe"
+)
+
 // decodeNativeStream is decodeNative for reading (not validating): it
 // decodes the components and nets arrays one element at a time instead
 // of building the whole document as a tree first, so that a big circuit
@@ -270,6 +275,11 @@ func (p *parser) streamComponent(ci int, s *errorSink, st *sites) (*Component, b
 			}
 		case key == "position" && p.pos < len(p.data) && p.data[p.pos] == '{':
 			comp.Position, err = p.streamPosition()
+		case isSharedAttr(key) && p.pos < len(p.data) && p.data[p.pos] == '"':
+			var v string
+			if v, err = p.sharedString(st); err == nil {
+				nativeAttr(comp, key, &node{kind: kString, str: v}, st)
+			}
 		default:
 			var v node
 			if v, err = p.val(); err != nil {
@@ -299,6 +309,44 @@ func (p *parser) streamComponent(ci int, s *errorSink, st *sites) (*Component, b
 	return comp, true, nil
 }
 
+// isSharedAttr names the component attributes whose values repeat.
+func isSharedAttr(key string) bool {
+	switch key {
+	case "type", "value", "footprint", "mpn", "manufacturer":
+		return true
+	}
+	return false
+}
+
+// sharedString reads the string at pos through st's shared strings,
+// allocating only the first time a value is seen.
+func (p *parser) sharedString(st *sites) (string, *syntaxError) {
+	start := p.pos + 1
+	end, esc, err := p.scanString()
+	if err != nil {
+		return "", err
+	}
+	if esc {
+		return st.shared(unescape(p.data[start:end])), nil
+	}
+	if v, ok := st.intern[string(p.data[start:end])]; ok {
+		return v, nil
+	}
+	return st.shared(string(p.data[start:end])), nil
+}
+
+// streamNumber reads the number at pos without keeping its text.
+func (p *parser) streamNumber() (float64, bool, *syntaxError) {
+	start := p.pos
+	if err := p.number(); err != nil {
+		return 0, false, err
+	}
+	b := p.data[start:p.pos]
+	// The text is only parsed, never kept: no copy of it is needed.
+	f, err := strconv.ParseFloat(unsafe.String(&b[0], len(b)), 64)
+	return f, err == nil, nil
+}
+
 // streamPosition is positionOf(x, y, rotation) on the object at pos.
 func (p *parser) streamPosition() (*Position, *syntaxError) {
 	var pos Position
@@ -309,11 +357,16 @@ func (p *parser) streamPosition() (*Position, *syntaxError) {
 		if key, err = p.memberKey(); err != nil {
 			break
 		}
-		var v node
-		if v, err = p.val(); err != nil {
+		var f float64
+		var ok bool
+		if p.pos < len(p.data) && (p.data[p.pos] == '-' || isDigit(p.data[p.pos])) {
+			f, ok, err = p.streamNumber()
+		} else {
+			_, err = p.val()
+		}
+		if err != nil {
 			break
 		}
-		f, ok := numberOf(&v)
 		switch key {
 		case "x":
 			pos.X, okx = f, ok

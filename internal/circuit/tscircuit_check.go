@@ -23,6 +23,17 @@ var tsModelFields = map[string]map[string]bool{
 	"source_project_metadata": {},
 }
 
+// tsIdentity are the fields whose absence makes an element ambiguous
+// (an error); other required fields that are missing are warnings.
+var tsIdentity = map[string]map[string]bool{
+	"source_component": {"name": true, "source_component_id": true},
+	"source_port":      {"source_port_id": true},
+	"source_trace":     {"connected_source_port_ids": true},
+	"source_net":       {"source_net_id": true},
+	"pcb_component":    {"source_component_id": true},
+	"cad_component":    {"source_component_id": true},
+}
+
 // tsNetlistRefs are the references that make up the netlist: one that
 // names nothing is an error (the adapter reports them while joining
 // nets); other dangling references are warnings.
@@ -38,6 +49,8 @@ type tsChecker struct {
 	s      *errorSink
 	// ids maps "type\x00id" to the offset of the element that defines it.
 	ids map[string]int
+	// connectivity holds the subcircuit_connectivity_map_key values.
+	connectivity map[string]bool
 }
 
 // checkTscircuit validates every element: its shape against
@@ -49,7 +62,7 @@ func checkTscircuit(elems []tsElem, s *errorSink) {
 		s.problem(-1, "", "", "internal: tscircuit definitions: %v", err)
 		return
 	}
-	c := &tsChecker{schema: schema, s: s, ids: map[string]int{}}
+	c := &tsChecker{schema: schema, s: s, ids: map[string]int{}, connectivity: map[string]bool{}}
 	for k := range elems {
 		c.element(&elems[k])
 	}
@@ -82,6 +95,9 @@ func (c *tsChecker) element(e *tsElem) {
 	}
 	v := c.variant(t.str, def, n, path)
 	c.object(t.str, n, path, v, tsModelFields[t.str], c.s)
+	if k := stringField(n, "subcircuit_connectivity_map_key"); k != "" {
+		c.connectivity[k] = true
+	}
 	if def.ID != "" {
 		if id := n.get(def.ID); id != nil && id.kind == kString {
 			key := t.str + "\x00" + id.str
@@ -208,7 +224,7 @@ func (c *tsChecker) object(typ string, n *node, path string, v *tsVariant, model
 		}
 		if f.Required && n.get(k) == nil {
 			lvl := LevelWarning
-			if model[k] {
+			if model != nil && tsIdentity[typ][k] {
 				lvl = LevelError
 			}
 			s.report(lvl, n.off, path, "property "+strconv.Quote(k), "%s has no %s", typ, k)
@@ -328,8 +344,8 @@ func (c *tsChecker) refs(e *tsElem) {
 			continue
 		}
 		check := func(x *node, path string) {
-			if x.kind != kString || c.known(target, field, x.str) {
-				return
+			if x.kind != kString || x.str == "" || c.known(target, field, x.str) {
+				return // relaxation R10: "" means no reference
 			}
 			c.s.warn(x.off, path, "the "+c.schema.Elements[target].ID+" of a "+target,
 				"%s refers to %s %q, which the file does not define", typ, target, x.str)
@@ -356,5 +372,6 @@ func (c *tsChecker) known(target, field, id string) bool {
 		_, ok := c.ids["source_manually_placed_via\x00"+id]
 		return ok
 	}
-	return false
+	// Relaxation R9: a source_net_id may hold a connectivity net's key.
+	return field == "source_net_id" && c.connectivity[id]
 }
