@@ -30,7 +30,7 @@ func decode(name string, data []byte) (*Circuit, *errorSink) {
 		return nil, s
 	}
 	c.Name = name
-	dedupComponents(c, st, s)
+	dedupComponents(st, s)
 	c.normalise()
 	return c, s
 }
@@ -122,7 +122,7 @@ func classifyObject(root *node, name string) Format {
 
 // dedupComponents reports components that share a reference with an
 // earlier one; normalise keeps only the first.
-func dedupComponents(c *Circuit, st *sites, s *errorSink) {
+func dedupComponents(st *sites, s *errorSink) {
 	if len(st.refs) < 2 {
 		return
 	}
@@ -180,15 +180,6 @@ func checkNets(c *Circuit, st *sites, s *errorSink) {
 		onNet[p.name] = p.net
 	}
 	sort.SliceStable(s.errs, func(i, j int) bool { return s.errs[i].Offset < s.errs[j].Offset })
-}
-
-func appendUnique(list []string, v string) []string {
-	for _, x := range list {
-		if x == v {
-			return list
-		}
-	}
-	return append(list, v)
 }
 
 // pinList names up to eight pins for an error message.

@@ -87,7 +87,7 @@ func Check(name string, data []byte, opts ValidateOptions) (*Circuit, []*Error) 
 		c, st, r := decodeRaw(name, data, s)
 		root = r
 		if c != nil {
-			dedupComponents(c, st, s)
+			dedupComponents(st, s)
 			checkNets(c, st, s)
 			c.Name = name
 			c.normalise()
