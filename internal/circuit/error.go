@@ -172,9 +172,17 @@ type errorSink struct {
 	validate bool
 	// strict keeps notes.
 	strict bool
+	// countOnly counts findings without building them (to compare how
+	// well an element fits several definitions).
+	countOnly bool
+	count     int
 }
 
 func (s *errorSink) at(off int, path, expected, format string, args ...any) *Error {
+	if s.countOnly {
+		s.count++
+		return &Error{}
+	}
 	if s.index == nil {
 		s.index = newLineIndex(s.data)
 	}

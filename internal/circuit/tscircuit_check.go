@@ -139,10 +139,10 @@ func (c *tsChecker) variant(typ string, def *tsElementDef, n *node, path string)
 	}
 	best, bestN := cands[0], -1
 	for _, v := range cands {
-		scratch := &errorSink{file: c.s.file, data: c.s.data, index: c.s.index, strict: true}
+		scratch := &errorSink{strict: true, countOnly: true}
 		c.object(typ, n, path, v, nil, scratch)
-		if bestN < 0 || len(scratch.errs) < bestN {
-			best, bestN = v, len(scratch.errs)
+		if bestN < 0 || scratch.count < bestN {
+			best, bestN = v, scratch.count
 		}
 	}
 	return best
@@ -207,16 +207,16 @@ func (c *tsChecker) object(typ string, n *node, path string, v *tsVariant, model
 			continue
 		}
 		f := fields[m.key]
-		p := pathKey(path, m.key)
+		at := &jpath{base: path, key: m.key}
 		if f == nil {
-			c.extra(typ, m, p, v.Strict, s)
+			c.extra(typ, m, at, v.Strict, s)
 			continue
 		}
 		lvl := LevelWarning
 		if model[m.key] {
 			lvl = LevelError
 		}
-		c.value(typ, &m.val, p, f, lvl, s)
+		c.value(typ, &m.val, at, f, lvl, s)
 	}
 	for k, f := range fields {
 		if _, disc := v.When[k]; disc {
@@ -233,7 +233,7 @@ func (c *tsChecker) object(typ string, n *node, path string, v *tsVariant, model
 }
 
 // value checks one value against its field definition.
-func (c *tsChecker) value(typ string, v *node, path string, f *tsField, lvl Level, s *errorSink) {
+func (c *tsChecker) value(typ string, v *node, path *jpath, f *tsField, lvl Level, s *errorSink) {
 	if f.kinds == kindAny {
 		return
 	}
@@ -241,25 +241,25 @@ func (c *tsChecker) value(typ string, v *node, path string, f *tsField, lvl Leve
 		if v.kind == kNull && !f.Required {
 			return // relaxation R1: null for an optional field
 		}
-		s.report(lvl, v.off, path, f.kinds.String(), "got %s", v.kind)
+		s.report(lvl, v.off, path.String(), f.kinds.String(), "got %s", v.kind)
 		return
 	}
 	if f.enum != nil && v.kind != kNull && !f.enum[nodeEnumKey(v)] {
-		s.warn(v.off, path, "one of "+f.enumList(), "value %s not allowed", quoteNode(v))
+		s.warn(v.off, path.String(), "one of "+f.enumList(), "value %s not allowed", quoteNode(v))
 		return
 	}
 	switch v.kind {
 	case kString:
 		if f.Unit != "" && f.kinds.has(kNumber) {
 			if _, ok := ParseQuantity(v.str); !ok {
-				s.warn(v.off, path, "a number or a "+f.Unit+" with its unit, like "+unitExample(f.Unit),
+				s.warn(v.off, path.String(), "a number or a "+f.Unit+" with its unit, like "+unitExample(f.Unit),
 					"%q is not a %s", v.str, f.Unit)
 			}
 		}
 	case kArray:
 		if f.Items != nil {
 			for j := range v.arr {
-				c.value(typ, &v.arr[j], pathIdx(path, j), f.Items, lvl, s)
+				c.value(typ, &v.arr[j], &jpath{parent: path, idx: j, isIdx: true}, f.Items, lvl, s)
 			}
 		}
 	case kObject:
@@ -271,34 +271,61 @@ func (c *tsChecker) value(typ string, v *node, path string, f *tsField, lvl Leve
 
 // nested checks a nested object; its fields share the level of the
 // field that holds them.
-func (c *tsChecker) nested(typ string, n *node, path string, of *tsField, lvl Level, s *errorSink) {
+func (c *tsChecker) nested(typ string, n *node, path *jpath, of *tsField, lvl Level, s *errorSink) {
 	fields := of.Fields
 	for i := range n.obj {
 		m := &n.obj[i]
 		f := fields[m.key]
+		at := &jpath{parent: path, key: m.key}
 		if f == nil {
-			c.extra(typ, m, pathKey(path, m.key), of.Strict, s)
+			c.extra(typ, m, at, of.Strict, s)
 			continue
 		}
-		c.value(typ, &m.val, pathKey(path, m.key), f, lvl, s)
+		c.value(typ, &m.val, at, f, lvl, s)
 	}
 	for k, f := range fields {
 		if f.Required && n.get(k) == nil {
-			s.report(lvl, n.off, path, "property "+strconv.Quote(k), "missing property %q", k)
+			s.report(lvl, n.off, path.String(), "property "+strconv.Quote(k), "missing property %q", k)
 		}
 	}
+}
+
+// jpath is a JSON path that is only spelled out when a finding needs
+// it: a base path, or a parent and a key or index.
+type jpath struct {
+	base   string
+	parent *jpath
+	key    string
+	idx    int
+	isIdx  bool
+}
+
+func (p *jpath) String() string {
+	prefix := p.base
+	if p.parent != nil {
+		prefix = p.parent.String()
+	}
+	switch {
+	case p.isIdx:
+		return pathIdx(prefix, p.idx)
+	case p.key != "":
+		return pathKey(prefix, p.key)
+	}
+	return prefix
 }
 
 // extra reports a field the definition does not list: a note, since
 // zod drops such fields silently, or a warning where the definition is
 // strict and upstream refuses them.
-func (c *tsChecker) extra(typ string, m *member, path string, strict bool, s *errorSink) {
+func (c *tsChecker) extra(typ string, m *member, path *jpath, strict bool, s *errorSink) {
 	const expected = "only the fields circuit-json defines"
 	if strict {
-		s.warn(m.koff, path, expected, "%s has no field %q in its definition", typ, m.key)
+		s.warn(m.koff, path.String(), expected, "%s has no field %q in its definition", typ, m.key)
 		return
 	}
-	s.note(m.koff, path, expected, "%s has no field %q in its definition", typ, m.key)
+	if s.strict {
+		s.note(m.koff, path.String(), expected, "%s has no field %q in its definition", typ, m.key)
+	}
 }
 
 func unitExample(unit string) string {
