@@ -100,12 +100,6 @@ func Diff(old, new *Circuit) *Delta {
 	if new == nil {
 		new = &Circuit{}
 	}
-	if old.byRef == nil {
-		old.index()
-	}
-	if new.byRef == nil {
-		new.index()
-	}
 	d := &Delta{}
 	renames := diffComponents(d, old, new)
 	diffNets(d, old, new, renames)
@@ -119,19 +113,22 @@ func Diff(old, new *Circuit) *Delta {
 // old reference → new.
 func diffComponents(d *Delta, old, new *Circuit) map[string]string {
 	var removed, added []*Component
-	for _, c := range old.Components {
-		if new.byRef[c.Ref] == nil {
-			removed = append(removed, c)
-		}
-	}
-	for _, c := range new.Components {
-		o := old.byRef[c.Ref]
-		if o == nil {
-			added = append(added, c)
-			continue
-		}
-		if ch := compareComponents(o, c); len(ch) > 0 {
-			d.Changed = append(d.Changed, ComponentChange{Ref: c.Ref, Changes: ch})
+	// Both sides are in natural reference order: walk them together.
+	oc, nc := byRefOrder(old.Components), byRefOrder(new.Components)
+	for i, j := 0, 0; i < len(oc) || j < len(nc); {
+		switch {
+		case j >= len(nc) || (i < len(oc) && naturalLess(oc[i].Ref, nc[j].Ref)):
+			removed = append(removed, oc[i])
+			i++
+		case i >= len(oc) || naturalLess(nc[j].Ref, oc[i].Ref):
+			added = append(added, nc[j])
+			j++
+		default:
+			if ch := compareComponents(oc[i], nc[j]); len(ch) > 0 {
+				d.Changed = append(d.Changed, ComponentChange{Ref: nc[j].Ref, Changes: ch})
+			}
+			i++
+			j++
 		}
 	}
 	renames := map[string]string{}
@@ -142,6 +139,30 @@ func diffComponents(d *Delta, old, new *Circuit) map[string]string {
 	// Renamed components that also moved were appended out of order.
 	sort.SliceStable(d.Changed, func(i, j int) bool { return naturalLess(d.Changed[i].Ref, d.Changed[j].Ref) })
 	return renames
+}
+
+// byRefOrder returns comps in natural reference order without
+// duplicates, as Parse leaves them; a circuit built by hand is sorted
+// into a copy.
+func byRefOrder(comps []*Component) []*Component {
+	sorted := func(a, b *Component) int { return naturalCompare(a.Ref, b.Ref) }
+	if slices.IsSortedFunc(comps, sorted) {
+		return comps
+	}
+	out := slices.Clone(comps)
+	slices.SortStableFunc(out, sorted)
+	return slices.CompactFunc(out, func(a, b *Component) bool { return a.Ref == b.Ref })
+}
+
+// byNameOrder is byRefOrder for nets.
+func byNameOrder(nets []*Net) []*Net {
+	sorted := func(a, b *Net) int { return naturalCompare(a.Name, b.Name) }
+	if slices.IsSortedFunc(nets, sorted) {
+		return nets
+	}
+	out := slices.Clone(nets)
+	slices.SortStableFunc(out, sorted)
+	return out
 }
 
 // matchRenames pairs removed and added components that are identical but
@@ -394,46 +415,53 @@ func diffNets(d *Delta, old, new *Circuit, renames map[string]string) {
 	if len(renames) > 0 {
 		oldNets = renamePins(old.Nets, renames)
 	}
+	newNets := byNameOrder(new.Nets)
+	oldNets = byNameOrder(oldNets)
 	// Auto-named nets are known by their pins: pair them first.
-	pairs := pairAutoNets(oldNets, new.Nets)
-	matchedOld := make(map[*Net]bool, len(pairs))
-	matchedNew := make(map[*Net]bool, len(pairs))
+	matchedOld := make([]bool, len(oldNets))
+	matchedNew := make([]bool, len(newNets))
 	type pinEdit struct{ added, removed []string }
 	edits := map[string]*pinEdit{}
-	for _, pr := range pairs {
+	for _, pr := range pairAutoNets(oldNets, newNets) {
+		o, n := oldNets[pr[0]], newNets[pr[1]]
 		matchedOld[pr[0]], matchedNew[pr[1]] = true, true
-		if !equalStrings(pr[0].Pins, pr[1].Pins) {
-			a, r := sortedDiff(pr[0].Pins, pr[1].Pins)
-			edits[pr[1].Name] = &pinEdit{added: a, removed: r}
+		if !equalStrings(o.Pins, n.Pins) {
+			a, r := sortedDiff(o.Pins, n.Pins)
+			edits[n.Name] = &pinEdit{added: a, removed: r}
 		}
 	}
-	// Nets named by the file are known by their name.
-	oldByName := make(map[string]*Net, len(oldNets))
-	for _, n := range oldNets {
-		if _, dup := oldByName[n.Name]; !dup && !n.Auto {
-			oldByName[n.Name] = n
+	// Nets named by the file are known by their name; both sides are in
+	// name order.
+	for i, j := 0, 0; i < len(oldNets) && j < len(newNets); {
+		o, n := oldNets[i], newNets[j]
+		switch {
+		case matchedOld[i] || o.Auto:
+			i++
+		case matchedNew[j] || n.Auto:
+			j++
+		case naturalLess(o.Name, n.Name):
+			i++
+		case naturalLess(n.Name, o.Name):
+			j++
+		default:
+			matchedOld[i], matchedNew[j] = true, true
+			if !equalStrings(o.Pins, n.Pins) {
+				a, r := sortedDiff(o.Pins, n.Pins)
+				edits[n.Name] = &pinEdit{added: a, removed: r}
+			}
+			i++
+			j++
 		}
 	}
 	var removedNets, addedNets []*Net
-	for _, n := range new.Nets {
-		if matchedNew[n] {
-			continue
-		}
-		o := oldByName[n.Name]
-		if o == nil || n.Auto {
-			addedNets = append(addedNets, n)
-			continue
-		}
-		matchedOld[o] = true
-		if equalStrings(o.Pins, n.Pins) {
-			continue
-		}
-		a, r := sortedDiff(o.Pins, n.Pins)
-		edits[n.Name] = &pinEdit{added: a, removed: r}
-	}
-	for _, n := range oldNets {
-		if !matchedOld[n] {
+	for i, n := range oldNets {
+		if !matchedOld[i] {
 			removedNets = append(removedNets, n)
+		}
+	}
+	for j, n := range newNets {
+		if !matchedNew[j] {
+			addedNets = append(addedNets, n)
 		}
 	}
 	// Renamed nets: a removed and an added net that share their pins.
@@ -494,7 +522,7 @@ func diffNets(d *Delta, old, new *Circuit, renames map[string]string) {
 // net that shares most of its pins (old pins already under renamed
 // references), so that a net whose generated name changed (its first
 // pin was renamed or removed) stays the same net.
-func pairAutoNets(old, new []*Net) [][2]*Net {
+func pairAutoNets(old, new []*Net) [][2]int {
 	owner := map[string]int{}
 	for i, n := range new {
 		if n.Auto {
@@ -507,8 +535,8 @@ func pairAutoNets(old, new []*Net) [][2]*Net {
 		return nil
 	}
 	taken := make([]bool, len(new))
-	var pairs [][2]*Net
-	for _, o := range old {
+	var pairs [][2]int
+	for oi, o := range old {
 		if !o.Auto {
 			continue
 		}
@@ -526,7 +554,7 @@ func pairAutoNets(old, new []*Net) [][2]*Net {
 		}
 		if best >= 0 {
 			taken[best] = true
-			pairs = append(pairs, [2]*Net{o, new[best]})
+			pairs = append(pairs, [2]int{oi, best})
 		}
 	}
 	return pairs
@@ -674,7 +702,7 @@ func matchNetRenames(old, new *Circuit, renames map[string]string, removed, adde
 		var out []string
 		for _, p := range pins {
 			ref, _, _ := SplitPin(p)
-			if new.byRef[ref] != nil && (renamedTo[ref] || (old.byRef[ref] != nil && renames[ref] == "")) {
+			if new.Component(ref) != nil && (renamedTo[ref] || (old.Component(ref) != nil && renames[ref] == "")) {
 				out = append(out, p)
 			}
 		}

@@ -127,8 +127,7 @@ func containsSorted(pins []string, pin string) bool {
 	return i < len(pins) && pins[i] == pin
 }
 
-// index builds the reference index; the net index is built on demand,
-// as only lookups by name need it.
+// index builds the reference index, which Component uses.
 func (c *Circuit) index() {
 	c.byRef = make(map[string]*Component, len(c.Components))
 	for _, comp := range c.Components {
@@ -136,7 +135,6 @@ func (c *Circuit) index() {
 			c.byRef[comp.Ref] = comp
 		}
 	}
-	c.byNet = nil // built by Net when asked
 }
 
 // normalise sorts everything into its canonical order and builds the
@@ -188,7 +186,7 @@ func (c *Circuit) normalise() {
 		sortNatural(n.Pins)
 		n.Pins = dedupSorted(n.Pins)
 	}
-	c.index()
+	c.byRef, c.byNet = nil, nil // built by Component and Net when asked
 }
 
 func dedupSorted(s []string) []string {
