@@ -107,19 +107,39 @@ func impliedUnit(typ string) string {
 	return ""
 }
 
-// bomKey groups components. Parts with neither value nor MPN (a Wokwi
-// board, a connector) are told apart by type, so that unrelated parts do
-// not merge into one anonymous line; Wokwi parts also by the attributes
-// that make them different to buy.
-func bomKey(c *Component) string {
-	k := valueKey(c) + "\x00" + c.Footprint + "\x00" + c.MPN
-	if c.Value == "" && c.MPN == "" {
-		k += "\x00" + c.Type
+// bomGroup is what puts components on one BOM line. Parts with neither
+// value nor MPN (a Wokwi board, a connector) are told apart by type, so
+// that unrelated parts do not merge into one anonymous line; Wokwi parts
+// also by the attributes that make them different to buy.
+type bomGroup struct {
+	value, footprint, mpn, typ, variant string
+}
+
+// bomKeys computes bomGroups, sharing the work for repeated values.
+type bomKeys struct {
+	values map[*Quantity]string
+}
+
+func (k *bomKeys) of(c *Component) bomGroup {
+	g := bomGroup{value: c.Value, footprint: c.Footprint, mpn: c.MPN, variant: bomVariant(c)}
+	if q := c.Quantity; q != nil {
+		v, ok := k.values[q]
+		if !ok {
+			v = q.key("")
+			if k.values == nil {
+				k.values = map[*Quantity]string{}
+			}
+			k.values[q] = v
+		}
+		if q.Unit == "" {
+			v += impliedUnit(c.Type) // 10k on a resistor is 10kΩ
+		}
+		g.value = v
 	}
-	if v := bomVariant(c); v != "" {
-		k += "\x00" + c.Type + "\x00" + v
+	if c.Value == "" && c.MPN == "" || g.variant != "" {
+		g.typ = c.Type
 	}
-	return k
+	return g
 }
 
 // BOM groups the circuit's bought components (see InBOM) by value (as a
@@ -141,14 +161,15 @@ func (c *Circuit) NotInBOM() []*Component {
 	return out
 }
 
-func (c *Circuit) bomMap() ([]BOMLine, map[string]int) {
-	idx := make(map[string]int)
+func (c *Circuit) bomMap() ([]BOMLine, map[bomGroup]int) {
+	idx := make(map[bomGroup]int)
 	var lines []BOMLine
+	var keys bomKeys
 	for _, comp := range c.Components {
 		if !InBOM(comp) {
 			continue
 		}
-		k := bomKey(comp)
+		k := keys.of(comp)
 		i, ok := idx[k]
 		if !ok {
 			i = len(lines)
