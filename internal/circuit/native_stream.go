@@ -1,6 +1,7 @@
 package circuit
 
 import (
+	"bytes"
 	"strconv"
 	"unsafe"
 )
@@ -46,10 +47,12 @@ func decodeNativeStream(data []byte, s *errorSink) (c *Circuit, st *sites, ok bo
 		sawComponents = sawComponents || key == "components"
 		if (key == "components" || key == "nets") && p.pos < len(data) && data[p.pos] == '[' {
 			seen = true
+			// Size the lists once: growing them by doubling leaves
+			// garbage the size of the lists themselves.
 			if key == "components" {
-				c.Components = c.Components[:0]
+				c.Components = make([]*Component, 0, countHint(data[p.pos:], `"id"`))
 			} else {
-				c.Nets = c.Nets[:0]
+				c.Nets = make([]*Net, 0, countHint(data[p.pos:], `"name"`))
 			}
 			good, fatal := p.nativeArray(key, c, st, s)
 			if !good {
@@ -86,6 +89,12 @@ func decodeNativeStream(data []byte, s *errorSink) (c *Circuit, st *sites, ok bo
 		return nil, nil, false
 	}
 	return c, st, true
+}
+
+// countHint estimates how many elements follow from the occurrences of
+// a key every element has (an overestimate where other objects use it).
+func countHint(data []byte, key string) int {
+	return min(bytes.Count(data, []byte(key)), len(data)/16)
 }
 
 // nativeArray decodes the components or nets array at pos, element by
