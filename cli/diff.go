@@ -237,20 +237,17 @@ func compareFile(p worktree.FilePair, oldName, newName, format string, context i
 // parses as a circuit of the same format; an added or deleted circuit is
 // compared with an empty one.
 func circuitDiff(d *fileDiff, p worktree.FilePair) bool {
-	var data [2][]byte // nil: the side is absent
-	if p.OldOK {
-		data[0] = p.Old
-		if data[0] == nil {
-			data[0] = []byte{}
+	// ParseBoth takes nil for an absent side.
+	side := func(data []byte, ok bool) []byte {
+		if ok && data == nil {
+			return []byte{}
 		}
-	}
-	if p.NewOK {
-		data[1] = p.New
-		if data[1] == nil {
-			data[1] = []byte{}
+		if !ok {
+			return nil
 		}
+		return data
 	}
-	sides, ok := circuit.ParseBoth(p.Path, data[0], data[1])
+	sides, ok := circuit.ParseBoth(p.Path, side(p.Old, p.OldOK), side(p.New, p.NewOK))
 	if !ok {
 		return false
 	}

@@ -57,7 +57,7 @@ func scanTscircuit(data []byte, s *errorSink, all bool, schema *tsSchema) ([]tsE
 				s.syntax(err)
 				return nil, false
 			}
-			if want || (all && err == nil) {
+			if want || all {
 				out = append(out, tsElem{idx: idx, n: e})
 			}
 			p.ws()
