@@ -13,13 +13,13 @@ var tsModelFields = map[string]map[string]bool{
 		"resistance": true, "capacitance": true, "inductance": true, "max_resistance": true, "frequency": true, "voltage": true,
 		"display_resistance": true, "display_capacitance": true, "display_inductance": true, "display_max_resistance": true,
 		"display_frequency": true, "display_voltage": true, "display_value": true, "color": true,
-		"subcircuit_id": true, "source_group_id": true, "do_not_place": true},
+		"subcircuit_id": true, "source_group_id": true},
 	"source_port":             {"source_port_id": true, "source_component_id": true, "name": true, "pin_number": true},
 	"source_trace":            {"source_trace_id": true, "connected_source_port_ids": true, "connected_source_net_ids": true},
 	"source_net":              {"source_net_id": true, "name": true, "subcircuit_id": true},
 	"source_group":            {"source_group_id": true, "subcircuit_id": true, "parent_source_group_id": true, "is_subcircuit": true, "name": true},
 	"cad_component":           {"source_component_id": true, "footprinter_string": true},
-	"pcb_component":           {"source_component_id": true, "center": true, "rotation": true},
+	"pcb_component":           {"source_component_id": true, "center": true, "rotation": true, "do_not_place": true},
 	"source_project_metadata": {},
 }
 
