@@ -45,6 +45,9 @@ change (reformatting, key order, CRLF) prints "no circuit changes
 changed byte is a difference. An added, deleted or renamed file is always
 one, even when empty.
 
+References print as ranges (R1–R40) and long lists are cut with a count;
+--full prints them whole.
+
 Examples:
    circuitvc diff
    circuitvc diff current~1 current
@@ -57,6 +60,7 @@ Examples:
 			&ucli.BoolFlag{Name: "stat", Usage: "only count changed lines per file"},
 			&ucli.BoolFlag{Name: "exit-code", Usage: "exit 1 when the diff shows differences (see above)"},
 			&ucli.IntFlag{Name: "unified", Aliases: []string{"U"}, Value: 3, Usage: "`N` lines of context in line diffs"},
+			&ucli.BoolFlag{Name: "full", Usage: "print every reference and pin of long lists (default: ranges, cut with a count)"},
 		},
 		Action: func(c *ucli.Context) error {
 			format := c.String("format")
@@ -234,6 +238,9 @@ func renderDiff(c *ucli.Context, env *Env, cmp *comparison) (bool, error) {
 		if err != nil {
 			return false, err
 		}
+		if delta, ok := d.text.(*circuit.Delta); ok && c.Bool("full") {
+			delta.Limit = -1
+		}
 		all = append(all, d)
 		different = different || format == "unified" || d.different()
 	}
@@ -329,23 +336,26 @@ func compareFile(p worktree.FilePair, cmp *comparison, format string, context in
 // compared with an empty one. When the circuits are the same but the
 // bytes are not, what changed outside the model is looked for too.
 func circuitDiff(d *fileDiff, p worktree.FilePair) bool {
-	var sides [2]*circuit.Circuit
-	var format circuit.Format
-	for i, side := range []struct {
-		data []byte
-		ok   bool
-	}{{p.Old, p.OldOK}, {p.New, p.NewOK}} {
-		if !side.ok {
-			continue
+	// ParseBoth takes nil for an absent side.
+	side := func(data []byte, ok bool) []byte {
+		if ok && data == nil {
+			return []byte{}
 		}
-		c, err := circuit.Parse(p.Path, side.data)
-		if err != nil || (format != circuit.FormatUnknown && c.Format != format) {
-			return false
+		if !ok {
+			return nil
 		}
-		sides[i], format = c, c.Format
+		return data
+	}
+	sides, ok := circuit.ParseBoth(p.Path, side(p.Old, p.OldOK), side(p.New, p.NewOK))
+	if !ok {
+		return false
 	}
 	delta := circuit.Diff(sides[0], sides[1])
-	d.Format, d.Delta, d.text = format.String(), delta, delta
+	format := sides[1]
+	if format == nil {
+		format = sides[0]
+	}
+	d.Format, d.Delta, d.text = format.Format.String(), delta, delta
 	if delta.Empty() && p.OldOK && p.NewOK {
 		if other, err := circuit.DiffJSON(p.Old, p.New); err == nil && !other.Empty() {
 			d.Other, d.other = other, other

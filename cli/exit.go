@@ -46,7 +46,7 @@ var exitCodes = []exitCodeDoc{
 	{ExitOK, "ok", `success (including "nothing to save")`},
 	{ExitDifferent, "differences or problems found", "differences found (`diff --exit-code`) or problems found (`verify`)"},
 	{ExitUsage, "usage", "usage: unknown command or flag, missing or extra argument"},
-	{ExitInvalid, "invalid circuit", "a circuit is invalid (`validate`, `save` refusing it, `export` unable to read it)"},
+	{ExitInvalid, "invalid circuit", "a circuit has errors (`validate`, `save` refusing it, `export` unable to read it; warnings alone exit 0)"},
 	{ExitLocked, "locked or busy", "busy: another process holds the store or a ref lock past the lock timeout, or moved the ref while this command ran (nothing was changed; try again)"},
 	{ExitNotRepo, "not a circuitvc directory", "not inside a circuitvc directory"},
 	{ExitBadRevision, "unknown revision", "unknown revision"},

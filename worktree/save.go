@@ -59,6 +59,9 @@ type SaveResult struct {
 	Packed int
 	// GCError is why automatic gc failed; the save itself stands.
 	GCError error
+	// Warnings are validation findings that did not stop the save
+	// (level warning); errors refuse it.
+	Warnings []*circuit.Error
 }
 
 // pending is a changed working file on its way into the store.
@@ -100,8 +103,9 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 	if len(changes) == 0 {
 		return nil, ErrNothingToSave
 	}
+	var warnings []*circuit.Error
 	if r.cfg.Validate && !opts.NoVerify {
-		if err := validateChanges(changes); err != nil {
+		if warnings, err = validateChanges(changes); err != nil {
 			return nil, err
 		}
 	}
@@ -121,7 +125,7 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 	if err := r.moveHead(ctx, head, commit, opts.Author, msg, "commit"); err != nil {
 		return nil, err
 	}
-	res := &SaveResult{Commit: commit, Parent: head, Message: msg}
+	res := &SaveResult{Commit: commit, Parent: head, Message: msg, Warnings: warnings}
 	for _, c := range changes {
 		res.Changes = append(res.Changes, Change{Path: c.Path, Kind: c.kind, From: c.from})
 	}
@@ -192,8 +196,11 @@ func isCircuitCandidate(p string, data []byte) bool {
 // checks such files in full.
 const bigFile = 16 << 20
 
-func validateChanges(changes []pending) error {
-	var problems []*circuit.Error
+// validateChanges checks the changed circuits; it fails with
+// *ValidationError when any finding is an error, and otherwise returns
+// the warnings.
+func validateChanges(changes []pending) ([]*circuit.Error, error) {
+	var problems, warnings []*circuit.Error
 	for i := range changes {
 		c := &changes[i]
 		if c.kind == Deleted || !isCircuitCandidate(c.Path, c.Data) {
@@ -202,14 +209,20 @@ func validateChanges(changes []pending) error {
 		if len(c.Data) > bigFile && json.Valid(c.Data) {
 			continue
 		}
-		model, errs := circuit.Check(c.Path, c.Data, circuit.ValidateOptions{})
+		model, findings := circuit.Check(c.Path, c.Data, circuit.ValidateOptions{})
 		c.model = model
-		problems = append(problems, errs...)
+		for _, f := range findings {
+			if f.Level == circuit.LevelError {
+				problems = append(problems, f)
+			} else {
+				warnings = append(warnings, f)
+			}
+		}
 	}
 	if len(problems) > 0 {
-		return &ValidationError{Problems: problems}
+		return warnings, &ValidationError{Problems: problems}
 	}
-	return nil
+	return warnings, nil
 }
 
 // applyChanges returns head with the changes made, queueing the new

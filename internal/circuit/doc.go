@@ -12,19 +12,26 @@
 //
 //   - native: one to one; see NativeSchema for the JSON Schema.
 //   - Wokwi: parts become components (attrs.value is the value, other
-//     attrs are properties, left/top/rotate the position); connections
-//     are joined into nets by union-find. A net is named after a ground
+//     attrs are properties, left/top/rotate the position; parts declare
+//     no pins); connections are joined into nets by union-find. A net is named after a ground
 //     or supply pin on it (GND, then 5V/3V3-style rails, then VCC, VDD…)
 //     and otherwise "Net-(first pin)", first in natural order; a clash
 //     gets a suffix (GND_2). The simulator's $serialMonitor is a Virtual
 //     component, kept out of BOMs.
 //   - tscircuit: source_component elements are components (ftype is the
-//     type; the value is the display_* string, else the number with its
-//     unit; manufacturer_part_number the MPN; footprinter_string of the
-//     cad_component the footprint; the pcb_component centre the
-//     position); source_port elements are pins; source_trace elements
-//     join ports and source_nets by union-find, and a net takes its
-//     source_net's name. Other elements (geometry) are skipped unread.
+//     type; the value is the numeric field, spelled as its display_*
+//     string when they agree; manufacturer_part_number the MPN;
+//     footprinter_string of the cad_component the footprint; the
+//     pcb_component centre the position and do_not_place the DNP mark);
+//     source_port elements are pins; source_trace elements join ports
+//     and source_nets by union-find, and a net takes its source_net's
+//     name. Names are scoped per subcircuit: a name used in two
+//     subcircuits is prefixed with the subcircuit's name (amp1/R1).
+//     Geometry is skipped unread; elements of types circuit-json does
+//     not define are kept for the diff ("other").
+//
+// Values are quantities (see ParseQuantity): diffs and BOM groups
+// compare 4k7 and 4.7kΩ, or 1uF and 1µF, as equal.
 //
 // # Semantic diff
 //
@@ -32,8 +39,10 @@
 // attributes and connections under a new reference) and changed
 // (attribute old → new); nets added, removed, renamed (same pins, or
 // most of them, under a new name) and changed (pins gained or lost);
-// pins moved between nets; metadata; and the BOM delta per group of
-// value + footprint + MPN.
+// pins moved between nets; metadata; the BOM delta per group of
+// value + footprint + MPN (+ the Wokwi attributes of BOMAttributes); and
+// changes inside unknown elements (other). Nets whose names the file
+// does not give (Net.Auto) are matched by their pins.
 //
 // Delta.MarshalJSON gives a stable schema for scripts. Every list is
 // present, possibly empty, and sorted (references and names in natural
@@ -55,8 +64,9 @@
 //	  },
 //	  "pins_moved": [{"pin": "U3.8", "from": "GND", "to": "+5V"}],
 //	  "metadata":   [{"key": "revision", "old": "A", "new": "B"}],
-//	  "bom": [{"value": "10k", "footprint": "0603", "mpn": "", "type": "resistor", "dnp": false,
-//	           "old_qty": 3, "new_qty": 2, "old_refs": ["R1", "R2", "R5"], "new_refs": ["R1", "R2"]}]
+//	  "bom": [{"value": "10k", "footprint": "0603", "mpn": "", "type": "resistor", "variant": "",
+//	           "old_qty": 3, "new_qty": 2, "old_refs": ["R1", "R2", "R5"], "new_refs": ["R1", "R2"]}],
+//	  "other": [{"op": "change", "path": "$[812].gigawatts", "old": 1.21, "new": 2.42}]
 //	}
 //
 // Attribute names in "changes" are type, value, footprint, mpn,

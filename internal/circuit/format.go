@@ -186,19 +186,26 @@ func (p *parser) afterMember() (done bool, err *syntaxError) {
 	return false, p.errf("unexpected %s in object", "',' or '}'", p.describe())
 }
 
-// sniffArray decides from the first element; p is left after it.
+// sniffArray decides from the elements: the array is tscircuit when an
+// object element among the first ones has a tscircuit type (the first
+// may be broken: a missing type, a bare number). p is left at the array.
 func sniffArray(p *parser) (Format, *syntaxError) {
 	save := p.pos
 	p.pos++
 	p.ws()
-	if p.pos < len(p.data) && p.data[p.pos] == '{' {
-		var first node
-		if err := p.value(&first); err != nil {
+	for k := 0; k < sniffElements && p.pos < len(p.data) && p.data[p.pos] != ']'; k++ {
+		var el node
+		if err := p.value(&el); err != nil {
 			return FormatUnknown, err
 		}
-		if t := first.get("type"); t != nil && t.kind == kString && isTscircuitType(t.str) {
+		if t := el.get("type"); t != nil && t.kind == kString && isTscircuitType(t.str) {
 			p.pos = save
 			return FormatTscircuit, nil
+		}
+		p.ws()
+		if p.pos < len(p.data) && p.data[p.pos] == ',' {
+			p.pos++
+			p.ws()
 		}
 	}
 	p.pos = save
@@ -210,6 +217,9 @@ func sniffArray(p *parser) (Format, *syntaxError) {
 	}
 	return FormatJSON, nil
 }
+
+// sniffElements is how many elements sniffArray looks at.
+const sniffElements = 8
 
 func isTscircuitType(t string) bool {
 	for _, prefix := range []string{"source_", "pcb_", "schematic_", "cad_", "simulation_"} {

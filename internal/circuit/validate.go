@@ -32,6 +32,9 @@ type ValidateOptions struct {
 	// SchemaName names the schema in errors about the schema itself;
 	// default "schema".
 	SchemaName string
+	// Strict also reports notes: departures from the format's
+	// definition that real files show too (fields it does not list).
+	Strict bool
 }
 
 // nativeSchema is compiled once; a compiled schema is immutable.
@@ -73,16 +76,20 @@ func Check(name string, data []byte, opts ValidateOptions) (*Circuit, []*Error) 
 	if f == FormatUnknown && opts.Schema == nil {
 		return nil, nil
 	}
-	s := &errorSink{file: name, data: data, validate: true}
+	s := &errorSink{file: name, data: data, validate: true, strict: opts.Strict}
 	var root *node
+	if h := hintFormat(name); f == FormatJSON && (h == FormatWokwi || h == FormatNative) {
+		// A diagram.json or *.circuit.json that is JSON of another
+		// shape (a root array) is not the circuit its name promises.
+		wrongShape(name, data, h, s)
+	}
 	if f.IsCircuit() {
 		c, st, r := decodeRaw(name, data, s)
 		root = r
 		if c != nil {
-			dedupComponents(c, st, s)
+			dedupComponents(st, s)
 			checkNets(c, st, s)
 			c.Name = name
-			fillPins(c, st)
 			c.normalise()
 			model = c
 		}
@@ -114,6 +121,27 @@ func Check(name string, data []byte, opts ValidateOptions) (*Circuit, []*Error) 
 	out := s.errs
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Offset < out[j].Offset })
 	return model, dedupErrors(out)
+}
+
+// wrongShape reports a file named as a circuit whose JSON is not shaped
+// like one.
+func wrongShape(name string, data []byte, want Format, s *errorSink) {
+	r, se := parseJSON(data)
+	if se != nil {
+		return // reported as a syntax error below
+	}
+	what := map[Format]string{FormatWokwi: "an object with \"parts\" and \"connections\"",
+		FormatNative: "an object with \"components\" and \"nets\""}[want]
+	s.problem(r.off, "$", what, "%s is named like a %s circuit but holds a JSON %s", baseName(name), want, r.kind)
+}
+
+func baseName(name string) string {
+	for i := len(name) - 1; i >= 0; i-- {
+		if name[i] == '/' || name[i] == '\\' {
+			return name[i+1:]
+		}
+	}
+	return name
 }
 
 func hasSyntaxError(s *errorSink) bool {
