@@ -240,13 +240,13 @@ func (p Path) String() string {
 	return b.String()
 }
 
-// displayID spells an identity for a person: endpoints joined by a dash,
-// content-known elements as their JSON.
+// displayID spells an identity for a person: a wire's endpoints joined
+// by a dash, an element known by its content as its JSON.
 func displayID(id string) string {
 	if strings.HasPrefix(id, "\x00") {
 		return id[1:]
 	}
-	return strings.ReplaceAll(id, "\x00", " ")
+	return strings.ReplaceAll(id, "\x00", "–")
 }
 
 func plainKey(k string) bool {

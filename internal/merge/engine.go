@@ -251,7 +251,9 @@ func (m *merger) object(p []Step, s *Shape, b, o, t *node) bool {
 		m.pair(append(p, keyStep(tm.key)), s.member(tm.key), m.getBase(b, tm.key), nil, &tm.val, -1, tm.key, e, &c)
 	}
 	if c.drop != nil || c.added != nil {
-		o.plan = &plan{entries: weave(len(o.members), func(i int) string { return o.members[i].key }, order, c)}
+		key := func(i int) string { return o.members[i].key }
+		oursOnly := func(i int) bool { return m.getBase(b, key(i)) == nil && td.get(t, key(i)) == nil }
+		o.plan = &plan{entries: weave(len(o.members), key, oursOnly, order, c)}
 	}
 	return c.changed
 }
@@ -349,7 +351,12 @@ func (m *merger) set(p []Step, s *Shape, b, o, t *node) bool {
 		m.pair(append(p, step), s.item(m.val(theirs, tn)), bn, nil, tn, -1, tid[j], e, &c)
 	}
 	if c.drop != nil || c.added != nil {
-		o.plan = &plan{entries: weave(len(o.items), func(i int) string { return oid[i] }, tid, c)}
+		oursOnly := func(i int) bool {
+			_, inBase := bi[oid[i]]
+			_, inTheirs := ti[oid[i]]
+			return !inBase && !inTheirs
+		}
+		o.plan = &plan{entries: weave(len(o.items), func(i int) string { return oid[i] }, oursOnly, tid, c)}
 	}
 	return c.changed
 }
@@ -447,8 +454,11 @@ func writeCanonical(b *bytes.Buffer, v Value) {
 
 // weave orders a merged container's children: ours' children that stay,
 // in their order, with each child theirs added placed after the child
-// that precedes it in theirs' order (at the front when none does).
-func weave(n int, oursID func(int) string, theirsOrder []string, c children) []entry {
+// that precedes it in theirs' order (at the front when none does) and
+// after what ours added at that place: base order, then ours', then
+// theirs'. oursOnly reports a child of ours that neither base nor
+// theirs has.
+func weave(n int, oursID func(int) string, oursOnly func(int) bool, theirsOrder []string, c children) []entry {
 	present := make(map[string]bool, n)
 	for i := 0; i < n; i++ {
 		if !c.drop[i] {
@@ -456,14 +466,14 @@ func weave(n int, oursID func(int) string, theirsOrder []string, c children) []e
 		}
 	}
 	after := map[string][]string{}
-	var front []string
+	var pending []string
 	anchor, anchored := "", false
 	for _, id := range theirsOrder {
 		if _, ok := c.added[id]; ok {
 			if anchored {
 				after[anchor] = append(after[anchor], id)
 			} else {
-				front = append(front, id)
+				pending = append(pending, id)
 			}
 			anchor, anchored = id, true
 		} else if present[id] {
@@ -478,14 +488,18 @@ func weave(n int, oursID func(int) string, theirsOrder []string, c children) []e
 			emit(after[id])
 		}
 	}
-	emit(front)
 	for i := 0; i < n; i++ {
 		if c.drop[i] {
 			continue
 		}
+		if len(pending) > 0 && !oursOnly(i) {
+			emit(pending)
+			pending = nil
+		}
 		out = append(out, entry{orig: i})
-		emit(after[oursID(i)])
+		pending = append(pending, after[oursID(i)]...)
 	}
+	emit(pending)
 	return out
 }
 

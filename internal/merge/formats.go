@@ -145,7 +145,8 @@ func (wokwiAdapter) describe(_ [3]Value, p Path) (string, string) {
 
 // tscircuitAdapter: elements by their <type>_id; a component's numeric
 // value with its display string as one property; centres, routes and
-// edges as one value; a trace's ports and nets as sets.
+// edges as one value; a trace's ends (its ports and nets) as one value,
+// since moving one end of a wire two ways is a conflict.
 type tscircuitAdapter struct {
 	// byID indexes each side's elements, built when a conflict needs
 	// naming.
@@ -165,7 +166,7 @@ var (
 		return s
 	}()
 	tsTrace = &Shape{Members: map[string]*Shape{
-		"connected_source_port_ids": stringSet, "connected_source_net_ids": stringSet}}
+		"connected_source_port_ids": {Atomic: true}, "connected_source_net_ids": {Atomic: true}}}
 	tsShape = &Shape{Key: tsKey, KeyLabel: "id", ItemFor: func(v Value) *Shape {
 		switch v.Get("type").String() {
 		case "source_component":
@@ -243,8 +244,15 @@ func (a *tscircuitAdapter) name(sides [3]Value, el Value, id string) string {
 	case "source_net":
 		return "net " + el.Get("name").String()
 	case "source_trace":
-		if n := el.Get("display_name").String(); n != "" {
-			return "trace " + n
+		var ends []string
+		ports := el.Get("connected_source_port_ids")
+		for i := 0; ports.Index(i).OK(); i++ {
+			if p := a.element(sides, ports.Index(i).String()); p.OK() {
+				ends = append(ends, comp(p)+"."+p.Get("name").String())
+			}
+		}
+		if len(ends) > 0 {
+			return "trace " + id + " (" + strings.Join(ends, "–") + ")"
 		}
 		return "trace " + id
 	}

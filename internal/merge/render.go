@@ -44,7 +44,7 @@ func renderNode(out *bytes.Buffer, d *doc, n *node) {
 	case n.plan != nil && n.plan.entries != nil:
 		renderContainer(out, d, n)
 	case n.plan != nil:
-		out.Write(newText(d, lineIndent(d.data, n.start), n.plan.with, n.plan.text))
+		out.Write(newText(d, lineIndent(d.data, n.start), n.plan.with, n.plan.text, !bytes.Contains(d.raw(n), []byte("\n"))))
 	case n.touched:
 		pos := n.start
 		for i := range childCount(n) {
@@ -114,6 +114,13 @@ func renderContainer(out *bytes.Buffer, d *doc, n *node) {
 		}
 	}
 	childIndent := lineIndent(data, n.start) + d.indent
+	// New text (from a report) is written on one line when ours writes
+	// this container's children so.
+	inline := count > 0 && !bytes.Contains(data[n.start:n.end], []byte("\n"))
+	if count > 0 {
+		s0, e0 := span(n, 0)
+		inline = inline || !bytes.Contains(data[s0:e0], []byte("\n"))
+	}
 	if i := strings.LastIndexByte(sep, '\n'); i >= 0 {
 		childIndent = sep[i+1:]
 	}
@@ -143,7 +150,7 @@ func renderContainer(out *bytes.Buffer, d *doc, n *node) {
 			out.Write(keyText(e))
 			out.WriteString(colon(d, n))
 		}
-		out.Write(newText(d, childIndent, e.val, e.text))
+		out.Write(newText(d, childIndent, e.val, e.text, inline))
 	}
 	if len(entries) > 0 {
 		out.WriteString(trail)
@@ -182,15 +189,19 @@ func colon(d *doc, n *node) string {
 
 // newText is a value from elsewhere written into d at a place indented
 // by indent: another document's value with its lines re-indented from
-// where they stood there, or text (compact JSON) laid out as d is.
-func newText(d *doc, indent string, v Value, text []byte) []byte {
+// where they stood there, or text (compact JSON) laid out as d is: on
+// one line where its neighbours are (inline), else one member per line.
+func newText(d *doc, indent string, v Value, text []byte, inline bool) []byte {
 	if text != nil {
-		if d.indent == "" || len(text) <= 60 || (text[0] != '{' && text[0] != '[') {
-			return text
-		}
 		td, err := parseDoc(text)
 		if err != nil {
 			return text
+		}
+		if d.indent == "" {
+			return compact(text)
+		}
+		if inline {
+			return compactSpaced(td, &td.root)
 		}
 		var b bytes.Buffer
 		pretty(&b, td, &td.root, indent, d.indent, d.newline)
