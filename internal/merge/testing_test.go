@@ -157,7 +157,7 @@ func normalised(t testing.TB, data []byte) any {
 	}
 	switch root := v.(type) {
 	case []any: // tscircuit
-		byKey(root, func(m map[string]any) string { s, _ := m["type"].(string); return s + "/" + field(s + "_id")(m) })
+		byKey(root, func(m map[string]any) string { s, _ := m["type"].(string); return s + "/" + field(s+"_id")(m) })
 	case map[string]any:
 		if parts, ok := root["parts"].([]any); ok { // Wokwi
 			byKey(parts, field("id"))
