@@ -59,9 +59,14 @@ func (m *merger) list(p []Step, s *Shape, b, o, t *node) bool {
 	return changed
 }
 
-// wholeList records a conflict on a whole array.
+// wholeList merges an array as one value: the side that changed it, or
+// a conflict when both did.
 func (m *merger) wholeList(p []Step, s *Shape, b, o, t *node) bool {
-	if m.conflict(p, s, m.val(base, b), m.val(ours, o), m.val(theirs, t), nil) {
+	bv, ov, tv := m.val(base, b), m.val(ours, o), m.val(theirs, t)
+	if equal(ov, tv, s) || (b != nil && equal(bv, tv, s)) {
+		return false
+	}
+	if (b != nil && equal(bv, ov, s)) || m.conflict(p, s, bv, ov, tv, nil) {
 		o.plan = &plan{with: m.val(theirs, t)}
 		return true
 	}

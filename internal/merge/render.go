@@ -11,7 +11,8 @@ type plan struct {
 	// when text is set.
 	with Value
 	text []byte
-	// entries, when set, are the container's children afterwards.
+	// entries are the container's children afterwards, when neither
+	// with nor text is set.
 	entries []entry
 }
 
@@ -41,7 +42,7 @@ func render(d *doc) []byte {
 
 func renderNode(out *bytes.Buffer, d *doc, n *node) {
 	switch {
-	case n.plan != nil && n.plan.entries != nil:
+	case n.plan != nil && !n.plan.with.OK() && n.plan.text == nil:
 		renderContainer(out, d, n)
 	case n.plan != nil:
 		out.Write(newText(d, lineIndent(d.data, n.start), n.plan.with, n.plan.text, !bytes.Contains(d.raw(n), []byte("\n"))))
