@@ -91,6 +91,10 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 	if err != nil {
 		return nil, err
 	}
+	parents, merging, err := r.mergeParents(head)
+	if err != nil {
+		return nil, err
+	}
 	headSnap, err := r.snapshot(head)
 	if err != nil {
 		return nil, err
@@ -100,7 +104,7 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	if len(changes) == 0 {
+	if len(changes) == 0 && merging == nil {
 		return nil, ErrNothingToSave
 	}
 	var warnings []*circuit.Error
@@ -110,12 +114,15 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 		}
 	}
 	msg := opts.Message
-	if msg == "" {
+	switch {
+	case msg == "" && merging != nil:
+		msg = merging.Message
+	case msg == "":
 		msg = r.summarize(changes)
 	}
 	var b batch
 	snap := applyChanges(headSnap, changes, &b)
-	commit, err := b.addCommit(head, snap, opts.Author, msg)
+	commit, err := b.addCommitOf(parents, snap, opts.Author, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +131,11 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 	}
 	if err := r.moveHead(ctx, head, commit, opts.Author, msg, "commit"); err != nil {
 		return nil, err
+	}
+	if merging != nil {
+		if err := r.endMerge(); err != nil {
+			return nil, err
+		}
 	}
 	res := &SaveResult{Commit: commit, Parent: head, Message: msg, Warnings: warnings}
 	for _, c := range changes {

@@ -109,20 +109,69 @@ func (c *Conflict) change(v json.RawMessage) string {
 	return fmt.Sprintf(" (%s%s → %s)", path, short(old), short(new))
 }
 
-// show is one side's value for a message: the member a group shows,
-// strings without quotes, long values cut.
+// show is one side's value for a message: strings without quotes, long
+// values cut; for a group with a display member (Shown), that member
+// when it tells the sides apart as the whole values do, else the other
+// members with it in brackets ("4700 (1kΩ)").
 func (c *Conflict) show(v json.RawMessage) string {
 	if v == nil {
 		return "(none)"
 	}
-	if c.Shown != "" {
-		var obj map[string]json.RawMessage
-		if json.Unmarshal(v, &obj) == nil && obj[c.Shown] != nil {
-			v = obj[c.Shown]
+	if c.Shown == "" {
+		return short(display(v))
+	}
+	if c.shownFaithful() {
+		return short(display(memberOf(v, c.Shown)))
+	}
+	var parts []string
+	for _, k := range c.Members {
+		if m := memberOf(v, k); m != nil {
+			parts = append(parts, display(m))
 		}
 	}
-	return short(display(v))
+	if len(parts) > 1 {
+		return short(parts[0] + " (" + strings.Join(parts[1:], ", ") + ")")
+	}
+	return short(strings.Join(parts, ""))
 }
+
+// shownFaithful reports whether the Shown member differs between two
+// sides exactly when their values do (a display string left stale by an
+// edit of the number does not).
+func (c *Conflict) shownFaithful() bool {
+	sides := []json.RawMessage{c.Base, c.Ours, c.Theirs}
+	for i := range sides {
+		for j := i + 1; j < len(sides); j++ {
+			if sides[i] == nil || sides[j] == nil {
+				continue
+			}
+			sameShown := string(memberOf(sides[i], c.Shown)) == string(memberOf(sides[j], c.Shown))
+			if sameShown != (string(sides[i]) == string(sides[j])) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// ShowSide is one side's value as the conflict's message shows it.
+func (c *Conflict) ShowSide(side string) string {
+	v, _ := c.Value(side)
+	return c.show(v)
+}
+
+// memberOf returns member k of a JSON object, or nil.
+func memberOf(v json.RawMessage, k string) json.RawMessage {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(v, &obj) != nil {
+		return nil
+	}
+	return obj[k]
+}
+
+// Display is a JSON value for a person, as conflicts show it: a string
+// without quotes, anything else compact, long values cut.
+func Display(v json.RawMessage) string { return short(display(v)) }
 
 // display is a JSON value for a person: a string without quotes,
 // anything else compact.

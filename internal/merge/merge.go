@@ -2,6 +2,7 @@ package merge
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,6 +22,11 @@ const (
 	FavorOurs
 	// FavorTheirs settles conflicts with theirs' values.
 	FavorTheirs
+	// FavorBase settles conflicts with the base's values: what git's
+	// recursive merge needs when it merges two common versions into a
+	// virtual one, so that the outer merge sees both sides' changes
+	// again and reports the conflict itself.
+	FavorBase
 )
 
 // Options tune a merge.
@@ -73,7 +79,11 @@ func Merge(baseData, oursData, theirsData []byte, opts Options) (*Result, error)
 		f = circuit.FormatJSON
 	}
 	ad := adapterFor(f)
-	m := &merger{docs: docs, favor: opts.Favor}
+	favor := opts.Favor
+	if favor == FavorBase {
+		favor = FavorNone // settled below, once the result is whole
+	}
+	m := &merger{docs: docs, favor: favor}
 	var b *node
 	if docs[base] != nil {
 		b = &docs[base].root
@@ -88,11 +98,29 @@ func Merge(baseData, oursData, theirsData []byte, opts Options) (*Result, error)
 	}
 	res.Conflicts = m.conflicts
 	if combined(baseData, oursData, theirsData, res.Data) {
-		if err := checkResult(ad, opts, docs, sides, res); err != nil {
+		if err := checkResult(ad, Options{Name: opts.Name, Favor: favor}, docs, sides, res); err != nil {
 			return nil, err
 		}
 	}
+	if opts.Favor == FavorBase {
+		return res, settle(opts.Name, res, "base")
+	}
 	return res, nil
+}
+
+// settle resolves every open conflict of res with one side's values.
+func settle(name string, res *Result, side string) error {
+	for _, c := range res.Open() {
+		data, err := resolveIn(name, res.Data, c, side)
+		if errors.Is(err, ErrNotFound) {
+			continue // inside an item another settlement removed
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", name, c.Name(), err)
+		}
+		res.Data, c.Resolved = data, side
+	}
+	return nil
 }
 
 // parseSides parses the three versions at once; an empty base is
@@ -171,18 +199,14 @@ func checkResult(ad adapter, opts Options, docs [3]*doc, sides [3]Value, res *Re
 		return fmt.Errorf("merged result is not JSON (a bug): %w", err)
 	}
 	invalid := invalidConflicts(ad, md, sides, fresh)
-	if opts.Favor != FavorNone {
-		side := map[Favor]string{FavorOurs: "ours", FavorTheirs: "theirs"}[opts.Favor]
-		for _, c := range invalid {
-			data, err := resolveIn(opts.Name, res.Data, c, side)
-			if err != nil {
-				return err
-			}
-			res.Data, c.Resolved = data, side
-		}
-	}
 	res.Conflicts = append(res.Conflicts, invalid...)
-	return nil
+	if opts.Favor == FavorNone {
+		return nil
+	}
+	settled := &Result{Data: res.Data, Conflicts: invalid}
+	err = settle(opts.Name, settled, map[Favor]string{FavorOurs: "ours", FavorTheirs: "theirs"}[opts.Favor])
+	res.Data = settled.Data
+	return err
 }
 
 // newFindings returns the findings of merged beyond those ours or
