@@ -81,4 +81,3 @@ func driverName(hex string) string {
 	}
 	return hex[:7]
 }
-

@@ -141,7 +141,9 @@ func editAttributes(fsys fsx.FS, res *GitSetupResult, lines []string, remove boo
 	if text == "" {
 		have = nil
 	}
-	same := func(a, b string) bool { return strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ") }
+	same := func(a, b string) bool {
+		return strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
+	}
 	var out []string
 	if remove {
 		for _, l := range have {
