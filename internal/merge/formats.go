@@ -168,7 +168,8 @@ var (
 	tsTrace = &Shape{Members: map[string]*Shape{
 		"connected_source_port_ids": {Atomic: true}, "connected_source_net_ids": {Atomic: true}}}
 	tsShape = &Shape{Key: tsKey, KeyLabel: "id", ItemFor: func(v Value) *Shape {
-		switch v.Get("type").String() {
+		t, _ := v.d.scalar(v.n, "type") // without reading the rest of the element
+		switch t {
 		case "source_component":
 			return tsComponent
 		case "source_trace":

@@ -71,12 +71,27 @@ func parseDoc(data []byte) (*doc, error) {
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		pos = 3 // a byte order mark, as some Windows editors write
 	}
-	if !validJSON(data[pos:]) {
+	var top []topSpan
+	v := validator{data: data, pos: pos, top: &top}
+	if !v.document() {
 		return nil, ErrNotJSON
 	}
 	d := &doc{data: data, newline: "\n"}
 	pos = skipWS(data, pos)
-	d.root = d.value(pos)
+	d.root = node{kind: kindOf(data[pos]), start: pos, end: skipBack(data), expanded: true}
+	switch d.root.kind {
+	case kArray:
+		d.root.items = make([]node, len(top))
+		for i, sp := range top {
+			d.root.items[i] = node{kind: kindOf(data[sp.start]), start: sp.start, end: sp.end}
+		}
+	case kObject:
+		d.root.members = make([]member, len(top))
+		for i, sp := range top {
+			d.root.members[i] = member{key: d.key(data[sp.keyStart:sp.keyEnd]), keyStart: sp.keyStart, keyEnd: sp.keyEnd,
+				val: node{kind: kindOf(data[sp.start]), start: sp.start, end: sp.end}}
+		}
+	}
 	d.indent = detectIndent(data)
 	if i := bytes.IndexByte(data, '\n'); i > 0 && data[i-1] == '\r' {
 		d.newline = "\r\n"
@@ -86,23 +101,39 @@ func parseDoc(data []byte) (*doc, error) {
 
 // value reads the value starting at pos (not expanded).
 func (d *doc) value(pos int) node {
-	n := node{start: pos}
-	switch c := d.data[pos]; c {
+	return node{kind: kindOf(d.data[pos]), start: pos, end: skipValue(d.data, pos)}
+}
+
+// kindOf is the kind of the value whose first byte is c.
+func kindOf(c byte) kind {
+	switch c {
 	case '{':
-		n.kind = kObject
+		return kObject
 	case '[':
-		n.kind = kArray
+		return kArray
 	case '"':
-		n.kind = kString
+		return kString
 	case 't', 'f':
-		n.kind = kBool
+		return kBool
 	case 'n':
-		n.kind = kNull
-	default:
-		n.kind = kNumber
+		return kNull
 	}
-	n.end = skipValue(d.data, pos)
-	return n
+	return kNumber
+}
+
+// skipBack returns the end of a valid document's value: its length
+// without the whitespace after it.
+func skipBack(data []byte) int {
+	end := len(data)
+	for end > 0 {
+		switch data[end-1] {
+		case ' ', '\t', '\n', '\r':
+			end--
+		default:
+			return end
+		}
+	}
+	return end
 }
 
 // expand reads n's children, once.

@@ -4,13 +4,21 @@ package merge
 // with whitespace around it. It allocates nothing.
 func validJSON(data []byte) bool {
 	v := validator{data: data}
+	return v.document()
+}
+
+func (v *validator) document() bool {
 	v.ws()
 	if !v.value(0) {
 		return false
 	}
 	v.ws()
-	return v.pos == len(data)
+	return v.pos == len(v.data)
 }
+
+// topSpan is where a child of the root is: its key (for a member) and its
+// value.
+type topSpan struct{ keyStart, keyEnd, start, end int }
 
 // maxDepth bounds nesting, so that hostile input cannot exhaust the stack.
 const maxDepth = 10000
@@ -18,6 +26,9 @@ const maxDepth = 10000
 type validator struct {
 	data []byte
 	pos  int
+	// top, when not nil, collects the spans of the root's children, so
+	// that reading the root needs no second pass over the document.
+	top *[]topSpan
 }
 
 func (v *validator) ws() { v.pos = skipWS(v.data, v.pos) }
@@ -60,10 +71,13 @@ func (v *validator) container(depth int, close byte, object bool) bool {
 		return true
 	}
 	for {
+		var sp topSpan
 		if object {
+			sp.keyStart = v.pos
 			if v.peek() != '"' || !v.string() {
 				return false
 			}
+			sp.keyEnd = v.pos
 			v.ws()
 			if v.peek() != ':' {
 				return false
@@ -71,8 +85,13 @@ func (v *validator) container(depth int, close byte, object bool) bool {
 			v.pos++
 			v.ws()
 		}
+		sp.start = v.pos
 		if !v.value(depth + 1) {
 			return false
+		}
+		if depth == 0 && v.top != nil {
+			sp.end = v.pos
+			*v.top = append(*v.top, sp)
 		}
 		v.ws()
 		switch v.peek() {
