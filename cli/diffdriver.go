@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"strconv"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	ucli "github.com/urfave/cli/v2"
@@ -73,10 +74,14 @@ func driverSide(env *Env, dir, file, mode string) ([]byte, filemode.FileMode, bo
 	return data, filemode.FileMode(m), true, nil
 }
 
-// driverName names a side by its short blob id; the working tree's
-// files have none (git passes zeros).
+// driverName names a side by its short blob id: "none" for a side
+// that does not exist (git passes "."), "working tree" for a working
+// file (git passes zeros).
 func driverName(hex string) string {
-	if len(hex) < 7 || hex == "." || bytes.Count([]byte(hex), []byte("0")) == len(hex) {
+	switch {
+	case hex == ".":
+		return "none"
+	case len(hex) < 7 || strings.Trim(hex, "0") == "":
 		return "working tree"
 	}
 	return hex[:7]

@@ -177,8 +177,8 @@ func TestFormats(t *testing.T) {
 	}
 }
 
-// TestFavor: --ours and --theirs settle every conflict, the validation
-// ones included, and say so.
+// TestFavor: --ours, --theirs and --base settle every conflict, the
+// validation ones included, and say so.
 func TestFavor(t *testing.T) {
 	base := readFixture(t, "amp.circuit.json")
 	const f = "amp.circuit.json"
@@ -187,7 +187,7 @@ func TestFavor(t *testing.T) {
 	for _, c := range []struct {
 		favor Favor
 		value string
-	}{{FavorOurs, "4.7k"}, {FavorTheirs, "22k"}} {
+	}{{FavorOurs, "4.7k"}, {FavorTheirs, "22k"}, {FavorBase, "10k"}} {
 		r := mustMerge(t, f, base, ours, theirs, Options{Favor: c.favor})
 		if len(r.Open()) != 0 || len(r.Conflicts) != 1 || r.Conflicts[0].Resolved == "" {
 			t.Fatalf("favor %d: conflicts %v", c.favor, r.Conflicts)
