@@ -320,8 +320,34 @@ func (r *Repo) carryOutMerge(ctx context.Context, ours, want Snapshot, st *merge
 	if err := b.write(r, "merge"); err != nil {
 		return err
 	}
+	// The ref updates are prepared (locked, their old values checked)
+	// before any working file changes, so that a busy or moved ref stops
+	// the merge with nothing changed.
+	var headRef, backupRef *refs.Pending
+	defer func() {
+		for _, p := range []*refs.Pending{headRef, backupRef} {
+			if p != nil {
+				p.Abort()
+			}
+		}
+	}()
+	if clean {
+		if res.FastForward {
+			commit = res.Theirs
+		}
+		if headRef, err = r.refs.Prepare(ctx, refs.HEAD, head, commit, opts.Author, "merge: "+st.Message); err != nil {
+			return err
+		}
+	}
 	if !res.Backup.IsZero() {
-		if err := r.moveBackup(ctx, backup, opts); err != nil {
+		old, err := r.refs.Read(refs.Backup)
+		if err != nil && !errors.Is(err, refs.ErrNotFound) {
+			return err
+		}
+		if backupRef, err = r.refs.Prepare(ctx, refs.Backup, old, backup, opts.Author, "backup: before merge of "+opts.Rev); err != nil {
+			return err
+		}
+		if err := backupRef.Commit(ctx); err != nil {
 			return err
 		}
 	}
@@ -343,32 +369,11 @@ func (r *Repo) carryOutMerge(ctx context.Context, ours, want Snapshot, st *merge
 	if !clean {
 		return nil
 	}
-	switch {
-	case res.FastForward:
-		err = r.moveHead(ctx, head, res.Theirs, opts.Author, st.Message, "merge")
-		commit = res.Theirs
-	default:
-		err = r.moveHead(ctx, head, commit, opts.Author, st.Message, "merge")
-	}
-	if err != nil {
-		return err
+	if err := headRef.Commit(ctx); err != nil {
+		return fmt.Errorf("%w; the files are merged: 'circuitvc save' records the merge", err)
 	}
 	res.Commit = commit
-	return r.removeTree(filepath.Join(r.dir, mergeDir))
-}
-
-// moveBackup points backup at the version holding unsaved work.
-func (r *Repo) moveBackup(ctx context.Context, backup objects.Hash, opts MergeOptions) error {
-	old, err := r.refs.Read(refs.Backup)
-	if err != nil && !errors.Is(err, refs.ErrNotFound) {
-		return err
-	}
-	p, err := r.refs.Prepare(ctx, refs.Backup, old, backup, opts.Author, "backup: before merge of "+opts.Rev)
-	if err != nil {
-		return err
-	}
-	defer p.Abort()
-	return p.Commit(ctx)
+	return r.endMerge()
 }
 
 // mergeBase finds the common version of a and b: the first of b's

@@ -152,3 +152,28 @@ func TestMergeFileReportOnlyConflicts(t *testing.T) {
 		t.Errorf("method %s, format %s", res.Method, res.Format)
 	}
 }
+
+// TestMergeBusyRefChangesNothing: a merge that cannot take the lock of
+// the current version stops before any working file or state changes.
+func TestMergeBusyRefChangesNothing(t *testing.T) {
+	r := newRepo(t, nil)
+	writeWorkFile(t, r, "a.circuit.json", circuitV("1k"))
+	v1 := mustSave(t, r, "v1").Commit
+	branch(t, r, "refs/heads/side", v1, "a.circuit.json", circuitV("3k"))
+	writeWorkFile(t, r, "b.circuit.json", circuitV("2k"))
+	mustSave(t, r, "v2", "b.circuit.json")
+	lock := filepath.Join(r.Dir(), "refs", "heads", "main.lock")
+	if err := os.WriteFile(lock, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r.Merge(context.Background(), MergeOptions{Rev: "refs/heads/side", Author: testSig})
+	if err == nil || !strings.Contains(err.Error(), "main.lock") {
+		t.Fatalf("merge with a stale lock: %v", err)
+	}
+	if got := readWorkFile(t, r, "a.circuit.json"); got != string(circuitV("1k")) {
+		t.Errorf("working file changed:\n%s", got)
+	}
+	if ms, err := r.MergeStatus(); err != nil || ms != nil {
+		t.Errorf("merge state left: %+v %v", ms, err)
+	}
+}
