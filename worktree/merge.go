@@ -82,6 +82,9 @@ type MergedFile struct {
 	Conflicts []*merge.Conflict
 	// Open counts the conflicts left.
 	Open int
+	// Format is the format the file was merged as (native, wokwi,
+	// tscircuit, json; text for a line merge).
+	Format string
 }
 
 // mergeState is a merge in progress, as .circuitvc/merge/state.json holds it.
@@ -250,7 +253,7 @@ func (r *Repo) mergeFile(ctx context.Context, p string, snaps [3]Snapshot, opts 
 	_, inOurs := snaps[1][p]
 	_, inTheirs := snaps[2][p]
 	if !inOurs || !inTheirs {
-		f.How = "conflict"
+		f.How, f.Open = "conflict", 1
 		return f, nil, nil
 	}
 	m, err := merge.Merge(sides[0], sides[1], sides[2], merge.Options{Name: p, Favor: opts.Favor})
@@ -259,13 +262,13 @@ func (r *Repo) mergeFile(ctx context.Context, p string, snaps [3]Snapshot, opts 
 		if err != nil {
 			return f, nil, err
 		}
-		f.Open = open
+		f.Open, f.Format = open, "text"
 		return f, data, nil
 	}
 	if err != nil {
 		return f, nil, err
 	}
-	f.Conflicts, f.Open = m.Conflicts, len(m.Open())
+	f.Conflicts, f.Open, f.Format = m.Conflicts, len(m.Open()), m.Format.String()
 	return f, m.Data, nil
 }
 
@@ -427,13 +430,13 @@ func (r *Repo) writeMergeState(st *mergeState, res *MergeResult) error {
 		if !slices.Contains(st.Conflicted, f.Path) {
 			continue
 		}
-		rep := &merge.Report{File: f.Path, Format: "json", Conflicts: f.Conflicts}
-		if f.How == "conflict" {
+		rep := &merge.Report{File: f.Path, Format: f.Format, Conflicts: f.Conflicts}
+		switch {
+		case f.How == "conflict":
 			rep.Format = "file"
 			rep.Conflicts = []*merge.Conflict{{Kind: merge.DeletedChanged, Item: f.Path,
 				Cause: "deleted on one side and changed on the other: the file holds the changed version; keep it, or delete it, then 'circuitvc resolve " + f.Path + " --mark'"}}
-		} else if f.Conflicts == nil {
-			rep.Format = "text"
+		case f.Format == "text":
 			rep.Conflicts = []*merge.Conflict{{Kind: merge.Changed, Item: f.Path,
 				Cause: fmt.Sprintf("not JSON: merged by lines, %d conflict(s) marked in the file; edit it, then 'circuitvc resolve %s --mark'", f.Open, f.Path)}}
 		}

@@ -55,21 +55,22 @@ func ResolveFile(_ context.Context, fsys fsx.FS, opts ResolveOptions) (*ResolveR
 	if err != nil {
 		return nil, err
 	}
+	if opts.Side == "" {
+		return markResolved(fsys, opts, rep, chosen)
+	}
+	if rep.Format == "file" || rep.Format == "text" {
+		return nil, fmt.Errorf("%s: %w", opts.File, ErrByHand)
+	}
 	data, err := fsx.ReadFile(fsys, opts.File)
 	if err != nil {
 		return nil, err
 	}
 	out := data
 	for _, c := range chosen {
-		if opts.Side != "" {
-			if out, err = merge.Resolve(rep.File, out, c, opts.Side); err != nil {
-				return nil, err
-			}
+		if out, err = merge.Resolve(rep.File, out, c, opts.Side); err != nil {
+			return nil, err
 		}
 		c.Resolved = opts.Side
-		if c.Resolved == "" {
-			c.Resolved = "by hand"
-		}
 	}
 	if string(out) != string(data) {
 		if err := fsx.WriteFile(fsys, opts.File, out, 0o644); err != nil {
@@ -82,6 +83,26 @@ func ResolveFile(_ context.Context, fsys fsx.FS, opts ResolveOptions) (*ResolveR
 	res := &ResolveResult{Resolved: chosen, Open: rep.Open()}
 	if res.Open == 0 {
 		_, all := circuit.Check(rep.File, out, circuit.ValidateOptions{})
+		res.Problems = circuit.Errors(all)
+	}
+	return res, nil
+}
+
+// ErrByHand: a conflict about a whole file (not JSON, or deleted on one
+// side and changed on the other) has no values to choose between.
+var ErrByHand = errors.New("this conflict is settled by hand: edit or delete the file, then 'circuitvc resolve FILE --mark'")
+
+// markResolved records conflicts as settled by hand, changing no file.
+func markResolved(fsys fsx.FS, opts ResolveOptions, rep *merge.Report, chosen []*merge.Conflict) (*ResolveResult, error) {
+	for _, c := range chosen {
+		c.Resolved = "by hand"
+	}
+	if err := WriteReport(fsys, opts.Report, rep); err != nil {
+		return nil, err
+	}
+	res := &ResolveResult{Resolved: chosen, Open: rep.Open()}
+	if data, err := fsx.ReadFile(fsys, opts.File); err == nil && res.Open == 0 {
+		_, all := circuit.Check(rep.File, data, circuit.ValidateOptions{})
 		res.Problems = circuit.Errors(all)
 	}
 	return res, nil
