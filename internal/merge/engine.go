@@ -187,8 +187,8 @@ func (c *children) add(id string, e entry) {
 }
 
 // pair decides one child present in ours or theirs or both (b may be
-// absent too): i is ours' index, id the child's identity, e the entry
-// that adds theirs' version. It returns whether ours changes.
+// absent too), recording the outcome in c: i is ours' index, id the
+// child's identity, e the entry that adds theirs' version.
 func (m *merger) pair(p []Step, s *Shape, b, o, t *node, i int, id string, e entry, c *children) {
 	bv, ov, tv := m.val(base, b), m.val(ours, o), m.val(theirs, t)
 	switch {
