@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -136,12 +137,6 @@ func mergeLine(m *worktree.MergeStatus) string {
 	if m.Open == 0 {
 		return fmt.Sprintf("merging %s: no conflicts left; 'circuitvc save' records the merge", m.Rev)
 	}
-	files := slices.Sorted(func(yield func(string) bool) {
-		for p := range m.Files {
-			if !yield(p) {
-				return
-			}
-		}
-	})
+	files := slices.Sorted(maps.Keys(m.Files))
 	return fmt.Sprintf("merging %s: %d conflict(s) in %s ('circuitvc resolve FILE' lists them)", m.Rev, m.Open, strings.Join(files, ", "))
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -530,22 +531,12 @@ func (r *Repo) mergeParents(head objects.Hash) ([]objects.Hash, *mergeState, err
 	}
 	if ms.Open > 0 {
 		return nil, nil, fmt.Errorf("%w: %d conflict(s) in %s; 'circuitvc resolve FILE' settles them, 'circuitvc merge --abort' gives up",
-			ErrUnresolved, ms.Open, strings.Join(slices.Sorted(mapKeys(ms.Files)), ", "))
+			ErrUnresolved, ms.Open, strings.Join(slices.Sorted(maps.Keys(ms.Files)), ", "))
 	}
 	if st.Head != head.String() {
 		return nil, nil, fmt.Errorf("%w, but current moved since it began (%s, now %s): 'circuitvc merge --abort', then merge again", ErrMerging, st.Head[:7], short(head))
 	}
 	return append(parents, ms.Theirs), st, nil
-}
-
-func mapKeys(m map[string]int) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // endMerge removes the state of a merge that save has recorded.

@@ -120,20 +120,27 @@ func find(root Value, s *Shape, p Path) Value {
 		if !v.OK() {
 			return Value{}
 		}
-		switch {
-		case st.index:
-			s = s.item(v.Index(st.Index))
-			v = v.Index(st.Index)
-		case st.ID:
-			v = findID(v, s, st.Key)
-			if v.OK() {
-				s = s.item(v)
-			}
-		default:
-			v, s = v.Get(st.Key), s.member(st.Key)
-		}
+		v, s = step(v, s, st)
 	}
 	return v
+}
+
+// step follows one step from v, whose shape is s, to a child and its
+// shape.
+func step(v Value, s *Shape, st Step) (Value, *Shape) {
+	var c Value
+	switch {
+	case st.index:
+		c = v.Index(st.Index)
+	case st.ID:
+		c = findID(v, s, st.Key)
+	default:
+		return v.Get(st.Key), s.member(st.Key)
+	}
+	if !c.OK() {
+		return Value{}, nil
+	}
+	return c, s.item(c)
 }
 
 // findID returns the element of set v whose identity is id.
@@ -144,17 +151,6 @@ func findID(v Value, s *Shape, id string) Value {
 	for i, k := range keys(v, s) {
 		if k == id {
 			return v.Index(i)
-		}
-	}
-	return Value{}
-}
-
-// first returns the first side on which f finds something: ours, then
-// theirs, then base.
-func first(sides [3]Value, f func(Value) Value) Value {
-	for _, s := range []side{ours, theirs, base} {
-		if v := f(sides[s]); v.OK() {
-			return v
 		}
 	}
 	return Value{}

@@ -94,19 +94,8 @@ func (e *editor) walk(s *Shape, p Path) (*node, *Shape, bool) {
 
 // child returns the child of n at step st, and its shape.
 func (e *editor) child(n *node, s *Shape, st Step) (*node, *Shape) {
-	v := Value{e.d, n}
-	switch {
-	case st.index:
-		v = v.Index(st.Index)
-	case st.ID:
-		v = findID(v, s, st.Key)
-	default:
-		return e.d.get(n, st.Key), s.member(st.Key)
-	}
-	if !v.OK() {
-		return nil, nil
-	}
-	return v.n, s.item(v)
+	v, cs := step(Value{e.d, n}, s, st)
+	return v.n, cs
 }
 
 // set makes the child of parent at st hold value (JSON), or removes it
