@@ -115,7 +115,8 @@ type MergeStatus struct {
 // Merge merges revision Rev into the current version with the three-way
 // engine of package merge, file by file and item by item, from their
 // common version. Unsaved work first goes to backup, as restore does;
-// then every file the merge changes is replaced atomically. A clean
+// then every file the merge changes is replaced atomically (the others
+// keep their unsaved edits). A clean
 // merge records a version with two parents (or, when the current
 // version is in Rev's history, moves current to Rev). Conflicts leave
 // each file with ours' values and a report in .circuitvc/merge; status
@@ -356,7 +357,7 @@ func (r *Repo) carryOutMerge(ctx context.Context, ours, want Snapshot, st *merge
 		}
 	}
 	st.Backup = backup.String()
-	plan, err := r.planRestore(work, want, ours, nil)
+	plan, err := r.mergePlan(work, want, res.Files)
 	if err != nil {
 		return err
 	}
@@ -378,6 +379,29 @@ func (r *Repo) carryOutMerge(ctx context.Context, ours, want Snapshot, st *merge
 	}
 	res.Commit = commit
 	return r.endMerge()
+}
+
+// mergePlan is what the merge does to the working files: each file it
+// changed made as want holds it. Other files keep their bytes, unsaved
+// edits included.
+func (r *Repo) mergePlan(work, want Snapshot, files []MergedFile) (*restorePlan, error) {
+	plan := &restorePlan{}
+	for _, f := range files {
+		e, keep := want[f.Path]
+		w, exists := work[f.Path]
+		switch {
+		case !keep && exists:
+			plan.remove = append(plan.remove, f.Path)
+		case !keep, exists && sameFile(w, e):
+		default:
+			_, data, err := r.objects.Read(e.Hash)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", f.Path, err)
+			}
+			plan.write = append(plan.write, plannedFile{f.Path, data, e.Mode})
+		}
+	}
+	return plan, nil
 }
 
 // mergeBase finds the common version of a and b: the first of b's
