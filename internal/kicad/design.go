@@ -99,6 +99,10 @@ type Node struct {
 	// unconnected. Read from a netlist, it is KiCad's "+no_connect" mark,
 	// which also follows a flag on a sheet pin down the hierarchy.
 	NoConnect bool
+	// File, Line and Col place the symbol unit the pin belongs to (for a
+	// netlist, the (node …)), for messages about the pin.
+	File      string
+	Line, Col int
 }
 
 // String returns "REF.PIN".
@@ -139,7 +143,22 @@ type Warning struct {
 	File      string
 	Line, Col int
 	Msg       string
+	// Kind classifies the warning for callers that treat some kinds as
+	// errors; Ref is the reference it concerns, if any.
+	Kind WarningKind
+	Ref  string
 }
+
+// WarningKind classifies a Warning.
+type WarningKind int
+
+const (
+	// WarnOther is any warning not classified below.
+	WarnOther WarningKind = iota
+	// WarnDuplicate: two placed symbols share a reference and unit, or a
+	// netlist lists a component or a net twice.
+	WarnDuplicate
+)
 
 // String formats the warning as "file:line:col: msg".
 func (w Warning) String() string {

@@ -47,7 +47,8 @@ func ParseNetlist(name string, src []byte) (*Netlist, error) {
 			return nil, err
 		}
 		if refs[comp.Reference] {
-			nl.Warnings = append(nl.Warnings, Warning{File: name, Line: c.Line, Col: c.Col, Msg: fmt.Sprintf("component %s is listed twice", comp.Reference)})
+			nl.Warnings = append(nl.Warnings, Warning{File: name, Line: c.Line, Col: c.Col, Msg: fmt.Sprintf("component %s is listed twice", comp.Reference),
+				Kind: WarnDuplicate, Ref: comp.Reference})
 		}
 		refs[comp.Reference] = true
 		nl.Components = append(nl.Components, comp)
@@ -56,12 +57,14 @@ func ParseNetlist(name string, src []byte) (*Netlist, error) {
 	for _, n := range root.Child("nets").Children("net") {
 		net := &Net{Name: n.Child("name").Arg(0)}
 		if names[net.Name] {
-			nl.Warnings = append(nl.Warnings, Warning{File: name, Line: n.Line, Col: n.Col, Msg: fmt.Sprintf("net %q is listed twice", net.Name)})
+			nl.Warnings = append(nl.Warnings, Warning{File: name, Line: n.Line, Col: n.Col, Msg: fmt.Sprintf("net %q is listed twice", net.Name),
+				Kind: WarnDuplicate})
 		}
 		names[net.Name] = true
 		for _, nd := range n.Children("node") {
 			node := Node{Ref: nd.Child("ref").Arg(0), Pin: nd.Child("pin").Arg(0),
-				Function: nd.Child("pinfunction").Arg(0), Type: nd.Child("pintype").Arg(0)}
+				Function: nd.Child("pinfunction").Arg(0), Type: nd.Child("pintype").Arg(0),
+				File: name, Line: nd.Line, Col: nd.Col}
 			// KiCad 8 and later write "passive+no_connect" for a flagged pin.
 			if t, found := strings.CutSuffix(node.Type, "+no_connect"); found || node.Type == "no_connect" {
 				node.Type, node.NoConnect = t, true

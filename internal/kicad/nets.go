@@ -196,7 +196,8 @@ func (b *netBuilder) nets(groups [][]*subgraph) []*Net {
 				}
 				seen[n][k] = true
 				n.Nodes = append(n.Nodes, Node{Ref: k.ref, Pin: k.pin, Function: shownName(it.pin.name), Type: it.pin.etype,
-					NoConnect: sg.noConnect || it.pin.etype == "no_connect"})
+					NoConnect: sg.noConnect || it.pin.etype == "no_connect",
+					File:      it.use.sheet.file.name, Line: it.use.at.Line, Col: it.use.at.Col})
 			}
 		}
 	}
