@@ -52,6 +52,9 @@ type Unit struct {
 	X, Y, Rotation float64
 	// Mirror is "", "x" or "y".
 	Mirror string
+	// File, Line and Col place the unit's (symbol …) in its file.
+	File      string
+	Line, Col int
 }
 
 // Field returns the value of the field with the given name, compared
@@ -72,12 +75,26 @@ var mpnFields = []string{"MPN", "Manufacturer Part Number", "Manufacturer_Part_N
 // MPN returns the manufacturer part number from the first field that
 // holds one under a common name, or "".
 func (c *Component) MPN() string {
+	_, v := c.mpnField()
+	return v
+}
+
+// MPNField returns the name of the field MPN reads, as the file spells
+// it, or "".
+func (c *Component) MPNField() string {
+	n, _ := c.mpnField()
+	return n
+}
+
+func (c *Component) mpnField() (name, value string) {
 	for _, n := range mpnFields {
-		if v := c.Field(n); v != "" {
-			return v
+		for _, f := range c.Fields {
+			if strings.EqualFold(f.Name, n) && f.Value != "" {
+				return f.Name, f.Value
+			}
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // Net is a set of connected pins under the name KiCad gives it.

@@ -16,6 +16,9 @@ type Netlist struct {
 	// Source is the schematic the netlist was exported from; Tool the
 	// program that wrote it ("Eeschema 9.0.8").
 	Source, Tool string
+	// Sheets are the sheet instances of the design, the root first, each
+	// with the file its title block names as its source.
+	Sheets []Sheet
 }
 
 // ReadNetlist reads a .net file from fsys.
@@ -40,6 +43,10 @@ func ParseNetlist(name string, src []byte) (*Netlist, error) {
 	design := root.Child("design")
 	nl.Source = design.Child("source").Arg(0)
 	nl.Tool = design.Child("tool").Arg(0)
+	for _, sh := range design.Children("sheet") {
+		tb := sh.Child("title_block")
+		nl.Sheets = append(nl.Sheets, Sheet{Path: sh.Child("name").Arg(0), File: tb.Child("source").Arg(0), TitleBlock: netlistTitleBlock(tb)})
+	}
 	refs := map[string]bool{}
 	for _, c := range root.Child("components").Children("comp") {
 		comp, err := netlistComponent(name, c)
@@ -127,4 +134,24 @@ func lastAtom(n *Expr) string {
 		}
 	}
 	return ""
+}
+
+// netlistTitleBlock reads a netlist sheet's (title_block (title "…")
+// (comment (number "1") (value "…")) …) as ReadSchematic reads a
+// schematic's, leaving out the source file and empty entries.
+func netlistTitleBlock(tb *Expr) []Field {
+	var out []Field
+	for _, e := range tb.listItems() {
+		f := Field{Name: e.Head(), Value: e.Arg(0)}
+		switch f.Name {
+		case "source":
+			continue
+		case "comment":
+			f = Field{Name: "comment" + e.Child("number").Arg(0), Value: e.Child("value").Arg(0)}
+		}
+		if f.Value != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -314,7 +314,8 @@ func (h *hierarchy) components() []*Component {
 				lowest[u.ref] = u.unit
 				fillComponent(c, u)
 			}
-			c.Units = append(c.Units, Unit{Unit: u.unit, X: u.x, Y: u.y, Rotation: u.rot, Mirror: u.mirror})
+			c.Units = append(c.Units, Unit{Unit: u.unit, X: u.x, Y: u.y, Rotation: u.rot, Mirror: u.mirror,
+				File: in.file.name, Line: u.at.Line, Col: u.at.Col})
 		}
 	}
 	for _, c := range out {

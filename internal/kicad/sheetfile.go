@@ -229,10 +229,7 @@ func (f *sheetFile) item(c *Expr) error {
 // as fields named title, rev, comment1 and so on, in file order.
 func titleBlock(c *Expr) []Field {
 	var out []Field
-	for _, e := range c.List[1:] {
-		if !e.IsList {
-			continue
-		}
+	for _, e := range c.listItems() {
 		if e.Head() == "comment" {
 			out = append(out, Field{Name: "comment" + e.Arg(0), Value: e.Arg(1)})
 			continue

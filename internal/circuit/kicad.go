@@ -1,0 +1,408 @@
+package circuit
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/circuitvc/circuitvc/internal/kicad"
+)
+
+// This file maps KiCad schematics and netlists (read by internal/kicad)
+// to the model.
+
+func (f Format) isKiCad() bool { return f == FormatKiCad || f == FormatKiCadNetlist }
+
+// kicadFormat recognises a KiCad file by its first list: (kicad_sch …) or
+// (export …); a name ending in .kicad_sch is a schematic whatever it
+// holds, so that its syntax errors are reported as such.
+func kicadFormat(name string, data []byte) Format {
+	s := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+	head := func(word string) bool {
+		rest, ok := bytes.CutPrefix(s, []byte("("+word))
+		return ok && (len(rest) == 0 || strings.IndexByte(" \t\r\n()", rest[0]) >= 0)
+	}
+	switch {
+	case head("kicad_sch"):
+		return FormatKiCad
+	case head("export"):
+		return FormatKiCadNetlist
+	case strings.HasSuffix(strings.ToLower(name), ".kicad_sch"):
+		return FormatKiCad
+	}
+	return FormatUnknown
+}
+
+// readKiCad reads a KiCad file into the model. The findings are the
+// reader's errors (the circuit is then nil) and, when validate is set,
+// the rule checks: duplicate references (errors), unannotated symbols,
+// pins on no net and the reader's warnings (warnings).
+func readKiCad(src Source, f Format, validate bool) (*Circuit, []*Error) {
+	r := &kicadRead{src: src, own: src.path()}
+	var design *kicad.Design
+	switch f {
+	case FormatKiCad:
+		sch, err := r.schematic()
+		if err != nil {
+			return nil, []*Error{r.fatal(err)}
+		}
+		design = &sch.Design
+		r.c = &Circuit{Format: FormatKiCad, Version: strconv.Itoa(sch.Version)}
+		r.sheets(sch)
+	default:
+		nl, err := kicad.ParseNetlist(r.own, src.Data)
+		if err != nil {
+			return nil, []*Error{r.fatal(err)}
+		}
+		design = &nl.Design
+		r.c = &Circuit{Format: FormatKiCadNetlist, Version: nl.Version, Metadata: map[string]string{}}
+		for i, s := range nl.Sheets {
+			if i == 0 {
+				r.c.Metadata = titleMetadata(s.TitleBlock)
+				continue
+			}
+			r.c.Sheets = append(r.c.Sheets, Sheet{Path: s.Path, File: s.File})
+		}
+		for k, v := range map[string]string{"source": nl.Source, "tool": nl.Tool} {
+			if v != "" {
+				r.c.Metadata[k] = v
+			}
+		}
+		r.mine = func(string) bool { return true }
+	}
+	r.c.Name = src.Name
+	r.model(design)
+	r.c.normalise()
+	if !validate {
+		return r.c, nil
+	}
+	return r.c, r.check(design)
+}
+
+// kicadRead is one read of a KiCad file.
+type kicadRead struct {
+	src Source
+	own string // the file's path in src.Files
+	c   *Circuit
+	// root is the schematic read: own, or the root that uses own as a
+	// sub-sheet. note is a problem met on the way there.
+	root string
+	note string
+	// keep tells the components of the view: all of a root's, a
+	// sub-sheet's own; mine tells the files whose findings are this
+	// file's to report.
+	keep func(*kicad.Component) bool
+	mine func(file string) bool
+}
+
+// schematic reads the file through its root when another schematic
+// uses it as a sub-sheet, else as a root itself.
+func (r *kicadRead) schematic() (*kicad.Schematic, error) {
+	files := overlay{fsys: r.src.Files, name: r.own, data: r.src.Data}
+	r.root = r.own
+	if r.src.Files != nil {
+		if root, ok := kicad.FindRoot(files, r.own); ok {
+			sch, err := kicad.ReadSchematic(files, root)
+			if err == nil && sheetOf(sch, r.own) {
+				r.root = root
+				return sch, nil
+			}
+			if err != nil {
+				r.note = fmt.Sprintf("read alone: the root schematic %s that uses it cannot be read (%v)", r.src.displayName(root), err)
+			}
+		}
+	}
+	return kicad.ReadSchematic(files, r.own)
+}
+
+func sheetOf(sch *kicad.Schematic, file string) bool {
+	for _, s := range sch.Sheets {
+		if s.File == file {
+			return true
+		}
+	}
+	return false
+}
+
+// sheets sets the view (the whole design, or one sub-sheet's part of it),
+// the sheets below it and its title block.
+func (r *kicadRead) sheets(sch *kicad.Schematic) {
+	var paths []string // the hierarchy paths of own's instances
+	for _, s := range sch.Sheets {
+		if s.File == r.own {
+			paths = append(paths, s.Path)
+			if r.c.Metadata == nil {
+				r.c.Metadata = titleMetadata(s.TitleBlock)
+			}
+		}
+	}
+	below := func(p string) bool {
+		for _, q := range paths {
+			if strings.HasPrefix(p, q) && p != q {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range sch.Sheets {
+		if below(s.Path) {
+			r.c.Sheets = append(r.c.Sheets, Sheet{Path: s.Path, File: relPath(path.Dir(r.own), s.File)})
+		}
+	}
+	on := map[string]bool{}
+	for _, p := range paths {
+		on[p] = true
+	}
+	if r.root == r.own {
+		r.keep = func(*kicad.Component) bool { return true }
+		r.mine = func(string) bool { return true }
+		return
+	}
+	r.keep = func(c *kicad.Component) bool { return on[c.Sheet] }
+	r.mine = func(file string) bool { return file == r.own }
+}
+
+// titleMetadata keeps a title block's non-empty fields.
+func titleMetadata(tb []kicad.Field) map[string]string {
+	m := map[string]string{}
+	for _, f := range tb {
+		if f.Value != "" {
+			m[f.Name] = f.Value
+		}
+	}
+	return m
+}
+
+// model fills the circuit with the view's components and nets. A pin
+// alone on a net that only its own name names (Net-(R1-Pad1),
+// unconnected-(…)) is connected to nothing: it is one of its component's
+// pins but no net.
+func (r *kicadRead) model(d *kicad.Design) {
+	if r.keep == nil {
+		r.keep = func(*kicad.Component) bool { return true }
+	}
+	kept := map[string]bool{}
+	pins := map[string][]string{}
+	for _, kc := range d.Components {
+		if r.keep(kc) {
+			kept[kc.Reference] = true
+		}
+	}
+	for _, n := range d.Nets {
+		auto := autoNetName(n.Name)
+		net := &Net{Name: n.Name, Auto: auto}
+		for _, nd := range n.Nodes {
+			if kept[nd.Ref] {
+				pins[nd.Ref] = append(pins[nd.Ref], nd.Pin)
+				net.Pins = append(net.Pins, nd.String())
+			}
+		}
+		if len(net.Pins) > 0 && !(auto && len(n.Nodes) == 1) {
+			r.c.Nets = append(r.c.Nets, net)
+		}
+	}
+	for _, kc := range d.Components {
+		if kept[kc.Reference] {
+			comp := kicadComponent(kc)
+			comp.Pins = dedupSorted(sortedCopy(pins[kc.Reference]))
+			r.c.Components = append(r.c.Components, comp)
+		}
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	sortNatural(out)
+	return out
+}
+
+// autoNetName tells the names KiCad makes up from a pin from the names
+// labels and power symbols give.
+func autoNetName(name string) bool {
+	return strings.HasPrefix(name, "Net-(") || strings.HasPrefix(name, "unconnected-(")
+}
+
+// kicadComponent maps one component. Fields other than those the model
+// has a place for become properties (empty ones and KiCad's "~" for none
+// left out), as do the symbol's attributes: exclude_from_bom and
+// exclude_from_board (KiCad's own netlist names for in_bom no and
+// on_board no) and its sheet path below the root.
+func kicadComponent(kc *kicad.Component) *Component {
+	c := &Component{Ref: kc.Reference, Type: kc.LibID, Value: kc.Value, Footprint: kc.Footprint,
+		MPN: kc.MPN(), Manufacturer: kc.Field("Manufacturer"), DNP: kc.DNP}
+	if len(kc.Units) > 0 {
+		u := kc.Units[0]
+		c.Position = &Position{X: u.X, Y: u.Y, Rotation: u.Rotation}
+	}
+	props := map[string]string{}
+	mpn, maker := kc.MPNField(), false
+	for _, f := range kc.Fields {
+		switch {
+		case f.Name == "Reference" || f.Name == "Value" || f.Name == "Footprint" || f.Name == mpn:
+			continue
+		case !maker && strings.EqualFold(f.Name, "Manufacturer"):
+			maker = true // the one Field("Manufacturer") reads
+			continue
+		case f.Value == "" || f.Value == "~":
+			continue
+		}
+		props[f.Name] = f.Value
+	}
+	if !kc.InBOM {
+		props["exclude_from_bom"] = "true"
+	}
+	if !kc.OnBoard {
+		props["exclude_from_board"] = "true"
+	}
+	if kc.Sheet != "" && kc.Sheet != "/" {
+		props["sheet"] = kc.Sheet
+	}
+	if len(props) > 0 {
+		c.Properties = props
+	}
+	return c
+}
+
+// check turns the reader's findings into the model's, with the rule
+// checks only a whole design allows: duplicate references (errors),
+// unannotated symbols and pins connected to nothing (warnings). A
+// sub-sheet reports the findings placed in it; its root reports them
+// all.
+func (r *kicadRead) check(d *kicad.Design) []*Error {
+	var out []*Error
+	add := func(l Level, file string, line, col int, format string, args ...any) {
+		if r.mine(file) {
+			out = append(out, &Error{File: r.src.displayName(file), Line: line, Col: col, Msg: sprintf(format, args...),
+				Offset: -1, Err: ErrInvalid, Level: l})
+		}
+	}
+	if r.note != "" {
+		add(LevelWarning, r.own, 0, 0, "%s", r.note)
+	}
+	for _, w := range d.Warnings {
+		switch {
+		case w.Kind == kicad.WarnDuplicate && !unannotated(w.Ref):
+			add(LevelError, w.File, w.Line, w.Col, "%s", w.Msg)
+		case w.Kind == kicad.WarnDuplicate:
+			// Reported once per symbol below.
+		default:
+			add(LevelWarning, w.File, w.Line, w.Col, "%s", w.Msg)
+		}
+	}
+	for _, c := range d.Components {
+		if unannotated(c.Reference) {
+			for _, u := range c.Units {
+				add(LevelWarning, u.File, u.Line, u.Col, "symbol %s (%s) is not annotated; KiCad's Annotate gives it a reference", c.Reference, c.LibID)
+			}
+		}
+	}
+	for _, n := range d.Nets {
+		if len(n.Nodes) == 1 && !n.Nodes[0].NoConnect {
+			nd := n.Nodes[0]
+			what := nd.String()
+			if nd.Function != "" {
+				what += " (" + nd.Function + ")"
+			}
+			if autoNetName(n.Name) {
+				add(LevelWarning, nd.File, nd.Line, nd.Col, "pin %s is connected to nothing (a no-connect flag says it is meant to be)", what)
+			} else {
+				add(LevelWarning, nd.File, nd.Line, nd.Col, "pin %s is the only pin on net %s", what, n.Name)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *Error) int {
+		if a.File != b.File {
+			if a.File == r.src.Name || b.File == r.src.Name {
+				return boolCompare(b.File == r.src.Name, a.File == r.src.Name)
+			}
+			return strings.Compare(a.File, b.File)
+		}
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Col - b.Col
+	})
+	return out
+}
+
+func boolCompare(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// unannotated tells a reference KiCad has not numbered yet: R?.
+func unannotated(ref string) bool { return strings.HasSuffix(ref, "?") }
+
+// fatal turns an error of the reader into the model's.
+func (r *kicadRead) fatal(err error) *Error {
+	e := &Error{File: r.src.Name, Msg: err.Error(), Offset: -1, Err: ErrInvalid}
+	var ke *kicad.Error
+	if errors.As(err, &ke) {
+		e.File, e.Line, e.Col, e.Msg = r.src.displayName(ke.File), ke.Line, ke.Col, ke.Msg
+		if errors.Is(ke.Err, kicad.ErrSyntax) {
+			e.Err = ErrSyntax
+		}
+	}
+	return e
+}
+
+// kicadImpliedUnit is the unit of a value on a symbol of KiCad's Device
+// library that does not say: 10k on Device:R is 10kΩ.
+func kicadImpliedUnit(libID string) string {
+	lib, name, ok := strings.Cut(libID, ":")
+	if !ok || lib != "Device" {
+		return ""
+	}
+	base, _, _ := strings.Cut(name, "_")
+	switch base {
+	case "R", "RPot", "Thermistor":
+		return "Ω"
+	case "C", "CP":
+		return "F"
+	case "L":
+		return "H"
+	}
+	return ""
+}
+
+// overlay is the file system a schematic is read from: the file itself
+// from memory, and the others from the source's Files.
+type overlay struct {
+	fsys fs.FS
+	name string
+	data []byte
+}
+
+func (o overlay) Open(name string) (fs.File, error) {
+	if o.fsys == nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return o.fsys.Open(name)
+}
+
+func (o overlay) ReadFile(name string) ([]byte, error) {
+	if name == o.name {
+		return o.data, nil
+	}
+	if o.fsys == nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return fs.ReadFile(o.fsys, name)
+}
+
+func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
+	if o.fsys == nil {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
+	}
+	return fs.ReadDir(o.fsys, name)
+}
