@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/circuitvc/circuitvc/internal/kicad"
 )
@@ -55,7 +57,7 @@ func readKiCad(src Source, f Format, validate bool) (*Circuit, []*Error) {
 		r.c = &Circuit{Format: FormatKiCad, Version: strconv.Itoa(sch.Version)}
 		r.sheets(sch)
 	default:
-		nl, err := kicad.ParseNetlist(r.own, src.Data)
+		nl, err := kicad.ParseNetlist(r.own, validUTF8(src.Data))
 		if err != nil {
 			return nil, []*Error{r.fatal(err)}
 		}
@@ -189,17 +191,22 @@ func (r *kicadRead) model(d *kicad.Design) {
 	kept := map[string]bool{}
 	pins := map[string][]string{}
 	for _, kc := range d.Components {
-		if r.keep(kc) {
+		if r.keep(kc) && modelName(kc.Reference, false) {
 			kept[kc.Reference] = true
 		}
 	}
+	placed := map[string]bool{}
 	for _, n := range d.Nets {
 		auto := autoNetName(n.Name)
 		net := &Net{Name: n.Name, Auto: auto}
 		for _, nd := range n.Nodes {
-			if kept[nd.Ref] {
+			// Symbols that share a reference (not annotated yet, or an
+			// error Validate reports) are one component: a pin of it
+			// stays on the first net it is found on.
+			if p := nd.String(); kept[nd.Ref] && modelName(nd.Pin, true) && !placed[p] {
+				placed[p] = true
 				pins[nd.Ref] = append(pins[nd.Ref], nd.Pin)
-				net.Pins = append(net.Pins, nd.String())
+				net.Pins = append(net.Pins, p)
 			}
 		}
 		if len(net.Pins) > 0 && !(auto && len(n.Nodes) == 1) {
@@ -219,6 +226,15 @@ func sortedCopy(s []string) []string {
 	out := slices.Clone(s)
 	sortNatural(out)
 	return out
+}
+
+// modelName tells a reference (or, with dots, a pin number) the model
+// can hold in its "REF.PIN" notation: not empty, no white space, no dot
+// in a reference.
+func modelName(s string, dots bool) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '.' && !dots
+	})
 }
 
 // autoNetName tells the names KiCad makes up from a pin from the names
@@ -295,6 +311,11 @@ func (r *kicadRead) check(d *kicad.Design) []*Error {
 		}
 	}
 	for _, c := range d.Components {
+		if !modelName(c.Reference, false) {
+			for _, u := range c.Units[:min(1, len(c.Units))] {
+				add(LevelError, u.File, u.Line, u.Col, "symbol %q (%s): a reference must not be empty or hold a dot or white space; the symbol is left out", c.Reference, c.LibID)
+			}
+		}
 		if unannotated(c.Reference) {
 			for _, u := range c.Units {
 				add(LevelWarning, u.File, u.Line, u.Col, "symbol %s (%s) is not annotated; KiCad's Annotate gives it a reference", c.Reference, c.LibID)
@@ -302,6 +323,11 @@ func (r *kicadRead) check(d *kicad.Design) []*Error {
 		}
 	}
 	for _, n := range d.Nets {
+		for _, nd := range n.Nodes {
+			if !modelName(nd.Pin, true) && modelName(nd.Ref, false) {
+				add(LevelError, nd.File, nd.Line, nd.Col, "pin %q of %s: a pin number must not be empty or hold white space; the pin is left out", nd.Pin, nd.Ref)
+			}
+		}
 		if len(n.Nodes) == 1 && !n.Nodes[0].NoConnect {
 			nd := n.Nodes[0]
 			what := nd.String()
@@ -392,12 +418,23 @@ func (o overlay) Open(name string) (fs.File, error) {
 
 func (o overlay) ReadFile(name string) ([]byte, error) {
 	if name == o.name {
-		return o.data, nil
+		return validUTF8(o.data), nil
 	}
 	if o.fsys == nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	return fs.ReadFile(o.fsys, name)
+	data, err := fs.ReadFile(o.fsys, name)
+	return validUTF8(data), err
+}
+
+// validUTF8 replaces each run of bytes that are not UTF-8 (KiCad writes
+// UTF-8) with U+FFFD, as JSON decoding does, so that every text of the
+// model can be written as JSON and shown as it reads.
+func validUTF8(data []byte) []byte {
+	if utf8.Valid(data) {
+		return data
+	}
+	return bytes.ToValidUTF8(data, []byte("\uFFFD"))
 }
 
 func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {

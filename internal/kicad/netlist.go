@@ -63,6 +63,9 @@ func ParseNetlist(name string, src []byte) (*Netlist, error) {
 	names := map[string]bool{}
 	for _, n := range root.Child("nets").Children("net") {
 		net := &Net{Name: n.Child("name").Arg(0)}
+		if net.Name == "" {
+			return nil, formatErr(name, n, "net without (name …)")
+		}
 		if names[net.Name] {
 			nl.Warnings = append(nl.Warnings, Warning{File: name, Line: n.Line, Col: n.Col, Msg: fmt.Sprintf("net %q is listed twice", net.Name),
 				Kind: WarnDuplicate})

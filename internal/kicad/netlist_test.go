@@ -58,6 +58,7 @@ func TestParseNetlistErrors(t *testing.T) {
 		{"schematic", "(kicad_sch (version 1))", ErrFormat, "n.net:1:1: not a KiCad netlist"},
 		{"syntax", "(export (nets (net (name \"x\")", ErrSyntax, "n.net:1:30: unexpected end of file"},
 		{"node without ref", "(export (nets (net (name \"x\")\n (node (pin \"1\")))))", ErrFormat, "n.net:2:2: net \"x\": node without (ref …)"},
+		{"net without name", "(export (nets\n (net (node (ref \"R1\") (pin \"1\")))))", ErrFormat, "n.net:2:2: net without (name …)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseNetlist("n.net", []byte(tc.src))
