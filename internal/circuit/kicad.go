@@ -68,6 +68,7 @@ func readKiCad(src Source, f Format, validate bool) (*Circuit, []*Error) {
 				r.c.Metadata = titleMetadata(s.TitleBlock)
 				continue
 			}
+			// KiCad's netlist names a sheet's file without its folder.
 			r.c.Sheets = append(r.c.Sheets, Sheet{Path: s.Path, File: s.File})
 		}
 		for k, v := range map[string]string{"source": nl.Source, "tool": nl.Tool} {
@@ -286,7 +287,8 @@ func kicadComponent(kc *kicad.Component) *Component {
 
 // check turns the reader's findings into the model's, with the rule
 // checks only a whole design allows: duplicate references (errors),
-// unannotated symbols and pins connected to nothing (warnings). A
+// unannotated symbols, pins connected to nothing and pins alone on a
+// labelled net (warnings, where KiCad's ERC would flag them). A
 // sub-sheet reports the findings placed in it; its root reports them
 // all.
 func (r *kicadRead) check(d *kicad.Design) []*Error {
@@ -334,9 +336,12 @@ func (r *kicadRead) check(d *kicad.Design) []*Error {
 			if nd.Function != "" {
 				what += " (" + nd.Function + ")"
 			}
-			if autoNetName(n.Name) {
+			switch {
+			case autoNetName(n.Name):
 				add(LevelWarning, nd.File, nd.Line, nd.Col, "pin %s is connected to nothing (a no-connect flag says it is meant to be)", what)
-			} else {
+			case !n.Power && r.c.Format == FormatKiCad:
+				// A netlist does not say whether a power symbol
+				// names the net, which connects the pin.
 				add(LevelWarning, nd.File, nd.Line, nd.Col, "pin %s is the only pin on net %s", what, n.Name)
 			}
 		}
@@ -442,4 +447,32 @@ func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
 	}
 	return fs.ReadDir(o.fsys, name)
+}
+
+// SameSyntax reports whether two versions of a file of format f say the
+// same thing in the format's syntax, layout aside: for KiCad files, the
+// same S-expression whatever the white space and line ends. It is false
+// for other formats (DiffJSON compares JSON) and for malformed input.
+func SameSyntax(f Format, old, new []byte) bool {
+	if !f.isKiCad() {
+		return false
+	}
+	a, err := kicad.Parse("old", old)
+	if err != nil {
+		return false
+	}
+	b, err := kicad.Parse("new", new)
+	return err == nil && sameExpr(a, b)
+}
+
+func sameExpr(a, b *kicad.Expr) bool {
+	if a.IsList != b.IsList || a.Atom != b.Atom || a.Quoted != b.Quoted || len(a.List) != len(b.List) {
+		return false
+	}
+	for i := range a.List {
+		if !sameExpr(a.List[i], b.List[i]) {
+			return false
+		}
+	}
+	return true
 }

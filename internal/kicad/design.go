@@ -101,6 +101,9 @@ func (c *Component) mpnField() (name, value string) {
 type Net struct {
 	Name  string
 	Nodes []Node
+	// Power marks a net of a schematic that a power symbol is on (GND,
+	// +5V): a pin alone on it is connected, as KiCad's ERC sees it.
+	Power bool
 }
 
 // Node is one pin on a net.

@@ -178,6 +178,10 @@ func (b *netBuilder) nets(groups [][]*subgraph) []*Net {
 	seen := map[*Net]map[nodeKey]bool{}
 	for _, g := range groups {
 		name := netName(g)
+		power := false
+		for _, sg := range g {
+			power = power || sg.prio == prioLocalPower || sg.prio == prioGlobalPower
+		}
 		for _, sg := range g {
 			for _, it := range sg.items {
 				if it.kind != pinItem || !it.use.inNetlist() {
@@ -185,7 +189,7 @@ func (b *netBuilder) nets(groups [][]*subgraph) []*Net {
 				}
 				n := byName[name]
 				if n == nil {
-					n = &Net{Name: name}
+					n = &Net{Name: name, Power: power}
 					byName[name] = n
 					seen[n] = map[nodeKey]bool{}
 					out = append(out, n)
