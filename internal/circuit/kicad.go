@@ -2,6 +2,7 @@ package circuit
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -45,40 +46,15 @@ func kicadFormat(name string, data []byte) Format {
 // the rule checks: duplicate references (errors), unannotated symbols,
 // pins on no net and the reader's warnings (warnings).
 func readKiCad(src Source, f Format, validate bool) (*Circuit, []*Error) {
-	r := &kicadRead{src: src, own: src.path()}
-	var design *kicad.Design
-	switch f {
-	case FormatKiCad:
-		sch, err := r.schematic()
-		if err != nil {
-			return nil, []*Error{r.fatal(err)}
-		}
-		design = &sch.Design
-		r.c = &Circuit{Format: FormatKiCad, Version: strconv.Itoa(sch.Version)}
-		r.sheets(sch)
-	default:
-		nl, err := kicad.ParseNetlist(r.own, validUTF8(src.Data))
-		if err != nil {
-			return nil, []*Error{r.fatal(err)}
-		}
-		design = &nl.Design
-		r.c = &Circuit{Format: FormatKiCadNetlist, Version: nl.Version, Metadata: map[string]string{}}
-		for i, s := range nl.Sheets {
-			if i == 0 {
-				r.c.Metadata = titleMetadata(s.TitleBlock)
-				continue
-			}
-			// KiCad's netlist names a sheet's file without its folder.
-			r.c.Sheets = append(r.c.Sheets, Sheet{Path: s.Path, File: s.File})
-		}
-		for k, v := range map[string]string{"source": nl.Source, "tool": nl.Tool} {
-			if v != "" {
-				r.c.Metadata[k] = v
-			}
-		}
-		r.mine = func(string) bool { return true }
+	r := &kicadRead{src: src, own: src.path(), c: &Circuit{Name: src.Name, Format: f}}
+	read := r.readNetlist
+	if f == FormatKiCad {
+		read = r.readSchematic
 	}
-	r.c.Name = src.Name
+	design, err := read()
+	if err != nil {
+		return nil, []*Error{r.fatal(err)}
+	}
 	r.model(design)
 	r.c.normalise()
 	if !validate {
@@ -101,6 +77,45 @@ type kicadRead struct {
 	// file's to report.
 	keep func(*kicad.Component) bool
 	mine func(file string) bool
+}
+
+// always is a predicate that holds for everything.
+func always[T any](T) bool { return true }
+
+// readNetlist reads a netlist: the whole design, its sheets, and its
+// root sheet's title block, source and tool as metadata.
+func (r *kicadRead) readNetlist() (*kicad.Design, error) {
+	nl, err := kicad.ParseNetlist(r.own, validUTF8(r.src.Data))
+	if err != nil {
+		return nil, err
+	}
+	r.c.Version, r.c.Metadata = nl.Version, map[string]string{}
+	for i, s := range nl.Sheets {
+		if i == 0 {
+			r.c.Metadata = titleMetadata(s.TitleBlock)
+			continue
+		}
+		// KiCad's netlist names a sheet's file without its folder.
+		r.c.Sheets = append(r.c.Sheets, Sheet{Path: s.Path, File: s.File})
+	}
+	for k, v := range map[string]string{"source": nl.Source, "tool": nl.Tool} {
+		if v != "" {
+			r.c.Metadata[k] = v
+		}
+	}
+	r.keep, r.mine = always[*kicad.Component], always[string]
+	return &nl.Design, nil
+}
+
+// readSchematic reads a schematic and sets the view of it.
+func (r *kicadRead) readSchematic() (*kicad.Design, error) {
+	sch, err := r.schematic()
+	if err != nil {
+		return nil, err
+	}
+	r.c.Version = strconv.Itoa(sch.Version)
+	r.view(sch)
+	return &sch.Design, nil
 }
 
 // schematic reads the file through its root when another schematic
@@ -132,9 +147,9 @@ func sheetOf(sch *kicad.Schematic, file string) bool {
 	return false
 }
 
-// sheets sets the view (the whole design, or one sub-sheet's part of it),
-// the sheets below it and its title block.
-func (r *kicadRead) sheets(sch *kicad.Schematic) {
+// view sets what the file shows of the design (all of it, or a
+// sub-sheet's part), the sheets below it and its title block.
+func (r *kicadRead) view(sch *kicad.Schematic) {
 	var paths []string // the hierarchy paths of own's instances
 	for _, s := range sch.Sheets {
 		if s.File == r.own {
@@ -162,8 +177,7 @@ func (r *kicadRead) sheets(sch *kicad.Schematic) {
 		on[p] = true
 	}
 	if r.root == r.own {
-		r.keep = func(*kicad.Component) bool { return true }
-		r.mine = func(string) bool { return true }
+		r.keep, r.mine = always[*kicad.Component], always[string]
 		return
 	}
 	r.keep = func(c *kicad.Component) bool { return on[c.Sheet] }
@@ -186,9 +200,6 @@ func titleMetadata(tb []kicad.Field) map[string]string {
 // unconnected-(…)) is connected to nothing: it is one of its component's
 // pins but no net.
 func (r *kicadRead) model(d *kicad.Design) {
-	if r.keep == nil {
-		r.keep = func(*kicad.Component) bool { return true }
-	}
 	kept := map[string]bool{}
 	pins := map[string][]string{}
 	for _, kc := range d.Components {
@@ -346,29 +357,17 @@ func (r *kicadRead) check(d *kicad.Design) []*Error {
 			}
 		}
 	}
+	// The file's own findings first, in file order; then other files'.
+	order := func(e *Error) string {
+		if e.File == r.src.Name {
+			return ""
+		}
+		return e.File
+	}
 	slices.SortStableFunc(out, func(a, b *Error) int {
-		if a.File != b.File {
-			if a.File == r.src.Name || b.File == r.src.Name {
-				return boolCompare(b.File == r.src.Name, a.File == r.src.Name)
-			}
-			return strings.Compare(a.File, b.File)
-		}
-		if a.Line != b.Line {
-			return a.Line - b.Line
-		}
-		return a.Col - b.Col
+		return cmp.Or(strings.Compare(order(a), order(b)), a.Line-b.Line, a.Col-b.Col)
 	})
 	return out
-}
-
-func boolCompare(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
 
 // unannotated tells a reference KiCad has not numbered yet: R?.
@@ -414,6 +413,8 @@ type overlay struct {
 	data []byte
 }
 
+// Open serves Files only: the reader reads with ReadFile, which serves
+// the file itself from memory.
 func (o overlay) Open(name string) (fs.File, error) {
 	if o.fsys == nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}

@@ -13,7 +13,7 @@ import (
 // folder below it (sch/power.kicad_sch).
 const rootLevels = 2
 
-// maxRootCandidates bounds the schematics FindRoot reads.
+// maxRootCandidates bounds the schematics FindRoot looks at.
 const maxRootCandidates = 200
 
 // FindRoot returns the root schematic whose hierarchy uses the schematic
@@ -28,17 +28,14 @@ const maxRootCandidates = 200
 // are not roots.
 func FindRoot(fsys fs.FS, name string) (root string, ok bool) {
 	name = path.Clean(name)
-	includedBy := map[string][]string{} // sub-sheet → the files that use it
-	depth := map[string]int{}           // candidate → levels above name's directory
+	depth := map[string]int{} // candidate → levels above name's directory
+	var candidates []string
 	dir := path.Dir(name)
-	for level := 0; level <= rootLevels; level++ {
+	for level := 0; level <= rootLevels && len(candidates) < maxRootCandidates; level++ {
 		for _, c := range schematicsIn(fsys, dir) {
-			if len(depth) >= maxRootCandidates {
-				break
-			}
-			depth[c] = level
-			for _, sub := range sheetFiles(fsys, c) {
-				includedBy[sub] = append(includedBy[sub], c)
+			if _, seen := depth[c]; !seen && c != name && len(candidates) < maxRootCandidates {
+				depth[c] = level
+				candidates = append(candidates, c)
 			}
 		}
 		up := path.Dir(dir)
@@ -48,18 +45,20 @@ func FindRoot(fsys fs.FS, name string) (root string, ok bool) {
 		dir = up
 	}
 	// Walk up from name through the files that use it, to those that no
-	// file uses.
+	// file uses. Only a file that names a sheet file's base name can use
+	// it: the others are read but not parsed.
+	users := usersFinder{fsys: fsys, src: map[string][]byte{}, sheets: map[string][]string{}}
 	var roots []string
 	seen := map[string]bool{name: true}
 	queue := []string{name}
 	for len(queue) > 0 {
 		f := queue[0]
 		queue = queue[1:]
-		users := includedBy[f]
-		if len(users) == 0 && f != name {
+		us := users.of(f, candidates)
+		if len(us) == 0 && f != name {
 			roots = append(roots, f)
 		}
-		for _, u := range users {
+		for _, u := range us {
 			if !seen[u] {
 				seen[u] = true
 				queue = append(queue, u)
@@ -76,6 +75,41 @@ func FindRoot(fsys fs.FS, name string) (root string, ok bool) {
 		return strings.Compare(a, b)
 	})
 	return roots[0], true
+}
+
+// usersFinder finds the schematics that use a file as a sub-sheet,
+// reading and parsing each candidate at most once.
+type usersFinder struct {
+	fsys   fs.FS
+	src    map[string][]byte
+	sheets map[string][]string
+}
+
+func (u *usersFinder) of(target string, candidates []string) []string {
+	needle := []byte(path.Base(target) + `"`)
+	var out []string
+	for _, c := range candidates {
+		if c == target {
+			continue
+		}
+		src, ok := u.src[c]
+		if !ok {
+			src, _ = fs.ReadFile(u.fsys, c)
+			u.src[c] = src
+		}
+		if !bytes.Contains(src, needle) {
+			continue
+		}
+		subs, ok := u.sheets[c]
+		if !ok {
+			subs = sheetFiles(c, src)
+			u.sheets[c] = subs
+		}
+		if slices.Contains(subs, target) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // schematicsIn lists the .kicad_sch files of dir, or none when it cannot
@@ -96,13 +130,9 @@ func schematicsIn(fsys fs.FS, dir string) []string {
 }
 
 // sheetFiles returns the files a schematic's sheet boxes name, resolved
-// as ReadSchematic resolves them; a file that cannot be read or parsed
-// names none.
-func sheetFiles(fsys fs.FS, name string) []string {
-	src, err := fs.ReadFile(fsys, name)
-	if err != nil || !bytes.Contains(src, []byte("(sheet")) {
-		return nil
-	}
+// as ReadSchematic resolves them; a file that cannot be parsed names
+// none.
+func sheetFiles(name string, src []byte) []string {
 	root, err := Parse(name, src)
 	if err != nil || root.Head() != "kicad_sch" {
 		return nil
