@@ -93,6 +93,8 @@ type comparison struct {
 	// are the two as circuit sources, with the files around them.
 	plain   bool
 	sources [2]circuit.Source
+	// reads are shared by the files of each side (pairSources).
+	reads [2]*circuit.Reads
 }
 
 // diffPairs works out what is compared with what.

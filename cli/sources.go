@@ -37,7 +37,12 @@ func argSource(env *Env, dir, name string, data []byte) circuit.Source {
 
 // pairSources are the two sides of a file pair as circuit sources; an
 // absent side has nil Data.
+// The files of each side share what is read of them (a KiCad hierarchy
+// with several changed sheets is read once per side).
 func pairSources(p worktree.FilePair, cmp *comparison) (old, new circuit.Source) {
+	if cmp.reads[0] == nil {
+		cmp.reads = [2]*circuit.Reads{{}, {}}
+	}
 	if cmp.plain {
 		old, new = cmp.sources[0], cmp.sources[1]
 	} else {
@@ -49,6 +54,7 @@ func pairSources(p worktree.FilePair, cmp *comparison) (old, new circuit.Source)
 		new = circuit.Source{Name: p.Path, Data: p.New, Files: p.NewFiles}
 	}
 	old.Data, new.Data = present(p.Old, p.OldOK), present(p.New, p.NewOK)
+	old.Reads, new.Reads = cmp.reads[0], cmp.reads[1]
 	return old, new
 }
 

@@ -58,12 +58,15 @@ Examples:
 				}
 			}
 			var problems []*circuit.Error
+			reads := &circuit.Reads{} // a KiCad hierarchy is read once for all its files
 			for _, f := range files {
 				data, err := readArgFile(env, workDir(c, env), f)
 				if err != nil {
 					return err
 				}
-				_, found := circuit.CheckSource(argSource(env, workDir(c, env), f, data), opts)
+				src := argSource(env, workDir(c, env), f, data)
+				src.Reads = reads
+				_, found := circuit.CheckSource(src, opts)
 				problems = append(problems, found...)
 			}
 			problems = circuit.Unique(problems) // a KiCad sub-sheet's are its root's too

@@ -104,9 +104,9 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 		return nil, ErrNothingToSave
 	}
 	var warnings []*circuit.Error
-	files := versionFiles{old: r.snapshotFS(headSnap), new: r.WorkFS()}
+	files := versionFiles{old: r.snapshotFS(headSnap), new: r.WorkFS(), oldReads: &circuit.Reads{}, newReads: &circuit.Reads{}}
 	if r.cfg.Validate && !opts.NoVerify {
-		if warnings, err = validateChanges(changes, files.new); err != nil {
+		if warnings, err = validateChanges(changes, files); err != nil {
 			return nil, err
 		}
 	}
@@ -198,14 +198,18 @@ func isCircuitCandidate(p string, data []byte) bool {
 const bigFile = 16 << 20
 
 // versionFiles are the files of the current version and the working
-// files, which a circuit file may use (a KiCad schematic's sub-sheets).
-type versionFiles struct{ old, new fs.FS }
+// files, which a circuit file may use (a KiCad schematic's sub-sheets),
+// and what is read of each, shared by the files of a save.
+type versionFiles struct {
+	old, new           fs.FS
+	oldReads, newReads *circuit.Reads
+}
 
 // validateChanges checks the changed circuits, with the working files
-// they use; it fails with *ValidationError when any finding is an
+// they use (files.new); it fails with *ValidationError when any finding is an
 // error, and otherwise returns the warnings. A finding two files share
 // (a KiCad sub-sheet's, also reported by its root) is listed once.
-func validateChanges(changes []pending, work fs.FS) ([]*circuit.Error, error) {
+func validateChanges(changes []pending, files versionFiles) ([]*circuit.Error, error) {
 	var problems, warnings []*circuit.Error
 	for i := range changes {
 		c := &changes[i]
@@ -215,7 +219,7 @@ func validateChanges(changes []pending, work fs.FS) ([]*circuit.Error, error) {
 		if len(c.Data) > bigFile && json.Valid(c.Data) {
 			continue
 		}
-		model, findings := circuit.CheckSource(circuit.Source{Name: c.Path, Data: c.Data, Files: work}, circuit.ValidateOptions{})
+		model, findings := circuit.CheckSource(circuit.Source{Name: c.Path, Data: c.Data, Files: files.new, Reads: files.newReads}, circuit.ValidateOptions{})
 		c.model = model
 		for _, f := range findings {
 			if f.Level == circuit.LevelError {
@@ -284,8 +288,8 @@ func summarizeData(c pending, old []byte, files versionFiles) string {
 	if c.kind == Renamed {
 		from = c.from
 	}
-	oldSrc := circuit.Source{Name: from, Data: old, Files: files.old}
-	newSrc := circuit.Source{Name: c.Path, Data: c.Data, Files: files.new}
+	oldSrc := circuit.Source{Name: from, Data: old, Files: files.old, Reads: files.oldReads}
+	newSrc := circuit.Source{Name: c.Path, Data: c.Data, Files: files.new, Reads: files.newReads}
 	if c.model == nil {
 		return circuit.SummarizeSources(oldSrc, newSrc)
 	}

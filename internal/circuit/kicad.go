@@ -122,10 +122,18 @@ func (r *kicadRead) readSchematic() (*kicad.Design, error) {
 // uses it as a sub-sheet, else as a root itself.
 func (r *kicadRead) schematic() (*kicad.Schematic, error) {
 	files := overlay{fsys: r.src.Files, name: r.own, data: r.src.Data}
+	read := kicad.ReadSchematic
+	if r.src.Reads != nil && r.src.Files != nil {
+		// A hierarchy read for another file of the version serves this
+		// one when this file's content is the version's.
+		if same, err := fs.ReadFile(r.src.Files, r.own); err == nil && bytes.Equal(same, r.src.Data) {
+			read = func(_ fs.FS, root string) (*kicad.Schematic, error) { return r.src.Reads.schematic(files, root) }
+		}
+	}
 	r.root = r.own
 	if r.src.Files != nil {
 		if root, ok := kicad.FindRoot(files, r.own); ok {
-			sch, err := kicad.ReadSchematic(files, root)
+			sch, err := read(files, root)
 			if err == nil && sheetOf(sch, r.own) {
 				r.root = root
 				return sch, nil
@@ -135,7 +143,7 @@ func (r *kicadRead) schematic() (*kicad.Schematic, error) {
 			}
 		}
 	}
-	return kicad.ReadSchematic(files, r.own)
+	return read(files, r.own)
 }
 
 func sheetOf(sch *kicad.Schematic, file string) bool {

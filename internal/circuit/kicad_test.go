@@ -253,3 +253,28 @@ func TestRelPath(t *testing.T) {
 		}
 	}
 }
+
+// TestKiCadSharedReads: the files of one version share one read of their
+// hierarchy, unless a file's content is not the version's.
+func TestKiCadSharedReads(t *testing.T) {
+	files := hierFiles(t, nil)
+	reads := &Reads{}
+	var models []*Circuit
+	for _, n := range []string{"proj/hier.kicad_sch", "proj/amp.kicad_sch"} {
+		c, findings := CheckSource(Source{Name: n, Data: files[n].Data, Files: files, Reads: reads}, ValidateOptions{})
+		alone, _ := CheckSource(Source{Name: n, Data: files[n].Data, Files: files}, ValidateOptions{})
+		if c == nil || !Diff(c, alone).Empty() || len(Errors(findings)) > 0 {
+			t.Fatalf("%s: shared read %v differs from its own, or %v", n, Diff(c, alone), findings)
+		}
+		models = append(models, c)
+	}
+	if len(reads.schematics) != 1 || reads.schematics["proj/hier.kicad_sch"] == nil {
+		t.Errorf("hierarchies read: %v", reads.schematics)
+	}
+	// An edit not in Files is read on its own.
+	edited := strings.Replace(string(files["proj/amp.kicad_sch"].Data), `(property "Value" "1k"`, `(property "Value" "2k2"`, 1)
+	c, err := ParseSource(Source{Name: "proj/amp.kicad_sch", Data: []byte(edited), Files: files, Reads: reads})
+	if err != nil || c.Component("R102").Value != "2k2" || models[1].Component("R102").Value != "1k" {
+		t.Errorf("edited sub-sheet: %v %+v", err, c.Component("R102"))
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 	"sync"
+
+	"github.com/circuitvc/circuitvc/internal/kicad"
 )
 
 // Source is one version of a circuit file, with the files beside it at
@@ -25,6 +27,42 @@ type Source struct {
 	// Path is the file's own path in Files; "" means Name. Files beside
 	// it are named in messages as Name is: relative to Name's directory.
 	Path string
+	// Reads, when set, is shared by the sources of one version (the same
+	// Files), so that a KiCad hierarchy is read once for the root and
+	// each of its sub-sheets.
+	Reads *Reads
+}
+
+// Reads keeps the KiCad hierarchies read from one version's files, for
+// the sources that share it (see Source.Reads). The zero value is ready
+// to use; it is safe for concurrent use.
+type Reads struct {
+	mu         sync.Mutex
+	schematics map[string]*sharedRead
+}
+
+// sharedRead is one hierarchy, read once.
+type sharedRead struct {
+	once sync.Once
+	sch  *kicad.Schematic
+	err  error
+}
+
+// schematic reads the hierarchy whose root is root from files, once for
+// all who ask.
+func (rs *Reads) schematic(files fs.FS, root string) (*kicad.Schematic, error) {
+	rs.mu.Lock()
+	if rs.schematics == nil {
+		rs.schematics = map[string]*sharedRead{}
+	}
+	e := rs.schematics[root]
+	if e == nil {
+		e = &sharedRead{}
+		rs.schematics[root] = e
+	}
+	rs.mu.Unlock()
+	e.once.Do(func() { e.sch, e.err = kicad.ReadSchematic(files, root) })
+	return e.sch, e.err
 }
 
 func (s Source) path() string {
