@@ -206,9 +206,9 @@ type versionFiles struct {
 }
 
 // validateChanges checks the changed circuits, with the working files
-// they use (files.new); it fails with *ValidationError when any finding is an
-// error, and otherwise returns the warnings. A finding two files share
-// (a KiCad sub-sheet's, also reported by its root) is listed once.
+// they use (files.new); it fails with *ValidationError when any finding
+// is an error, and otherwise returns the warnings. A finding two files
+// share (a KiCad sub-sheet's, also reported by its root) is listed once.
 func validateChanges(changes []pending, files versionFiles) ([]*circuit.Error, error) {
 	var problems, warnings []*circuit.Error
 	for i := range changes {
