@@ -51,6 +51,9 @@ func TestKiCadDiffs(t *testing.T) {
 		{"MPN field changed", func(s string) string {
 			return strings.Replace(s, `"RC0603FR-071KL"`, `"RC0603JR-071KL"`, 1)
 		}, "R1 mpn RC0603FR-071KL→RC0603JR-071KL"},
+		{"title block", func(s string) string {
+			return strings.Replace(s, "(paper \"A4\")", "(paper \"A4\") (title_block (rev \"B\"))", 1)
+		}, "rev ∅→B"},
 		{"drawing only: a text added", func(s string) string {
 			return strings.Replace(s, "(paper \"A4\")", "(paper \"A4\") (text \"note\" (at 1 1 0))", 1)
 		}, ""},
