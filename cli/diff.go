@@ -89,8 +89,12 @@ Examples:
 type comparison struct {
 	pairs    []worktree.FilePair
 	old, new string
-	// plain: two files named on the command line, not versions.
-	plain bool
+	// plain: two files named on the command line, not versions; sources
+	// are the two as circuit sources, with the files around them.
+	plain   bool
+	sources [2]circuit.Source
+	// reads are shared by the files of each side (pairSources).
+	reads [2]*circuit.Reads
 }
 
 // diffPairs works out what is compared with what.
@@ -191,6 +195,7 @@ func readPlainPair(env *Env, dir, a, b string) (*comparison, error) {
 	if !bytes.Equal(p.Old, p.New) {
 		cmp.pairs = []worktree.FilePair{p}
 	}
+	cmp.sources = [2]circuit.Source{argSource(env, dir, a, p.Old), argSource(env, dir, b, p.New)}
 	return cmp, nil
 }
 
@@ -319,7 +324,7 @@ func compareFile(p worktree.FilePair, cmp *comparison, format string, context in
 		}
 		return d, nil
 	}
-	if format != "unified" && (circuitDiff(d, p) || (p.OldOK && p.NewOK && jsonDiff(d, p))) {
+	if format != "unified" && (circuitDiff(d, p, cmp, context) || (p.OldOK && p.NewOK && jsonDiff(d, p))) {
 		return d, nil
 	}
 	var b bytes.Buffer
@@ -335,18 +340,9 @@ func compareFile(p worktree.FilePair, cmp *comparison, format string, context in
 // parses as a circuit of the same format; an added or deleted circuit is
 // compared with an empty one. When the circuits are the same but the
 // bytes are not, what changed outside the model is looked for too.
-func circuitDiff(d *fileDiff, p worktree.FilePair) bool {
-	// ParseBoth takes nil for an absent side.
-	side := func(data []byte, ok bool) []byte {
-		if ok && data == nil {
-			return []byte{}
-		}
-		if !ok {
-			return nil
-		}
-		return data
-	}
-	sides, ok := circuit.ParseBoth(p.Path, side(p.Old, p.OldOK), side(p.New, p.NewOK))
+func circuitDiff(d *fileDiff, p worktree.FilePair, cmp *comparison, context int) bool {
+	old, new := pairSources(p, cmp)
+	sides, ok := circuit.ParsePair(old, new)
 	if !ok {
 		return false
 	}
@@ -359,7 +355,7 @@ func circuitDiff(d *fileDiff, p worktree.FilePair) bool {
 	if delta.Empty() && p.OldOK && p.NewOK {
 		if other, err := circuit.DiffJSON(p.Old, p.New); err == nil && !other.Empty() {
 			d.Other, d.other = other, other
-		} else {
+		} else if !drawingDiff(d, p, format.Format, cmp, context) {
 			d.FormattingOnly = sameMode(p) && !bytes.Equal(p.Old, p.New)
 		}
 	}
