@@ -109,6 +109,7 @@ func newApp(env *Env) *ucli.App {
 			diffCommand(env), restoreCommand(env), statusCommand(env), validateCommand(env),
 			exportCommand(env), verifyCommand(env), hashCommand(env), tagCommand(env),
 			gcCommand(env), demoCommand(env), versionCommand(env), helpCommand(),
+			mergeCommand(env), mergeFileCommand(env), resolveCommand(env), gitSetupCommand(env), diffDriverCommand(env),
 		},
 	}
 	// Reached only when the first argument names no command.

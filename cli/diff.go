@@ -43,6 +43,9 @@ change (reformatting, key order, CRLF) prints "no circuit changes
 changed byte is a difference. An added, deleted or renamed file is always
 one, even when empty.
 
+References print as ranges (R1–R40) and long lists are cut with a count;
+--full prints them whole.
+
 Examples:
    circuitvc diff
    circuitvc diff current~1 current
@@ -55,6 +58,7 @@ Examples:
 			&ucli.BoolFlag{Name: "stat", Usage: "only count changed lines per file"},
 			&ucli.BoolFlag{Name: "exit-code", Usage: "exit 1 when the diff shows differences (see above)"},
 			&ucli.IntFlag{Name: "unified", Aliases: []string{"U"}, Value: 3, Usage: "`N` lines of context in line diffs"},
+			&ucli.BoolFlag{Name: "full", Usage: "print every reference and pin of long lists (default: ranges, cut with a count)"},
 		},
 		Action: func(c *ucli.Context) error {
 			format := c.String("format")
@@ -83,8 +87,12 @@ Examples:
 type comparison struct {
 	pairs    []worktree.FilePair
 	old, new string
-	// plain: two files named on the command line, not versions.
-	plain bool
+	// plain: two files named on the command line, not versions; sources
+	// are the two as circuit sources, with the files around them.
+	plain   bool
+	sources [2]circuit.Source
+	// reads are shared by the files of each side (pairSources).
+	reads [2]*circuit.Reads
 }
 
 // diffPairs works out what is compared with what.
@@ -185,6 +193,7 @@ func readPlainPair(env *Env, dir, a, b string) (*comparison, error) {
 	if !bytes.Equal(p.Old, p.New) {
 		cmp.pairs = []worktree.FilePair{p}
 	}
+	cmp.sources = [2]circuit.Source{argSource(env, dir, a, p.Old), argSource(env, dir, b, p.New)}
 	return cmp, nil
 }
 
@@ -231,6 +240,9 @@ func renderDiff(c *ucli.Context, env *Env, cmp *comparison) (bool, error) {
 		d, err := compareFile(p, cmp, format, c.Int("unified"))
 		if err != nil {
 			return false, err
+		}
+		if delta, ok := d.text.(*circuit.Delta); ok && c.Bool("full") {
+			delta.Limit = -1
 		}
 		all = append(all, d)
 		different = different || format == "unified" || d.different()
@@ -310,7 +322,7 @@ func compareFile(p worktree.FilePair, cmp *comparison, format string, context in
 		}
 		return d, nil
 	}
-	if format != "unified" && (circuitDiff(d, p) || (p.OldOK && p.NewOK && jsonDiff(d, p))) {
+	if format != "unified" && (circuitDiff(d, p, cmp, context) || (p.OldOK && p.NewOK && jsonDiff(d, p))) {
 		return d, nil
 	}
 	var b bytes.Buffer
@@ -326,28 +338,22 @@ func compareFile(p worktree.FilePair, cmp *comparison, format string, context in
 // parses as a circuit of the same format; an added or deleted circuit is
 // compared with an empty one. When the circuits are the same but the
 // bytes are not, what changed outside the model is looked for too.
-func circuitDiff(d *fileDiff, p worktree.FilePair) bool {
-	var sides [2]*circuit.Circuit
-	var format circuit.Format
-	for i, side := range []struct {
-		data []byte
-		ok   bool
-	}{{p.Old, p.OldOK}, {p.New, p.NewOK}} {
-		if !side.ok {
-			continue
-		}
-		c, err := circuit.Parse(p.Path, side.data)
-		if err != nil || (format != circuit.FormatUnknown && c.Format != format) {
-			return false
-		}
-		sides[i], format = c, c.Format
+func circuitDiff(d *fileDiff, p worktree.FilePair, cmp *comparison, context int) bool {
+	old, new := pairSources(p, cmp)
+	sides, ok := circuit.ParsePair(old, new)
+	if !ok {
+		return false
 	}
 	delta := circuit.Diff(sides[0], sides[1])
-	d.Format, d.Delta, d.text = format.String(), delta, delta
+	format := sides[1]
+	if format == nil {
+		format = sides[0]
+	}
+	d.Format, d.Delta, d.text = format.Format.String(), delta, delta
 	if delta.Empty() && p.OldOK && p.NewOK {
 		if other, err := circuit.DiffJSON(p.Old, p.New); err == nil && !other.Empty() {
 			d.Other, d.other = other, other
-		} else {
+		} else if !drawingDiff(d, p, format.Format, cmp, context) {
 			d.FormattingOnly = sameMode(p) && !bytes.Equal(p.Old, p.New)
 		}
 	}

@@ -17,8 +17,9 @@ func saveCommand(env *Env) *ucli.Command {
 		ArgsUsage: "[FILE...]",
 		Description: `Saves every tracked file (every file saved before, plus files matching the
 store's patterns) and any FILE named, as one new version. Circuits are
-validated first: an invalid circuit is refused and nothing is stored, unless
---no-verify. Without -m, the message is a one-line summary of the change.
+validated first: a circuit with errors is refused and nothing is stored,
+unless --no-verify; warnings are printed and the save goes ahead. Without
+-m, the message is a one-line summary of the change.
 
 Examples:
    circuitvc save
@@ -44,6 +45,9 @@ Examples:
 			}
 			if err != nil {
 				return fmt.Errorf("save: %w", err)
+			}
+			for _, w := range res.Warnings {
+				fmt.Fprintln(env.Stderr, w.Error())
 			}
 			fmt.Fprintf(env.Stdout, "[%s] %s\n", res.Commit.String()[:7], firstLine(res.Message))
 			for _, ch := range res.Changes {

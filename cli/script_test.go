@@ -57,6 +57,7 @@ func TestScripts(t *testing.T) {
 			"corrupt-object":   corruptObject,
 			"replace":          replaceOnce,
 			"corpus-copy":      copyCorpus,
+			"kicad-oracle":     kicadOracle,
 		},
 	})
 }

@@ -16,43 +16,64 @@ func validateCommand(env *Env) *ucli.Command {
 		Usage:     "check circuit files",
 		ArgsUsage: "[FILE...]",
 		Description: `Checks each FILE (default: every tracked file of the store) against its
-format: JSON syntax, the native schema, unique references, net pins that
-name real components and pins, no pin on two nets, Wokwi connections to
-known parts. Every problem names file:line:column and the JSON path, the
-file as named, or from the current directory when none is named.
---schema adds a JSON Schema of your own. Exits 3 when anything is invalid.
+format's own definition: JSON syntax; the native schema; tscircuit elements
+against circuit-json's definitions (extracted into circuitvc, with the
+relaxations older tscircuit releases need); Wokwi parts and connections as
+docs.wokwi.com/diagram-format describes them; unique ids and references;
+net pins that name real components and pins. KiCad schematics (with their
+sub-sheets; a sub-sheet through the root that uses it) and netlists: the
+S-expression syntax, duplicate references, symbols not annotated, pins
+connected to nothing (warnings). Every finding names
+file:line:column and the JSON path (the file as named, or from the current
+directory when none is named), and has a level:
+
+   error    the file cannot be read as a circuit, or is ambiguous (wrong
+            JSON types in fields the model reads, duplicate ids, a
+            connection to a part that does not exist); save refuses it
+   warning  worth knowing, not ambiguous (a dangling reference outside the
+            netlist, an unknown element type or ftype, a value that is not
+            a quantity); save prints it and goes ahead
+   note     a field the definition does not list (shown with --strict)
+
+--schema adds a JSON Schema of your own. Exits 3 only when there are errors.
 
 Examples:
    circuitvc validate amp.circuit.json
    circuitvc validate --schema house-rules.json
-   circuitvc validate --json diagram.json`,
+   circuitvc validate --strict --json diagram.json`,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "schema", Usage: "also check against the JSON Schema in `FILE`"},
-			&ucli.BoolFlag{Name: "json", Usage: "problems as a JSON array"},
+			&ucli.BoolFlag{Name: "json", Usage: "findings as a JSON array, each with its level"},
+			&ucli.BoolFlag{Name: "strict", Usage: "also report notes"},
 		},
 		Action: func(c *ucli.Context) error {
 			files, err := validateTargets(c, env)
 			if err != nil {
 				return err
 			}
-			opts := circuit.ValidateOptions{}
+			opts := circuit.ValidateOptions{Strict: c.Bool("strict")}
 			if s := c.String("schema"); s != "" {
 				if opts.Schema, err = readArgFile(env, workDir(c, env), s); err != nil {
 					return fmt.Errorf("--schema: %w", err)
 				}
 			}
 			var problems []*circuit.Error
+			reads := &circuit.Reads{} // a KiCad hierarchy is read once for all its files
 			for _, f := range files {
 				data, err := readArgFile(env, workDir(c, env), f)
 				if err != nil {
 					return err
 				}
-				problems = append(problems, circuit.Validate(f, data, opts)...)
+				src := argSource(env, workDir(c, env), f, data)
+				src.Reads = reads
+				_, found := circuit.CheckSource(src, opts)
+				problems = append(problems, found...)
 			}
+			problems = circuit.Unique(problems) // a KiCad sub-sheet's are its root's too
 			if err := writeProblems(c, env, problems, len(files)); err != nil {
 				return err
 			}
-			if len(problems) > 0 {
+			if len(circuit.Errors(problems)) > 0 {
 				return silentError{code: ExitInvalid}
 			}
 			return nil
@@ -88,6 +109,7 @@ func validateTargets(c *ucli.Context, env *Env) ([]string, error) {
 func writeProblems(c *ucli.Context, env *Env, problems []*circuit.Error, nfiles int) error {
 	if c.Bool("json") {
 		type problemJSON struct {
+			Level    string `json:"level"`
 			File     string `json:"file"`
 			Line     int    `json:"line"`
 			Column   int    `json:"column"`
@@ -97,7 +119,7 @@ func writeProblems(c *ucli.Context, env *Env, problems []*circuit.Error, nfiles 
 		}
 		out := make([]problemJSON, 0, len(problems))
 		for _, p := range problems {
-			out = append(out, problemJSON{p.File, p.Line, p.Col, p.Path, p.Msg, p.Expected})
+			out = append(out, problemJSON{p.Level.String(), p.File, p.Line, p.Col, p.Path, p.Msg, p.Expected})
 		}
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -106,10 +128,19 @@ func writeProblems(c *ucli.Context, env *Env, problems []*circuit.Error, nfiles 
 	for _, p := range problems {
 		fmt.Fprintln(env.Stderr, p.Error())
 	}
-	if len(problems) == 0 {
+	counts := map[circuit.Level]int{}
+	for _, p := range problems {
+		counts[p.Level]++
+	}
+	switch {
+	case len(problems) == 0:
 		fmt.Fprintf(env.Stdout, "%d file(s) valid\n", nfiles)
-	} else {
-		fmt.Fprintf(env.Stderr, "%d problem(s) in %d file(s) checked\n", len(problems), nfiles)
+	case counts[circuit.LevelError] == 0:
+		fmt.Fprintf(env.Stdout, "%d file(s) valid, with %d warning(s) and %d note(s)\n", nfiles,
+			counts[circuit.LevelWarning], counts[circuit.LevelNote])
+	default:
+		fmt.Fprintf(env.Stderr, "%d problem(s) in %d file(s) checked: %d error(s), %d warning(s), %d note(s)\n", len(problems), nfiles,
+			counts[circuit.LevelError], counts[circuit.LevelWarning], counts[circuit.LevelNote])
 	}
 	return nil
 }

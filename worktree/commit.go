@@ -28,14 +28,21 @@ func (b *batch) addBlob(p string, data []byte, h objects.Hash) {
 // addCommit queues the trees of snap and a commit of them on parent,
 // returning the commit's hash.
 func (b *batch) addCommit(parent objects.Hash, snap Snapshot, who objects.Signature, msg string) (objects.Hash, error) {
+	var parents []objects.Hash
+	if !parent.IsZero() {
+		parents = []objects.Hash{parent}
+	}
+	return b.addCommitOf(parents, snap, who, msg)
+}
+
+// addCommitOf is addCommit with any parents: none for a first version,
+// two for a merge.
+func (b *batch) addCommitOf(parents []objects.Hash, snap Snapshot, who objects.Signature, msg string) (objects.Hash, error) {
 	tree, trees, err := treeObjects(snap)
 	if err != nil {
 		return objects.ZeroHash, err
 	}
-	c := &objects.Commit{Tree: tree, Author: who, Committer: who, Message: strings.TrimRight(msg, "\n") + "\n"}
-	if !parent.IsZero() {
-		c.Parents = []objects.Hash{parent}
-	}
+	c := &objects.Commit{Tree: tree, Parents: parents, Author: who, Committer: who, Message: strings.TrimRight(msg, "\n") + "\n"}
 	data, err := objects.EncodeCommit(c)
 	if err != nil {
 		return objects.ZeroHash, err

@@ -22,6 +22,7 @@ type Config struct {
 	// Track lists the patterns of files saved without being named
 	// (circuitvc.track, one per line). A pattern without "/" matches a
 	// base name anywhere; with "/" it matches the path from the root.
+	// "!PATTERN" leaves out what the patterns before it matched.
 	Track []string
 	// LockTimeout bounds waits for the store's locks (circuitvc.lockTimeout).
 	LockTimeout time.Duration
@@ -35,7 +36,9 @@ type Config struct {
 // DefaultConfig is what init writes.
 func DefaultConfig() Config {
 	return Config{
-		Track:       []string{"*.circuit.json", "diagram.json"},
+		// KiCad boards are tracked as files (diffed as text); *.net is
+		// left out: netlists are exports, and other tools' too.
+		Track:       []string{"*.circuit.json", "diagram.json", "*.kicad_sch", "*.kicad_pcb", "!_autosave-*"},
 		LockTimeout: 5 * time.Second,
 		Validate:    true,
 		AutoGC:      2000,

@@ -58,19 +58,23 @@ func checkPath(p string) error {
 // abs is the OS path of a tree path.
 func (r *Repo) abs(p string) string { return filepath.Join(r.root, filepath.FromSlash(p)) }
 
-// matchTracked reports whether p matches one of the configured patterns
-// (which readConfig checked, so Match cannot fail).
+// matchTracked reports whether p is tracked by the configured patterns:
+// the last pattern that matches decides, and one written "!PATTERN"
+// leaves out what it matches (KiCad's _autosave-* copies). readConfig
+// checked the patterns, so Match cannot fail.
 func (r *Repo) matchTracked(p string) bool {
+	tracked := false
 	for _, pat := range r.cfg.Track {
+		pat, exclude := strings.CutPrefix(pat, "!")
 		subject := path.Base(p)
 		if strings.Contains(pat, "/") {
 			subject = p
 		}
 		if ok, _ := path.Match(pat, subject); ok {
-			return true
+			tracked = !exclude
 		}
 	}
-	return false
+	return tracked
 }
 
 // walkMatching lists the working files that match the tracked patterns.

@@ -23,6 +23,10 @@ type Signature = objects.Signature
 // message.
 type Commit = objects.Commit
 
+// FileMode is the mode of a file in a version, as Git writes it
+// (0o100644 for a file, 0o100755 for an executable one).
+type FileMode = objects.FileMode
+
 // BlobID is the name Git gives a file holding data, as git hash-object
 // prints it.
 func BlobID(data []byte) Hash { return objects.HashObject(objects.BlobObject, data) }

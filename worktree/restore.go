@@ -52,6 +52,9 @@ func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult
 	}
 	defer release()
 	defer r.saveStatCache()
+	if err := r.refuseDuringMerge(); err != nil {
+		return nil, err
+	}
 	job, err := r.planJob(ctx, opts)
 	if err != nil {
 		return nil, err

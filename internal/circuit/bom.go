@@ -1,10 +1,15 @@
 package circuit
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
-// BOMLine is one line of a bill of materials: the parts that share value,
-// footprint and MPN.
+// BOMLine is one line of a bill of materials: the parts that are the
+// same thing to buy.
 type BOMLine struct {
+	// Value is the first part's value as written; parts whose values are
+	// the same quantity (4k7, 4.7kΩ) share a line.
 	Value     string
 	Footprint string
 	MPN       string
@@ -12,49 +17,168 @@ type BOMLine struct {
 	Manufacturer string
 	// Type is the part type of the group's first component.
 	Type string
-	// DNP lines list parts that are placed but not fitted; they are
-	// kept apart from fitted parts of the same kind.
-	DNP bool
-	Qty int
+	// Variant names the attributes that make a Wokwi part a different
+	// thing to buy ("color=red"); see BOMAttributes.
+	Variant string
+	Qty     int
 	// Refs in natural order: R1, R2, R10.
 	Refs []string
 }
 
-// bomKey groups components. Parts with neither value nor MPN (a Wokwi
-// board, a connector) are told apart by type, so that unrelated parts do
-// not merge into one anonymous line.
-func bomKey(c *Component) string {
-	k := c.Value + "\x00" + c.Footprint + "\x00" + c.MPN
-	if c.Value == "" && c.MPN == "" {
-		k += "\x00" + c.Type
-	}
-	if c.DNP {
-		k += "\x00dnp"
-	}
-	return k
+// BOMAttributes lists, per Wokwi part type, the attributes that make a
+// different physical part: an LED's colour, a resistor's value, a
+// display's size. Parts of one type that differ in these are separate
+// BOM lines.
+var BOMAttributes = map[string][]string{
+	"wokwi-led":                    {"color"},
+	"wokwi-led-bar-graph":          {"color"},
+	"wokwi-rgb-led":                {"common"},
+	"wokwi-pushbutton":             {"color"},
+	"wokwi-pushbutton-6mm":         {"color"},
+	"wokwi-resistor":               {"value"},
+	"wokwi-potentiometer":          {"value"},
+	"wokwi-slide-potentiometer":    {"value", "travelLength"},
+	"wokwi-7segment":               {"color", "digits", "common", "colon"},
+	"wokwi-tm1637-7segment":        {"color"},
+	"wokwi-max7219-matrix":         {"color", "chain"},
+	"wokwi-lcd1602":                {"pins", "background", "color"},
+	"wokwi-lcd2004":                {"pins", "background", "color"},
+	"wokwi-led-ring":               {"pixels"},
+	"wokwi-neopixel-matrix":        {"rows", "cols"},
+	"wokwi-led-strip":              {"pixels"},
+	"wokwi-membrane-keypad":        {"columns"},
+	"wokwi-stepper-motor":          {"size"},
+	"wokwi-hx711":                  {"type"},
+	"wokwi-ntc-temperature-sensor": {"beta"},
 }
 
-// BOM groups the circuit's real components (not virtual ones) by value,
-// footprint and MPN. Lines are ordered by their first reference.
+// NotBought lists part types that are in a design but not bought: labels,
+// simulated networks and instruments, power symbols. They stay out of the
+// BOM, like simulator parts ($serialMonitor), DNP parts and parts with a
+// property exclude_from_bom of true.
+var NotBought = map[string]bool{
+	"wokwi-text": true, "wokwi-wifi-ap": true, "wokwi-logic-analyzer": true,
+	"wokwi-vcc": true, "wokwi-gnd": true, "wokwi-clock-generator": true,
+	"simple_ground": true, "simple_voltage_probe": true,
+}
+
+// InBOM reports whether a component is bought: it is not virtual, not
+// DNP, not excluded by a property, and not of a type in NotBought.
+func InBOM(c *Component) bool {
+	return !c.Virtual && !c.DNP && !NotBought[c.Type] && c.Properties["exclude_from_bom"] != "true"
+}
+
+// bomVariant is "attr=value" for the attributes of BOMAttributes[c.Type].
+func bomVariant(c *Component) string {
+	var parts []string
+	for _, a := range BOMAttributes[c.Type] {
+		v, ok := c.Properties[a]
+		if a == "value" {
+			continue // the value is its own column
+		}
+		if ok && v != "" {
+			parts = append(parts, a+"="+v)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// valueKey is a component's value for comparisons: its quantity in a
+// canonical spelling (so 4k7 and 4.7kΩ agree), else the text.
+func valueKey(c *Component) string {
+	if c.Quantity == nil {
+		return c.Value
+	}
+	return c.Quantity.key(impliedUnit(c.Type))
+}
+
+// impliedUnit is the unit a value of a part of this type is in when it
+// does not say (10k on a resistor is 10kΩ).
+func impliedUnit(typ string) string {
+	if u := kicadImpliedUnit(typ); u != "" {
+		return u
+	}
+	t := strings.ToLower(typ)
+	switch {
+	case strings.Contains(t, "resistor"), strings.Contains(t, "potentiometer"):
+		return "Ω"
+	case strings.Contains(t, "capacitor"):
+		return "F"
+	case strings.Contains(t, "inductor"):
+		return "H"
+	}
+	return ""
+}
+
+// bomGroup is what puts components on one BOM line. Parts with neither
+// value nor MPN (a Wokwi board, a connector) are told apart by type, so
+// that unrelated parts do not merge into one anonymous line; Wokwi parts
+// also by the attributes that make them different to buy.
+type bomGroup struct {
+	value, footprint, mpn, typ, variant string
+}
+
+// bomKeys computes bomGroups, sharing the work for repeated values.
+type bomKeys struct {
+	values map[*Quantity]string
+}
+
+func (k *bomKeys) of(c *Component) bomGroup {
+	g := bomGroup{value: c.Value, footprint: c.Footprint, mpn: c.MPN, variant: bomVariant(c)}
+	if q := c.Quantity; q != nil {
+		v, ok := k.values[q]
+		if !ok {
+			v = q.key("")
+			if k.values == nil {
+				k.values = map[*Quantity]string{}
+			}
+			k.values[q] = v
+		}
+		if q.Unit == "" {
+			v += impliedUnit(c.Type) // 10k on a resistor is 10kΩ
+		}
+		g.value = v
+	}
+	if c.Value == "" && c.MPN == "" || g.variant != "" {
+		g.typ = c.Type
+	}
+	return g
+}
+
+// BOM groups the circuit's bought components (see InBOM) by value (as a
+// quantity), footprint, MPN and, for Wokwi parts, the attributes of
+// BOMAttributes. Lines are ordered by their first reference.
 func (c *Circuit) BOM() []BOMLine {
 	lines, _ := c.bomMap()
 	return lines
 }
 
-func (c *Circuit) bomMap() ([]BOMLine, map[string]int) {
-	idx := make(map[string]int)
-	var lines []BOMLine
+// NotInBOM lists the components BOM leaves out, in reference order.
+func (c *Circuit) NotInBOM() []*Component {
+	var out []*Component
 	for _, comp := range c.Components {
-		if comp.Virtual {
+		if !InBOM(comp) {
+			out = append(out, comp)
+		}
+	}
+	return out
+}
+
+func (c *Circuit) bomMap() ([]BOMLine, map[bomGroup]int) {
+	idx := make(map[bomGroup]int)
+	var lines []BOMLine
+	var keys bomKeys
+	for _, comp := range c.Components {
+		if !InBOM(comp) {
 			continue
 		}
-		k := bomKey(comp)
+		k := keys.of(comp)
 		i, ok := idx[k]
 		if !ok {
 			i = len(lines)
 			idx[k] = i
 			lines = append(lines, BOMLine{Value: comp.Value, Footprint: comp.Footprint, MPN: comp.MPN,
-				Type: comp.Type, DNP: comp.DNP})
+				Type: comp.Type, Variant: bomVariant(comp)})
 		}
 		l := &lines[i]
 		if l.Manufacturer == "" {

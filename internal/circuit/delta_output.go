@@ -85,8 +85,20 @@ func (d *Delta) summaryItems() []string {
 	for _, m := range d.PinsMoved {
 		items = append(items, m.Pin+" "+m.From+"→"+m.To)
 	}
+	for _, s := range d.SheetsAdded {
+		items = append(items, "+sheet "+s.Path)
+	}
+	for _, s := range d.SheetsRemoved {
+		items = append(items, "-sheet "+s.Path)
+	}
+	for _, s := range d.SheetsChanged {
+		items = append(items, "sheet "+s.Path+" "+s.OldFile+"→"+s.NewFile)
+	}
 	for _, m := range d.Metadata {
 		items = append(items, m.Attr+" "+short(m.Old)+"→"+short(m.New))
+	}
+	for _, o := range d.Other {
+		items = append(items, jsonChangeItem(o))
 	}
 	return items
 }
@@ -139,6 +151,17 @@ func (d *Delta) WriteText(w io.Writer) error {
 		_, err := io.WriteString(w, "no circuit changes\n")
 		return err
 	}
+	limit := d.Limit
+	if limit == 0 {
+		limit = DefaultListLimit
+	}
+	pins := func(list []string) string { return clipList(list, limit) }
+	refs := func(list []string) string {
+		if len(list) == 0 {
+			return "∅"
+		}
+		return clipList(strings.Fields(RefRanges(list)), limit)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	section := func(title string, n int) {
 		if n > 0 {
@@ -166,10 +189,10 @@ func (d *Delta) WriteText(w io.Writer) error {
 	}
 	section("nets:", len(d.NetsAdded)+len(d.NetsRemoved)+len(d.NetsRenamed)+len(d.NetsChanged))
 	for _, n := range d.NetsAdded {
-		fmt.Fprintf(tw, "  +\t%s\t%s\n", n.Name, strings.Join(n.Pins, " "))
+		fmt.Fprintf(tw, "  +\t%s\t%s\n", n.Name, pins(n.Pins))
 	}
 	for _, n := range d.NetsRemoved {
-		fmt.Fprintf(tw, "  -\t%s\t%s\n", n.Name, strings.Join(n.Pins, " "))
+		fmt.Fprintf(tw, "  -\t%s\t%s\n", n.Name, pins(n.Pins))
 	}
 	for _, r := range d.NetsRenamed {
 		fmt.Fprintf(tw, "  ~\t%s\trenamed to %s\n", r.Old, r.New)
@@ -182,11 +205,21 @@ func (d *Delta) WriteText(w io.Writer) error {
 		for _, p := range n.Removed {
 			parts = append(parts, "-"+p)
 		}
-		fmt.Fprintf(tw, "  ~\t%s\t%s\n", n.Name, strings.Join(parts, " "))
+		fmt.Fprintf(tw, "  ~\t%s\t%s\n", n.Name, pins(parts))
 	}
 	section("pins moved:", len(d.PinsMoved))
 	for _, m := range d.PinsMoved {
 		fmt.Fprintf(tw, "  >\t%s\tmoved from %s to %s\n", m.Pin, m.From, m.To)
+	}
+	section("sheets:", len(d.SheetsAdded)+len(d.SheetsRemoved)+len(d.SheetsChanged))
+	for _, s := range d.SheetsAdded {
+		fmt.Fprintf(tw, "  +\t%s\t%s\n", s.Path, s.File)
+	}
+	for _, s := range d.SheetsRemoved {
+		fmt.Fprintf(tw, "  -\t%s\t%s\n", s.Path, s.File)
+	}
+	for _, s := range d.SheetsChanged {
+		fmt.Fprintf(tw, "  ~\t%s\t%s → %s\n", s.Path, s.OldFile, s.NewFile)
 	}
 	section("metadata:", len(d.Metadata))
 	for _, m := range d.Metadata {
@@ -194,8 +227,38 @@ func (d *Delta) WriteText(w io.Writer) error {
 	}
 	section("bom:", len(d.BOM))
 	for _, b := range d.BOM {
-		fmt.Fprintf(tw, "  %s\t%s\t%d → %d\t%s → %s\n", bomMark(b), bomLabel(b.Value, b.Footprint, b.MPN, b.Type, b.DNP),
-			b.OldQty, b.NewQty, refsOrNone(b.OldRefs), refsOrNone(b.NewRefs))
+		// A group on both sides shows the references it gained and
+		// lost; a new or gone group, its references.
+		var list string
+		switch {
+		case b.OldQty == 0:
+			list = refs(b.NewRefs)
+		case b.NewQty == 0:
+			list = refs(b.OldRefs)
+		default:
+			gained, lost := sortedDiff(b.OldRefs, b.NewRefs)
+			var parts []string
+			for _, r := range strings.Fields(RefRanges(gained)) {
+				parts = append(parts, "+"+r)
+			}
+			for _, r := range strings.Fields(RefRanges(lost)) {
+				parts = append(parts, "-"+r)
+			}
+			list = clipList(parts, limit)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d → %d\t%s\n", bomMark(b), bomLabel(b.Value, b.Footprint, b.MPN, b.Type, b.Variant),
+			b.OldQty, b.NewQty, list)
+	}
+	section("other:", len(d.Other))
+	for _, o := range d.Other {
+		switch o.Op {
+		case "add":
+			fmt.Fprintf(tw, "  +\t%s\t%s\n", o.Path, clip(o.New, 72))
+		case "remove":
+			fmt.Fprintf(tw, "  -\t%s\t%s\n", o.Path, clip(o.Old, 72))
+		default:
+			fmt.Fprintf(tw, "  ~\t%s\t%s → %s\n", o.Path, clip(o.Old, 36), clip(o.New, 36))
+		}
 	}
 	return tw.Flush()
 }
@@ -211,30 +274,23 @@ func bomMark(b BOMChange) string {
 }
 
 // bomLabel names a BOM group: "10k 0603 RC0603FR-0710KL".
-func bomLabel(value, footprint, mpn, typ string, dnp bool) string {
+func bomLabel(value, footprint, mpn, typ, variant string) string {
 	var parts []string
 	for _, s := range []string{value, footprint, mpn} {
 		if s != "" {
 			parts = append(parts, s)
 		}
 	}
-	if value == "" && mpn == "" && typ != "" {
+	if (value == "" && mpn == "" || variant != "") && typ != "" {
 		parts = append([]string{typ}, parts...)
 	}
-	if dnp {
-		parts = append(parts, "(DNP)")
+	if variant != "" {
+		parts = append(parts, "("+variant+")")
 	}
 	if len(parts) == 0 {
 		return "(no value)"
 	}
 	return strings.Join(parts, " ")
-}
-
-func refsOrNone(refs []string) string {
-	if len(refs) == 0 {
-		return "∅"
-	}
-	return strings.Join(refs, " ")
 }
 
 func shown(s string) string {
@@ -275,8 +331,13 @@ func (d *Delta) MarshalJSON() ([]byte, error) {
 			Changed: make([]netChangeJSON, 0, len(d.NetsChanged)),
 		},
 		PinsMoved: make([]pinMoveJSON, 0, len(d.PinsMoved)),
+		Sheets:    sheetsJSON(d),
 		Metadata:  make([]metaJSON, 0, len(d.Metadata)),
 		BOM:       make([]bomChangeJSON, 0, len(d.BOM)),
+		Other:     make([]jsonChangeJSON, 0, len(d.Other)),
+	}
+	for _, o := range d.Other {
+		out.Other = append(out.Other, o.toJSON())
 	}
 	for _, c := range d.Changed {
 		cj := compChangeJSON{Ref: c.Ref, Changes: make([]changeJSON, 0, len(c.Changes))}
@@ -295,7 +356,7 @@ func (d *Delta) MarshalJSON() ([]byte, error) {
 		out.Metadata = append(out.Metadata, metaJSON{Key: m.Attr, Old: m.Old, New: m.New})
 	}
 	for _, b := range d.BOM {
-		out.BOM = append(out.BOM, bomChangeJSON{Value: b.Value, Footprint: b.Footprint, MPN: b.MPN, Type: b.Type, DNP: b.DNP,
+		out.BOM = append(out.BOM, bomChangeJSON{Value: b.Value, Footprint: b.Footprint, MPN: b.MPN, Type: b.Type, Variant: b.Variant,
 			OldQty: b.OldQty, NewQty: b.NewQty, OldRefs: nonNil(b.OldRefs), NewRefs: nonNil(b.NewRefs)})
 	}
 	return marshalNoEscape(out)
@@ -321,11 +382,13 @@ func nonNil(s []string) []string {
 }
 
 type deltaJSON struct {
-	Components compSectionJSON `json:"components"`
-	Nets       netSectionJSON  `json:"nets"`
-	PinsMoved  []pinMoveJSON   `json:"pins_moved"`
-	Metadata   []metaJSON      `json:"metadata"`
-	BOM        []bomChangeJSON `json:"bom"`
+	Components compSectionJSON  `json:"components"`
+	Nets       netSectionJSON   `json:"nets"`
+	PinsMoved  []pinMoveJSON    `json:"pins_moved"`
+	Sheets     sheetSectionJSON `json:"sheets"`
+	Metadata   []metaJSON       `json:"metadata"`
+	BOM        []bomChangeJSON  `json:"bom"`
+	Other      []jsonChangeJSON `json:"other"`
 }
 
 type compSectionJSON struct {
@@ -381,7 +444,7 @@ type bomChangeJSON struct {
 	Footprint string   `json:"footprint"`
 	MPN       string   `json:"mpn"`
 	Type      string   `json:"type"`
-	DNP       bool     `json:"dnp"`
+	Variant   string   `json:"variant"`
 	OldQty    int      `json:"old_qty"`
 	NewQty    int      `json:"new_qty"`
 	OldRefs   []string `json:"old_refs"`

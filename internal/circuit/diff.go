@@ -1,6 +1,7 @@
 package circuit
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -30,12 +31,31 @@ type Delta struct {
 	// PinsMoved left one net for another.
 	PinsMoved []PinMove
 
+	// SheetsAdded and SheetsRemoved are hierarchical sheet instances
+	// (KiCad) by path; SheetsChanged show another file under the same
+	// path.
+	SheetsAdded, SheetsRemoved []Sheet
+	SheetsChanged              []SheetChange
+
 	// Metadata changes, by key; Old or New is "" when the key was added
 	// or removed. The format version appears as key "version".
 	Metadata []Change
 	// BOM lists the BOM groups whose quantity or references changed.
 	BOM []BOMChange
+	// Other lists changes inside elements the format's definition does
+	// not know (tscircuit element types circuit-json lacks), with their
+	// JSON paths, so that nothing a file holds changes unseen.
+	Other []JSONChange
+
+	// Limit is how many references or pins WriteText prints in one list
+	// before it cuts the rest with a count: 0 means DefaultListLimit, a
+	// negative number means all of them (diff --full).
+	Limit int
 }
+
+// DefaultListLimit is how many items WriteText shows of a long list of
+// references or pins.
+const DefaultListLimit = 20
 
 // Rename is a reference or net name that changed.
 type Rename struct{ Old, New string }
@@ -58,12 +78,13 @@ type NetChange struct {
 // PinMove is a pin that left one net for another.
 type PinMove struct{ Pin, From, To string }
 
-// BOMChange is one BOM group (value + footprint + MPN) whose quantity or
-// references changed. Quantity 0 means the group is new or gone.
+// BOMChange is one BOM group (value + footprint + MPN, and the Wokwi
+// attributes of BOMAttributes) whose quantity or references changed.
+// Quantity 0 means the group is new or gone.
 type BOMChange struct {
 	Value, Footprint, MPN string
 	Type                  string
-	DNP                   bool
+	Variant               string
 	OldQty, NewQty        int
 	OldRefs, NewRefs      []string
 }
@@ -73,7 +94,8 @@ type BOMChange struct {
 func (d *Delta) Empty() bool {
 	return len(d.Added)+len(d.Removed)+len(d.Renamed)+len(d.Changed)+
 		len(d.NetsAdded)+len(d.NetsRemoved)+len(d.NetsRenamed)+len(d.NetsChanged)+
-		len(d.PinsMoved)+len(d.Metadata)+len(d.BOM) == 0
+		len(d.PinsMoved)+len(d.SheetsAdded)+len(d.SheetsRemoved)+len(d.SheetsChanged)+
+		len(d.Metadata)+len(d.BOM)+len(d.Other) == 0
 }
 
 // Diff compares two circuits, which may come from different formats.
@@ -85,17 +107,13 @@ func Diff(old, new *Circuit) *Delta {
 	if new == nil {
 		new = &Circuit{}
 	}
-	if old.byRef == nil {
-		old.index()
-	}
-	if new.byRef == nil {
-		new.index()
-	}
 	d := &Delta{}
 	renames := diffComponents(d, old, new)
 	diffNets(d, old, new, renames)
+	diffSheets(d, old.Sheets, new.Sheets)
 	d.Metadata = diffMetadata(old, new)
 	d.BOM = diffBOM(old, new)
+	d.Other = diffOthers(old.others, new.others)
 	return d
 }
 
@@ -103,19 +121,22 @@ func Diff(old, new *Circuit) *Delta {
 // old reference → new.
 func diffComponents(d *Delta, old, new *Circuit) map[string]string {
 	var removed, added []*Component
-	for _, c := range old.Components {
-		if new.byRef[c.Ref] == nil {
-			removed = append(removed, c)
-		}
-	}
-	for _, c := range new.Components {
-		o := old.byRef[c.Ref]
-		if o == nil {
-			added = append(added, c)
-			continue
-		}
-		if ch := compareComponents(o, c); len(ch) > 0 {
-			d.Changed = append(d.Changed, ComponentChange{Ref: c.Ref, Changes: ch})
+	// Both sides are in natural reference order: walk them together.
+	oc, nc := byRefOrder(old.Components), byRefOrder(new.Components)
+	for i, j := 0, 0; i < len(oc) || j < len(nc); {
+		switch {
+		case j >= len(nc) || (i < len(oc) && naturalLess(oc[i].Ref, nc[j].Ref)):
+			removed = append(removed, oc[i])
+			i++
+		case i >= len(oc) || naturalLess(nc[j].Ref, oc[i].Ref):
+			added = append(added, nc[j])
+			j++
+		default:
+			if ch := compareComponents(oc[i], nc[j]); len(ch) > 0 {
+				d.Changed = append(d.Changed, ComponentChange{Ref: nc[j].Ref, Changes: ch})
+			}
+			i++
+			j++
 		}
 	}
 	renames := map[string]string{}
@@ -128,6 +149,30 @@ func diffComponents(d *Delta, old, new *Circuit) map[string]string {
 	return renames
 }
 
+// byRefOrder returns comps in natural reference order without
+// duplicates, as Parse leaves them; a circuit built by hand is sorted
+// into a copy.
+func byRefOrder(comps []*Component) []*Component {
+	sorted := func(a, b *Component) int { return naturalCompare(a.Ref, b.Ref) }
+	if slices.IsSortedFunc(comps, sorted) {
+		return comps
+	}
+	out := slices.Clone(comps)
+	slices.SortStableFunc(out, sorted)
+	return slices.CompactFunc(out, func(a, b *Component) bool { return a.Ref == b.Ref })
+}
+
+// byNameOrder is byRefOrder for nets.
+func byNameOrder(nets []*Net) []*Net {
+	sorted := func(a, b *Net) int { return naturalCompare(a.Name, b.Name) }
+	if slices.IsSortedFunc(nets, sorted) {
+		return nets
+	}
+	out := slices.Clone(nets)
+	slices.SortStableFunc(out, sorted)
+	return out
+}
+
 // matchRenames pairs removed and added components that are identical but
 // for their reference: first by attributes and the names of the nets on
 // each pin, then by attributes and the pins each pin connects to (which
@@ -135,24 +180,23 @@ func diffComponents(d *Delta, old, new *Circuit) map[string]string {
 func matchRenames(d *Delta, old, new *Circuit, removed, added []*Component, renames map[string]string) ([]*Component, []*Component) {
 	oldNets, newNets := pinNets(old, removed), pinNets(new, added)
 	for pass := 0; pass < 2; pass++ {
-		sig := func(c *Component, circ *Circuit, nets map[string]*Net) string {
+		sig := func(c *Component, nets map[string][]pinNet) string {
 			var b strings.Builder
 			b.WriteString(attrSignature(c))
-			for _, p := range c.Pins {
+			for _, pn := range nets[c.Ref] {
 				b.WriteString("\x01")
-				b.WriteString(p)
+				b.WriteString(pn.pin)
 				b.WriteString("=")
-				n := nets[c.Ref+"."+p]
-				switch {
-				case n == nil:
-				case pass == 0:
-					b.WriteString(n.Name)
-				default:
-					for _, q := range n.Pins {
-						if ref, _, _ := SplitPin(q); ref != c.Ref {
-							b.WriteString(q)
-							b.WriteString(",")
-						}
+				if pass == 0 && !pn.net.Auto {
+					b.WriteString(pn.net.Name)
+					continue
+				}
+				// An auto-named net is known by its pins, not its name
+				// (which may come from the renamed part itself).
+				for _, q := range pn.net.Pins {
+					if ref, _, _ := SplitPin(q); ref != c.Ref {
+						b.WriteString(q)
+						b.WriteString(",")
 					}
 				}
 			}
@@ -160,13 +204,13 @@ func matchRenames(d *Delta, old, new *Circuit, removed, added []*Component, rena
 		}
 		pool := map[string][]*Component{}
 		for _, c := range removed {
-			k := sig(c, old, oldNets)
+			k := sig(c, oldNets)
 			pool[k] = append(pool[k], c)
 		}
 		var stillAdded []*Component
 		matched := map[*Component]bool{}
 		for _, c := range added {
-			k := sig(c, new, newNets)
+			k := sig(c, newNets)
 			if list := pool[k]; len(list) > 0 {
 				o := list[0]
 				pool[k] = list[1:]
@@ -196,23 +240,33 @@ func matchRenames(d *Delta, old, new *Circuit, removed, added []*Component, rena
 	return removed, added
 }
 
-// pinNets maps the pins of comps to their (first) net.
-func pinNets(c *Circuit, comps []*Component) map[string]*Net {
+// pinNet is one connected pin of a component and its net.
+type pinNet struct {
+	pin string
+	net *Net
+}
+
+// pinNets maps the references of comps to their connected pins (first
+// net of each), in natural pin order.
+func pinNets(c *Circuit, comps []*Component) map[string][]pinNet {
 	refs := make(map[string]bool, len(comps))
 	for _, comp := range comps {
 		refs[comp.Ref] = true
 	}
-	m := make(map[string]*Net)
+	m := make(map[string][]pinNet)
+	seen := make(map[string]bool)
 	for _, n := range c.Nets {
 		for _, p := range n.Pins {
-			ref, _, _ := SplitPin(p)
-			if !refs[ref] {
+			ref, pin, _ := SplitPin(p)
+			if !refs[ref] || seen[p] {
 				continue
 			}
-			if _, ok := m[p]; !ok {
-				m[p] = n
-			}
+			seen[p] = true
+			m[ref] = append(m[ref], pinNet{pin, n})
 		}
+	}
+	for _, list := range m {
+		slices.SortFunc(list, func(a, b pinNet) int { return naturalCompare(a.pin, b.pin) })
 	}
 	return m
 }
@@ -221,7 +275,7 @@ func pinNets(c *Circuit, comps []*Component) map[string]*Net {
 // and position.
 func attrSignature(c *Component) string {
 	var b strings.Builder
-	for _, s := range []string{c.Type, c.Value, c.Footprint, c.MPN, c.Manufacturer} {
+	for _, s := range []string{c.Type, valueKey(c), c.Footprint, c.MPN, c.Manufacturer} {
 		b.WriteString(s)
 		b.WriteByte(0)
 	}
@@ -260,7 +314,9 @@ func compareComponents(a, b *Component) []Change {
 		}
 	}
 	add("type", a.Type, b.Type)
-	add("value", a.Value, b.Value)
+	if !sameValue(a, b) {
+		ch = append(ch, Change{Attr: "value", Old: valueText(a), New: valueText(b)})
+	}
 	add("footprint", a.Footprint, b.Footprint)
 	add("mpn", a.MPN, b.MPN)
 	add("manufacturer", a.Manufacturer, b.Manufacturer)
@@ -277,6 +333,34 @@ func compareComponents(a, b *Component) []Change {
 		}
 	}
 	return ch
+}
+
+// sameValue compares values as quantities when both are (1uF = 1µF,
+// 4k7 = 4.7kΩ), else as text; a stale tscircuit display string counts.
+func sameValue(a, b *Component) bool {
+	if a.Quantity != nil && b.Quantity != nil {
+		if !a.Quantity.Equal(*b.Quantity) {
+			return false
+		}
+		return a.ShownAs == b.ShownAs || sameText(a.ShownAs, b.ShownAs)
+	}
+	return a.Value == b.Value && a.ShownAs == b.ShownAs
+}
+
+// sameText compares two value strings as quantities when both are.
+func sameText(x, y string) bool {
+	qx, okx := ParseQuantity(x)
+	qy, oky := ParseQuantity(y)
+	return okx && oky && qx.Equal(qy)
+}
+
+// valueText is a value for people: the value, and beside it a tscircuit
+// display string that says something else.
+func valueText(c *Component) string {
+	if c.ShownAs != "" {
+		return c.Value + " (displayed as " + c.ShownAs + ")"
+	}
+	return c.Value
 }
 
 func boolString(b bool) string {
@@ -339,30 +423,53 @@ func diffNets(d *Delta, old, new *Circuit, renames map[string]string) {
 	if len(renames) > 0 {
 		oldNets = renamePins(old.Nets, renames)
 	}
-	oldByName := make(map[string]*Net, len(oldNets))
-	for _, n := range oldNets {
-		if _, dup := oldByName[n.Name]; !dup {
-			oldByName[n.Name] = n
-		}
-	}
+	newNets := byNameOrder(new.Nets)
+	oldNets = byNameOrder(oldNets)
+	// Auto-named nets are known by their pins: pair them first.
+	matchedOld := make([]bool, len(oldNets))
+	matchedNew := make([]bool, len(newNets))
 	type pinEdit struct{ added, removed []string }
 	edits := map[string]*pinEdit{}
-	var removedNets, addedNets []*Net
-	for _, n := range new.Nets {
-		o := oldByName[n.Name]
-		if o == nil {
-			addedNets = append(addedNets, n)
-			continue
+	for _, pr := range pairAutoNets(oldNets, newNets) {
+		o, n := oldNets[pr[0]], newNets[pr[1]]
+		matchedOld[pr[0]], matchedNew[pr[1]] = true, true
+		if !equalStrings(o.Pins, n.Pins) {
+			a, r := sortedDiff(o.Pins, n.Pins)
+			edits[n.Name] = &pinEdit{added: a, removed: r}
 		}
-		if equalStrings(o.Pins, n.Pins) {
-			continue
-		}
-		a, r := sortedDiff(o.Pins, n.Pins)
-		edits[n.Name] = &pinEdit{added: a, removed: r}
 	}
-	for _, n := range oldNets {
-		if new.byNet[n.Name] == nil {
+	// Nets named by the file are known by their name; both sides are in
+	// name order.
+	for i, j := 0, 0; i < len(oldNets) && j < len(newNets); {
+		o, n := oldNets[i], newNets[j]
+		switch {
+		case matchedOld[i] || o.Auto:
+			i++
+		case matchedNew[j] || n.Auto:
+			j++
+		case naturalLess(o.Name, n.Name):
+			i++
+		case naturalLess(n.Name, o.Name):
+			j++
+		default:
+			matchedOld[i], matchedNew[j] = true, true
+			if !equalStrings(o.Pins, n.Pins) {
+				a, r := sortedDiff(o.Pins, n.Pins)
+				edits[n.Name] = &pinEdit{added: a, removed: r}
+			}
+			i++
+			j++
+		}
+	}
+	var removedNets, addedNets []*Net
+	for i, n := range oldNets {
+		if !matchedOld[i] {
 			removedNets = append(removedNets, n)
+		}
+	}
+	for j, n := range newNets {
+		if !matchedNew[j] {
+			addedNets = append(addedNets, n)
 		}
 	}
 	// Renamed nets: a removed and an added net that share their pins.
@@ -419,6 +526,48 @@ func diffNets(d *Delta, old, new *Circuit, renames map[string]string) {
 	sort.Slice(d.PinsMoved, func(i, j int) bool { return naturalLess(d.PinsMoved[i].Pin, d.PinsMoved[j].Pin) })
 }
 
+// pairAutoNets pairs each auto-named old net with the auto-named new
+// net that shares most of its pins (old pins already under renamed
+// references), so that a net whose generated name changed (its first
+// pin was renamed or removed) stays the same net.
+func pairAutoNets(old, new []*Net) [][2]int {
+	owner := map[string]int{}
+	for i, n := range new {
+		if n.Auto {
+			for _, p := range n.Pins {
+				owner[p] = i
+			}
+		}
+	}
+	if len(owner) == 0 {
+		return nil
+	}
+	taken := make([]bool, len(new))
+	var pairs [][2]int
+	for oi, o := range old {
+		if !o.Auto {
+			continue
+		}
+		counts := map[int]int{}
+		for _, p := range o.Pins {
+			if i, ok := owner[p]; ok && !taken[i] {
+				counts[i]++
+			}
+		}
+		best, bestN := -1, 0
+		for i, n := range counts {
+			if n > bestN || (n == bestN && i < best) {
+				best, bestN = i, n
+			}
+		}
+		if best >= 0 {
+			taken[best] = true
+			pairs = append(pairs, [2]int{oi, best})
+		}
+	}
+	return pairs
+}
+
 // renamePins copies the nets that hold pins of renamed components, with
 // those pins under their new reference.
 func renamePins(nets []*Net, renames map[string]string) []*Net {
@@ -432,7 +581,7 @@ func renamePins(nets []*Net, renames map[string]string) []*Net {
 				continue
 			}
 			if out[i] == n {
-				out[i] = &Net{Name: n.Name, Pins: append([]string(nil), n.Pins...)}
+				out[i] = &Net{Name: n.Name, Auto: n.Auto, Pins: append([]string(nil), n.Pins...)}
 			}
 			out[i].Pins[j] = nr + "." + pin
 		}
@@ -500,7 +649,7 @@ func diffBOM(old, new *Circuit) []BOMChange {
 	var out []BOMChange
 	for k, i := range ni {
 		n := &nl[i]
-		bc := BOMChange{Value: n.Value, Footprint: n.Footprint, MPN: n.MPN, Type: n.Type, DNP: n.DNP,
+		bc := BOMChange{Value: n.Value, Footprint: n.Footprint, MPN: n.MPN, Type: n.Type, Variant: n.Variant,
 			NewQty: n.Qty, NewRefs: n.Refs}
 		if j, ok := oi[k]; ok {
 			o := &ol[j]
@@ -516,7 +665,7 @@ func diffBOM(old, new *Circuit) []BOMChange {
 			continue
 		}
 		o := &ol[j]
-		out = append(out, BOMChange{Value: o.Value, Footprint: o.Footprint, MPN: o.MPN, Type: o.Type, DNP: o.DNP,
+		out = append(out, BOMChange{Value: o.Value, Footprint: o.Footprint, MPN: o.MPN, Type: o.Type, Variant: o.Variant,
 			OldQty: o.Qty, OldRefs: o.Refs})
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -544,7 +693,7 @@ func firstRef(b BOMChange) string {
 }
 
 func bomChangeKey(b BOMChange) string {
-	return b.Value + "\x00" + b.Footprint + "\x00" + b.MPN + "\x00" + b.Type
+	return b.Value + "\x00" + b.Footprint + "\x00" + b.MPN + "\x00" + b.Type + "\x00" + b.Variant
 }
 
 // matchNetRenames pairs removed and added nets that are the same net
@@ -561,7 +710,7 @@ func matchNetRenames(old, new *Circuit, renames map[string]string, removed, adde
 		var out []string
 		for _, p := range pins {
 			ref, _, _ := SplitPin(p)
-			if new.byRef[ref] != nil && (renamedTo[ref] || (old.byRef[ref] != nil && renames[ref] == "")) {
+			if new.Component(ref) != nil && (renamedTo[ref] || (old.Component(ref) != nil && renames[ref] == "")) {
 				out = append(out, p)
 			}
 		}

@@ -196,10 +196,10 @@ pins moved:
 metadata:
   ~  rev  A → B
 bom:
-  +  100nF 0402  0 → 1  ∅ → C1
-  -  10k 0603    1 → 0  R1 → ∅
-  +  4.7k 0603   0 → 1  ∅ → R1
-  -  1k 0603     1 → 0  R2 → ∅
+  +  100nF 0402  0 → 1  C1
+  -  10k 0603    1 → 0  R1
+  +  4.7k 0603   0 → 1  R1
+  -  1k 0603     1 → 0  R2
 `
 	if buf.String() != wantText {
 		t.Errorf("WriteText:\n%s\nwant:\n%s", buf.String(), wantText)
@@ -213,11 +213,11 @@ bom:
 		`"changed":[{"ref":"R1","changes":[{"attr":"value","old":"10k","new":"4.7k"}]}]},` +
 		`"nets":{"added":[],"removed":[],"renamed":[{"old":"SIG","new":"DATA"},{"old":"VCC","new":"+3V3"}],` +
 		`"changed":[{"name":"+3V3","added":["C1.1"],"removed":[]},{"name":"DATA","added":[],"removed":["R2.1"]},{"name":"GND","added":["C1.2"],"removed":[]}]},` +
-		`"pins_moved":[{"pin":"U1.2","from":"GND","to":"+3V3"}],"metadata":[{"key":"rev","old":"A","new":"B"}],` +
-		`"bom":[{"value":"100nF","footprint":"0402","mpn":"","type":"","dnp":false,"old_qty":0,"new_qty":1,"old_refs":[],"new_refs":["C1"]},` +
-		`{"value":"10k","footprint":"0603","mpn":"","type":"","dnp":false,"old_qty":1,"new_qty":0,"old_refs":["R1"],"new_refs":[]},` +
-		`{"value":"4.7k","footprint":"0603","mpn":"","type":"","dnp":false,"old_qty":0,"new_qty":1,"old_refs":[],"new_refs":["R1"]},` +
-		`{"value":"1k","footprint":"0603","mpn":"","type":"","dnp":false,"old_qty":1,"new_qty":0,"old_refs":["R2"],"new_refs":[]}]}`
+		`"pins_moved":[{"pin":"U1.2","from":"GND","to":"+3V3"}],"sheets":{"added":[],"removed":[],"changed":[]},"metadata":[{"key":"rev","old":"A","new":"B"}],` +
+		`"bom":[{"value":"100nF","footprint":"0402","mpn":"","type":"","variant":"","old_qty":0,"new_qty":1,"old_refs":[],"new_refs":["C1"]},` +
+		`{"value":"10k","footprint":"0603","mpn":"","type":"","variant":"","old_qty":1,"new_qty":0,"old_refs":["R1"],"new_refs":[]},` +
+		`{"value":"4.7k","footprint":"0603","mpn":"","type":"","variant":"","old_qty":0,"new_qty":1,"old_refs":[],"new_refs":["R1"]},` +
+		`{"value":"1k","footprint":"0603","mpn":"","type":"","variant":"","old_qty":1,"new_qty":0,"old_refs":["R2"],"new_refs":[]}],"other":[]}`
 	if string(b) != wantJSON {
 		t.Errorf("MarshalJSON:\n%s\nwant:\n%s", b, wantJSON)
 	}

@@ -18,7 +18,69 @@ var ErrSyntax = errors.New("circuit: malformed JSON")
 // well-formed JSON but breaks a rule (schema, references, nets).
 var ErrInvalid = errors.New("circuit: invalid circuit")
 
-// Error is one problem in one file, located precisely.
+// Level says how much a finding matters.
+type Level int
+
+const (
+	// LevelError: the file cannot be read as a circuit, or what it says
+	// is ambiguous (wrong JSON types in fields the model reads, duplicate
+	// ids, a connection to a part that does not exist). save refuses it
+	// unless --no-verify.
+	LevelError Level = iota
+	// LevelWarning: something a user would want to know that does not
+	// make the circuit ambiguous (a dangling reference outside the
+	// netlist, an unknown element type or ftype, a value that is not a
+	// quantity). Printed; save goes ahead.
+	LevelWarning
+	// LevelNote: a departure from the format's definition that real
+	// tools' files show too (a field the definition does not list).
+	// Reported only when asked for (ValidateOptions.Strict).
+	LevelNote
+)
+
+// String names the level: error, warning or note.
+func (l Level) String() string {
+	switch l {
+	case LevelWarning:
+		return "warning"
+	case LevelNote:
+		return "note"
+	}
+	return "error"
+}
+
+// Errors returns the findings of level error, in order.
+func Errors(findings []*Error) []*Error {
+	var out []*Error
+	for _, e := range findings {
+		if e.Level == LevelError {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Unique returns findings without repeats (the same level, place and
+// message), in order: a KiCad sub-sheet's findings are also its root's.
+func Unique(findings []*Error) []*Error {
+	type key struct {
+		level           Level
+		file, path, msg string
+		line, col       int
+	}
+	seen := make(map[key]bool, len(findings))
+	var out []*Error
+	for _, e := range findings {
+		k := key{e.Level, e.File, e.Path, e.Msg, e.Line, e.Col}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Error is one finding in one file, located precisely.
 //
 // Line and Col are 1-based; Col counts Unicode characters, not bytes, so
 // it matches what an editor shows. Line and Col are 0 when the problem has
@@ -38,10 +100,14 @@ type Error struct {
 	// Err is the sentinel this error wraps: ErrSyntax, ErrInvalid or
 	// ErrNotCircuit.
 	Err error
+	// Level is how much the finding matters; the zero value is
+	// LevelError.
+	Level Level
 }
 
 // Error formats the problem as "file:line:col: path: msg (expected …)",
-// leaving out the parts that are empty.
+// leaving out the parts that are empty; warnings and notes say so after
+// the place ("file:1:2: warning: …").
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.File != "" {
@@ -53,6 +119,10 @@ func (e *Error) Error() string {
 	}
 	if b.Len() > 0 {
 		b.WriteString(" ")
+	}
+	if e.Level != LevelError {
+		b.WriteString(e.Level.String())
+		b.WriteString(": ")
 	}
 	if e.Path != "" {
 		b.WriteString(e.Path)
@@ -120,9 +190,19 @@ type errorSink struct {
 	// validate asks adapters to record every net pin for the checks
 	// that only Validate runs.
 	validate bool
+	// strict keeps notes.
+	strict bool
+	// countOnly counts findings without building them (to compare how
+	// well an element fits several definitions).
+	countOnly bool
+	count     int
 }
 
 func (s *errorSink) at(off int, path, expected, format string, args ...any) *Error {
+	if s.countOnly {
+		s.count++
+		return &Error{}
+	}
 	if s.index == nil {
 		s.index = newLineIndex(s.data)
 	}
@@ -141,6 +221,31 @@ func (s *errorSink) fatal(off int, path, expected, format string, args ...any) {
 // problem records a rule the circuit breaks.
 func (s *errorSink) problem(off int, path, expected, format string, args ...any) {
 	s.at(off, path, expected, format, args...)
+}
+
+// warn records a finding of level warning.
+func (s *errorSink) warn(off int, path, expected, format string, args ...any) {
+	s.at(off, path, expected, format, args...).Level = LevelWarning
+}
+
+// note records a finding of level note; it is dropped unless the
+// validation is strict.
+func (s *errorSink) note(off int, path, expected, format string, args ...any) {
+	if s.strict {
+		s.at(off, path, expected, format, args...).Level = LevelNote
+	}
+}
+
+// report records a finding of the given level.
+func (s *errorSink) report(l Level, off int, path, expected, format string, args ...any) {
+	switch l {
+	case LevelError:
+		s.problem(off, path, expected, format, args...)
+	case LevelWarning:
+		s.warn(off, path, expected, format, args...)
+	default:
+		s.note(off, path, expected, format, args...)
+	}
 }
 
 // syntax records malformed JSON.

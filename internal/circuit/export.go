@@ -12,7 +12,7 @@ import (
 
 // ExportFormats lists the formats Export accepts, in the order help
 // texts should show them.
-func ExportFormats() []string { return []string{"bom", "csv", "json", "netlist", "native"} }
+func ExportFormats() []string { return []string{"bom", "csv", "json", "netlist", "model"} }
 
 // ErrUnknownExportFormat is wrapped by Export's error for a format it
 // does not know.
@@ -21,18 +21,22 @@ var ErrUnknownExportFormat = errors.New("circuit: unknown export format")
 // Export writes the circuit in one of ExportFormats():
 //
 //   - "bom": the bill of materials as an aligned text table
-//     (Qty, References, Value, Footprint, MPN, Manufacturer).
+//     (Qty, References, Value, Footprint, MPN, Manufacturer), then a
+//     line naming the parts left out.
 //   - "csv": the same BOM as RFC 4180 CSV with a header row
-//     (References, Qty, Value, Footprint, MPN, Manufacturer, Type, DNP),
-//     references space-separated in one cell, CRLF line ends so that
-//     spreadsheets open it as is.
+//     (References, Qty, Value, Footprint, MPN, Manufacturer, Type,
+//     Variant), references space-separated in one cell, CRLF line ends
+//     so that spreadsheets open it as is.
 //   - "json": the BOM as a JSON array of
-//     {"refs", "qty", "value", "footprint", "mpn", "manufacturer", "type", "dnp"}.
+//     {"refs", "qty", "value", "footprint", "mpn", "manufacturer", "type", "variant"}.
 //   - "netlist": each net on one line, name then its pins.
-//   - "native": the whole circuit as a native *.circuit.json document,
-//     which also converts Wokwi and tscircuit files.
+//   - "model" (or "native"): the whole normalised circuit as a native
+//     *.circuit.json document, which also converts Wokwi and tscircuit
+//     files.
 //
-// Virtual parts (Wokwi's $serialMonitor) are left out of the BOM.
+// The BOM holds the parts that are bought (see InBOM): simulator parts
+// ($serialMonitor), types in NotBought (wokwi-text, wokwi-wifi-ap…),
+// DNP parts and parts with exclude_from_bom are left out.
 func Export(w io.Writer, c *Circuit, format string) error {
 	switch strings.ToLower(format) {
 	case "bom":
@@ -43,7 +47,7 @@ func Export(w io.Writer, c *Circuit, format string) error {
 		return exportBOMJSON(w, c)
 	case "netlist":
 		return exportNetlist(w, c)
-	case "native":
+	case "model", "native":
 		return exportNative(w, c)
 	}
 	return fmt.Errorf("%w %q (valid: %s)", ErrUnknownExportFormat, format, strings.Join(ExportFormats(), ", "))
@@ -53,22 +57,46 @@ func exportBOMText(w io.Writer, c *Circuit) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "Qty\tReferences\tValue\tFootprint\tMPN\tManufacturer")
 	total := 0
-	for _, l := range c.BOM() {
+	lines := c.BOM()
+	for _, l := range lines {
 		value := l.Value
-		if value == "" && l.MPN == "" {
+		if value == "" && l.MPN == "" || l.Variant != "" && value == "" {
 			value = l.Type
 		}
-		if l.DNP {
-			value += " (DNP)"
+		if l.Variant != "" {
+			value += " (" + l.Variant + ")"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", l.Qty, strings.Join(l.Refs, " "), dash(value), dash(l.Footprint), dash(l.MPN), dash(l.Manufacturer))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", l.Qty, RefRanges(l.Refs), dash(value), dash(l.Footprint), dash(l.MPN), dash(l.Manufacturer))
 		total += l.Qty
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d parts in %d lines\n", total, len(c.BOM()))
-	return err
+	if _, err := fmt.Fprintf(w, "%d parts in %d lines\n", total, len(lines)); err != nil {
+		return err
+	}
+	if out := c.NotInBOM(); len(out) > 0 {
+		var parts []string
+		for _, comp := range out {
+			parts = append(parts, comp.Ref+" ("+notBoughtReason(comp)+")")
+		}
+		_, err := fmt.Fprintf(w, "not in the BOM: %s\n", strings.Join(parts, ", "))
+		return err
+	}
+	return nil
+}
+
+// notBoughtReason says why InBOM left a component out.
+func notBoughtReason(c *Component) string {
+	switch {
+	case c.Virtual:
+		return "simulator part"
+	case c.DNP:
+		return "DNP"
+	case NotBought[c.Type]:
+		return c.Type
+	}
+	return "excluded"
 }
 
 func dash(s string) string {
@@ -81,15 +109,11 @@ func dash(s string) string {
 func exportCSV(w io.Writer, c *Circuit) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	if err := cw.Write([]string{"References", "Qty", "Value", "Footprint", "MPN", "Manufacturer", "Type", "DNP"}); err != nil {
+	if err := cw.Write([]string{"References", "Qty", "Value", "Footprint", "MPN", "Manufacturer", "Type", "Variant"}); err != nil {
 		return err
 	}
 	for _, l := range c.BOM() {
-		dnp := ""
-		if l.DNP {
-			dnp = "DNP"
-		}
-		rec := []string{strings.Join(l.Refs, " "), strconv.Itoa(l.Qty), l.Value, l.Footprint, l.MPN, l.Manufacturer, l.Type, dnp}
+		rec := []string{strings.Join(l.Refs, " "), strconv.Itoa(l.Qty), l.Value, l.Footprint, l.MPN, l.Manufacturer, l.Type, l.Variant}
 		for i, f := range rec {
 			rec[i] = csvSafe(f)
 		}
@@ -119,7 +143,7 @@ type bomLineJSON struct {
 	MPN          string   `json:"mpn"`
 	Manufacturer string   `json:"manufacturer"`
 	Type         string   `json:"type"`
-	DNP          bool     `json:"dnp"`
+	Variant      string   `json:"variant"`
 }
 
 func exportBOMJSON(w io.Writer, c *Circuit) error {
@@ -127,7 +151,7 @@ func exportBOMJSON(w io.Writer, c *Circuit) error {
 	out := make([]bomLineJSON, 0, len(lines))
 	for _, l := range lines {
 		out = append(out, bomLineJSON{Refs: l.Refs, Qty: l.Qty, Value: l.Value, Footprint: l.Footprint,
-			MPN: l.MPN, Manufacturer: l.Manufacturer, Type: l.Type, DNP: l.DNP})
+			MPN: l.MPN, Manufacturer: l.Manufacturer, Type: l.Type, Variant: l.Variant})
 	}
 	b, err := marshalNoEscape(out)
 	if err != nil {

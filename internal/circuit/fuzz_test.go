@@ -145,3 +145,24 @@ func readFixtureF(f *testing.F, name string) []byte {
 	}
 	return bytes.Clone(data)
 }
+
+// FuzzParseNativeStream: the streaming reader of native circuits agrees
+// with the tree reader on any input: same circuit, or both fail.
+func FuzzParseNativeStream(f *testing.F) {
+	f.Add([]byte(`{"components": [{"id": "R1", "value": "4k7", "pins": ["1", "2"], "position": {"x": 1, "y": -2.5e3}}], "nets": [{"name": "N", "connections": ["R1.1"]}]}`))
+	f.Add([]byte(`{"components": [{"id": "R1", "position": {"x": `))
+	f.Add([]byte(`{"nets": [], "components": [{"id": 5}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		viaStream, errStream := Parse("a.circuit.json", data)
+		s := &errorSink{file: "a.circuit.json", data: data, validate: true}
+		tree, _, _ := decodeRaw("a.circuit.json", data, s) // validate: the tree path
+		if errStream != nil || tree == nil {
+			return
+		}
+		tree.Name = "a.circuit.json"
+		tree.normalise()
+		if d := Diff(tree, viaStream); !d.Empty() {
+			t.Errorf("stream and tree readers differ: %s", d.Summary())
+		}
+	})
+}

@@ -280,16 +280,20 @@ func (d *JSONDelta) Empty() bool { return len(d.Changes) == 0 }
 func (d *JSONDelta) Summary() string {
 	items := make([]string, 0, len(d.Changes))
 	for _, c := range d.Changes {
-		switch c.Op {
-		case "add":
-			items = append(items, "+"+c.Path)
-		case "remove":
-			items = append(items, "-"+c.Path)
-		default:
-			items = append(items, c.Path+" "+short(c.Old)+"→"+short(c.New))
-		}
+		items = append(items, jsonChangeItem(c))
 	}
 	return joinLimited(items, summaryLimit)
+}
+
+// jsonChangeItem is one change in a one-line summary.
+func jsonChangeItem(c JSONChange) string {
+	switch c.Op {
+	case "add":
+		return "+" + c.Path
+	case "remove":
+		return "-" + c.Path
+	}
+	return c.Path + " " + short(c.Old) + "→" + short(c.New)
 }
 
 // WriteText writes one aligned line per change: "+", "-" or "~", the
@@ -335,14 +339,18 @@ func (d *JSONDelta) MarshalJSON() ([]byte, error) {
 		Changes []jsonChangeJSON `json:"changes"`
 	}{Changes: make([]jsonChangeJSON, 0, len(d.Changes))}
 	for _, c := range d.Changes {
-		cj := jsonChangeJSON{Op: c.Op, Path: c.Path}
-		if c.Old != "" {
-			cj.Old = json.RawMessage(c.Old)
-		}
-		if c.New != "" {
-			cj.New = json.RawMessage(c.New)
-		}
-		out.Changes = append(out.Changes, cj)
+		out.Changes = append(out.Changes, c.toJSON())
 	}
 	return marshalNoEscape(out)
+}
+
+func (c JSONChange) toJSON() jsonChangeJSON {
+	cj := jsonChangeJSON{Op: c.Op, Path: c.Path}
+	if c.Old != "" {
+		cj.Old = json.RawMessage(c.Old)
+	}
+	if c.New != "" {
+		cj.New = json.RawMessage(c.New)
+	}
+	return cj
 }

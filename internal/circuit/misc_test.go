@@ -65,14 +65,14 @@ func TestExport(t *testing.T) {
 		format string
 		want   string
 	}{
-		{"bom", `Qty  References  Value       Footprint               MPN                 Manufacturer
-1    C1          100nF       0402                    GRM155R71C104KA88D  Murata
-1    C2          10uF (DNP)  0805                    -                   -
-1    J1          connector   PinHeader_1x03_P2.54mm  -                   -
-3    R1 R2 R5    10k         0603                    RC0603FR-0710KL     Yageo
-1    R10         4.7k        0603                    RC0603FR-074K7L     Yageo
-1    U1          MCP6001     SOT-23-5                MCP6001T-I/OT       Microchip
-8 parts in 6 lines
+		{"bom", `Qty  References  Value      Footprint               MPN                 Manufacturer
+1    C1          100nF      0402                    GRM155R71C104KA88D  Murata
+1    J1          connector  PinHeader_1x03_P2.54mm  -                   -
+3    R1 R2 R5    10k        0603                    RC0603FR-0710KL     Yageo
+1    R10         4.7k       0603                    RC0603FR-074K7L     Yageo
+1    U1          MCP6001    SOT-23-5                MCP6001T-I/OT       Microchip
+7 parts in 5 lines
+not in the BOM: C2 (DNP)
 `},
 		{"netlist", `+5V   C1.1 C2.1 J1.1 R1.1 U1.5
 FB    R5.2 R10.1 U1.4
@@ -99,8 +99,8 @@ VMID  R1.2 R2.1 U1.3
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 7 || strings.Join(recs[0], ",") != "References,Qty,Value,Footprint,MPN,Manufacturer,Type,DNP" ||
-		strings.Join(recs[4], ",") != "R1 R2 R5,3,10k,0603,RC0603FR-0710KL,Yageo,resistor," || recs[2][7] != "DNP" {
+	if len(recs) != 6 || strings.Join(recs[0], ",") != "References,Qty,Value,Footprint,MPN,Manufacturer,Type,Variant" ||
+		strings.Join(recs[3], ",") != "R1 R2 R5,3,10k,0603,RC0603FR-0710KL,Yageo,resistor," {
 		t.Errorf("csv = %q", recs)
 	}
 
@@ -112,7 +112,7 @@ VMID  R1.2 R2.1 U1.3
 		Refs []string `json:"refs"`
 		Qty  int      `json:"qty"`
 	}
-	if err := json.Unmarshal(buf.Bytes(), &lines); err != nil || len(lines) != 6 || lines[3].Qty != 3 {
+	if err := json.Unmarshal(buf.Bytes(), &lines); err != nil || len(lines) != 5 || lines[2].Qty != 3 {
 		t.Errorf("json = %s (%v)", buf.String(), err)
 	}
 

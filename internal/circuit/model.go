@@ -27,6 +27,14 @@ type Circuit struct {
 	Components []*Component
 	// Nets in natural name order.
 	Nets []*Net
+	// Sheets are the hierarchical sheets below the file (KiCad), in
+	// hierarchy order; nil for formats without sheets.
+	Sheets []Sheet
+
+	// others are elements of types the format's definition does not
+	// know (tscircuit), kept so that a change inside them shows in the
+	// diff.
+	others []otherElem
 
 	byRef map[string]*Component
 	byNet map[string]*Net
@@ -40,7 +48,16 @@ type Component struct {
 	// wokwi-arduino-uno, simple_capacitor.
 	Type string
 	// Value is the electrical value as written: 10k, 100nF, 1kΩ.
-	Value        string
+	Value string
+	// Quantity is Value read as a quantity (4k7 → 4700), or nil when it
+	// is not one (red, LM358). Diffs and BOM groups compare quantities,
+	// so 1uF and 1µF are the same value. For tscircuit it comes from the
+	// numeric field (resistance, capacitance…), which is the truth.
+	Quantity *Quantity
+	// ShownAs is a tscircuit display string that disagrees with the
+	// numeric value (a stale display_resistance after an edit of
+	// resistance); Value then spells the number.
+	ShownAs      string
 	Footprint    string
 	MPN          string
 	Manufacturer string
@@ -58,9 +75,14 @@ type Component struct {
 	// flattened to dotted keys and non-strings kept as compact JSON. It
 	// may be nil when there are none.
 	Properties map[string]string
+}
 
-	// off is the byte offset of the component in its source file.
-	off int
+// Sheet is one instance of a hierarchical sheet.
+type Sheet struct {
+	// Path names the instance in the hierarchy: "/power/", "/amp/filter/".
+	Path string
+	// File is the schematic it shows, relative to the file's directory.
+	File string
 }
 
 // Position places a component.
@@ -72,6 +94,9 @@ type Position struct {
 // Net is a set of connected pins.
 type Net struct {
 	Name string
+	// Auto marks a name the file does not give (made from a pin, like
+	// Net-(R1.1) or GND): such a net is known by its pins, not its name.
+	Auto bool
 	// Pins are "REF.PIN" strings in natural order.
 	Pins []string
 }
@@ -87,7 +112,12 @@ func (c *Circuit) Component(ref string) *Component {
 // Net returns the net called name, or nil.
 func (c *Circuit) Net(name string) *Net {
 	if c.byNet == nil {
-		c.index()
+		c.byNet = make(map[string]*Net, len(c.Nets))
+		for _, n := range c.Nets {
+			if _, dup := c.byNet[n.Name]; !dup {
+				c.byNet[n.Name] = n
+			}
+		}
 	}
 	return c.byNet[name]
 }
@@ -108,17 +138,12 @@ func containsSorted(pins []string, pin string) bool {
 	return i < len(pins) && pins[i] == pin
 }
 
+// index builds the reference index, which Component uses.
 func (c *Circuit) index() {
 	c.byRef = make(map[string]*Component, len(c.Components))
 	for _, comp := range c.Components {
 		if _, dup := c.byRef[comp.Ref]; !dup {
 			c.byRef[comp.Ref] = comp
-		}
-	}
-	c.byNet = make(map[string]*Net, len(c.Nets))
-	for _, n := range c.Nets {
-		if _, dup := c.byNet[n.Name]; !dup {
-			c.byNet[n.Name] = n
 		}
 	}
 }
@@ -130,8 +155,31 @@ func (c *Circuit) normalise() {
 		c.Metadata = map[string]string{}
 	}
 	slices.SortStableFunc(c.Components, func(a, b *Component) int { return naturalCompare(a.Ref, b.Ref) })
+	// A reference is one component: the first of several (which
+	// Validate reports) is kept.
+	kept := c.Components[:0]
+	for _, comp := range c.Components {
+		if k := len(kept); k > 0 && kept[k-1].Ref == comp.Ref {
+			continue
+		}
+		kept = append(kept, comp)
+	}
+	clear(c.Components[len(kept):])
+	c.Components = kept
+	quantities := map[string]*Quantity{} // values repeat: share their quantities
 	for _, comp := range c.Components {
 		sortNatural(comp.Pins)
+		if comp.Quantity != nil || comp.Value == "" {
+			continue
+		}
+		q, seen := quantities[comp.Value]
+		if !seen {
+			if v, ok := ParseQuantity(comp.Value); ok {
+				q = &v
+			}
+			quantities[comp.Value] = q
+		}
+		comp.Quantity = q
 	}
 	slices.SortStableFunc(c.Nets, func(a, b *Net) int { return naturalCompare(a.Name, b.Name) })
 	// A name is one net: nets listed twice under one name (which
@@ -149,7 +197,7 @@ func (c *Circuit) normalise() {
 		sortNatural(n.Pins)
 		n.Pins = dedupSorted(n.Pins)
 	}
-	c.index()
+	c.byRef, c.byNet = nil, nil // built by Component and Net when asked
 }
 
 func dedupSorted(s []string) []string {

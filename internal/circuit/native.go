@@ -29,6 +29,50 @@ type sites struct {
 	unknownRef string
 	// unknownExpected says what would have been valid instead.
 	unknownExpected string
+	// scratch and key are reused while reading lists of strings.
+	scratch []string
+	key     []byte
+	// pinLists shares identical declared pin lists.
+	pinLists map[string][]string
+	// intern shares the strings that repeat across components (types,
+	// values, footprints), which big files hold hundreds of thousands
+	// of times; nil interns nothing.
+	intern map[string]string
+}
+
+// pinList returns a copy of pins, shared with every other component
+// that declares the same pins (they are read-only).
+func (st *sites) pinList(pins []string) []string {
+	st.key = st.key[:0]
+	for _, p := range pins {
+		st.key = append(st.key, p...)
+		st.key = append(st.key, 0)
+	}
+	if list, ok := st.pinLists[string(st.key)]; ok {
+		return list
+	}
+	list := append([]string(nil), pins...)
+	if st.pinLists == nil {
+		st.pinLists = map[string][]string{}
+	}
+	if len(st.pinLists) < 1<<12 {
+		st.pinLists[string(st.key)] = list
+	}
+	return list
+}
+
+// shared returns one copy of a repeated attribute string.
+func (st *sites) shared(v string) string {
+	if st.intern == nil || v == "" {
+		return v
+	}
+	if x, ok := st.intern[v]; ok {
+		return x
+	}
+	if len(st.intern) < 1<<16 {
+		st.intern[v] = v
+	}
+	return v
 }
 
 // decodeNative maps a native *.circuit.json document to the model.
@@ -36,14 +80,7 @@ type sites struct {
 // reported to s; fields of the wrong type are skipped.
 func decodeNative(root *node, s *errorSink) (*Circuit, *sites) {
 	c := &Circuit{Format: FormatNative, Metadata: map[string]string{}}
-	st := &sites{
-		refPath:         func(i int) string { return "$.components[" + strconv.Itoa(i) + "].id" },
-		pinPath:         func(i, j int) string { return "$.nets[" + strconv.Itoa(i) + "].connections[" + strconv.Itoa(j) + "]" },
-		netPath:         func(i int) string { return "$.nets[" + strconv.Itoa(i) + "].name" },
-		declared:        map[string]bool{},
-		unknownRef:      "net pin %q names no component %q",
-		unknownExpected: "a component id from $.components",
-	}
+	st := newNativeSites()
 	if root.kind != kObject {
 		s.fatal(root.off, "$", "an object with \"components\" and \"nets\"", "native circuit is a JSON %s", root.kind)
 		return nil, nil
@@ -51,14 +88,6 @@ func decodeNative(root *node, s *errorSink) (*Circuit, *sites) {
 	for i := range root.obj {
 		m := &root.obj[i]
 		switch m.key {
-		case "version":
-			if m.val.kind == kString || m.val.kind == kNumber {
-				c.Version = m.val.str
-			}
-		case "metadata":
-			if m.val.kind == kObject {
-				flatten(c.Metadata, "", &m.val)
-			}
 		case "components":
 			if !expectKind(s, &m.val, kArray, "$.components") {
 				return nil, nil
@@ -82,6 +111,8 @@ func decodeNative(root *node, s *errorSink) (*Circuit, *sites) {
 				}
 				c.Nets = append(c.Nets, n)
 			}
+		default:
+			nativeMember(c, m)
 		}
 	}
 	if root.get("components") == nil {
@@ -89,6 +120,33 @@ func decodeNative(root *node, s *errorSink) (*Circuit, *sites) {
 		return nil, nil
 	}
 	return c, st
+}
+
+// newNativeSites is the sites of a native file.
+func newNativeSites() *sites {
+	return &sites{
+		refPath:         func(i int) string { return "$.components[" + strconv.Itoa(i) + "].id" },
+		pinPath:         func(i, j int) string { return "$.nets[" + strconv.Itoa(i) + "].connections[" + strconv.Itoa(j) + "]" },
+		netPath:         func(i int) string { return "$.nets[" + strconv.Itoa(i) + "].name" },
+		declared:        map[string]bool{},
+		unknownRef:      "net pin %q names no component %q",
+		unknownExpected: "a component id from $.components",
+		intern:          map[string]string{},
+	}
+}
+
+// nativeMember reads a top-level member other than components and nets.
+func nativeMember(c *Circuit, m *member) {
+	switch m.key {
+	case "version":
+		if m.val.kind == kString || m.val.kind == kNumber {
+			c.Version = m.val.str
+		}
+	case "metadata":
+		if m.val.kind == kObject {
+			flatten(c.Metadata, "", &m.val)
+		}
+	}
 }
 
 // expectKind reports a fatal error unless n has kind k.
@@ -106,7 +164,7 @@ func nativeComponent(n *node, ci int, s *errorSink, st *sites) (*Component, bool
 		s.fatal(n.off, path(), "object", "component is a %s", n.kind)
 		return nil, false
 	}
-	comp := &Component{off: n.off}
+	comp := &Component{}
 	id := n.get("id")
 	if id == nil || id.kind != kString || id.str == "" {
 		off := n.off
@@ -121,39 +179,48 @@ func nativeComponent(n *node, ci int, s *errorSink, st *sites) (*Component, bool
 	for i := range n.obj {
 		m := &n.obj[i]
 		v := &m.val
-		switch m.key {
-		case "type":
-			comp.Type = scalarString(v)
-		case "value":
-			comp.Value = scalarString(v)
-		case "footprint":
-			comp.Footprint = scalarString(v)
-		case "mpn":
-			comp.MPN = scalarString(v)
-		case "manufacturer":
-			comp.Manufacturer = scalarString(v)
-		case "dnp":
-			comp.DNP = v.kind == kBool && v.str == "true"
-		case "pins":
+		if m.key == "pins" {
 			if v.kind == kArray {
 				st.declared[comp.Ref] = true
 				comp.Pins = make([]string, 0, len(v.arr))
 				for k := range v.arr {
 					if p := scalarString(&v.arr[k]); p != "" {
-						comp.Pins = append(comp.Pins, p)
+						comp.Pins = append(comp.Pins, st.shared(p))
 					}
 				}
 			}
-		case "position":
-			comp.Position = positionOf(v, "x", "y", "rotation")
-		case "properties":
-			if v.kind == kObject {
-				comp.Properties = make(map[string]string, len(v.obj))
-				flatten(comp.Properties, "", v)
-			}
+			continue
 		}
+		nativeAttr(comp, m.key, v, st)
 	}
 	return comp, true
+}
+
+// nativeAttr reads one attribute of a native component other than its
+// id and pins; values of the wrong type are left out (the schema
+// reports them).
+func nativeAttr(comp *Component, key string, v *node, st *sites) {
+	switch key {
+	case "type":
+		comp.Type = st.shared(scalarString(v))
+	case "value":
+		comp.Value = st.shared(scalarString(v))
+	case "footprint":
+		comp.Footprint = st.shared(scalarString(v))
+	case "mpn":
+		comp.MPN = st.shared(scalarString(v))
+	case "manufacturer":
+		comp.Manufacturer = st.shared(scalarString(v))
+	case "dnp":
+		comp.DNP = v.kind == kBool && v.str == "true"
+	case "position":
+		comp.Position = positionOf(v, "x", "y", "rotation")
+	case "properties":
+		if v.kind == kObject {
+			comp.Properties = make(map[string]string, len(v.obj))
+			flatten(comp.Properties, "", v)
+		}
+	}
 }
 
 func nativeNet(n *node, ni int, s *errorSink, st *sites) (*Net, bool) {

@@ -10,6 +10,9 @@ import "sort"
 // circuit can still be diffed; Validate reports them. The error is always
 // an *Error with file, line, column and JSON path.
 func Parse(name string, data []byte) (*Circuit, error) {
+	if kicadFormat(name, data) != FormatUnknown {
+		return ParseSource(Source{Name: name, Data: data})
+	}
 	c, s := decode(name, data)
 	if len(s.fatals) > 0 {
 		return nil, s.fatals[0]
@@ -27,8 +30,7 @@ func decode(name string, data []byte) (*Circuit, *errorSink) {
 		return nil, s
 	}
 	c.Name = name
-	dedupComponents(c, st, s)
-	fillPins(c, st)
+	dedupComponents(st, s)
 	c.normalise()
 	return c, s
 }
@@ -41,6 +43,14 @@ func decodeRaw(name string, data []byte, s *errorSink) (*Circuit, *sites, *node)
 	p.ws()
 	f := hintFormat(name)
 	var root *node
+	if p.pos < len(data) && data[p.pos] == '{' && !s.validate && f != FormatWokwi {
+		// Reading a native circuit needs no tree of the whole document.
+		ne, nf := len(s.errs), len(s.fatals)
+		if c, st, ok := decodeNativeStream(data, s); ok {
+			return c, st, nil
+		}
+		s.errs, s.fatals = s.errs[:ne], s.fatals[:nf]
+	}
 	if p.pos < len(data) && data[p.pos] == '{' {
 		// Objects are decoded once and classified by their keys, rather
 		// than scanned by sniff and then decoded.
@@ -110,9 +120,12 @@ func classifyObject(root *node, name string) Format {
 	return FormatJSON
 }
 
-// dedupComponents keeps the first of components that share a reference
-// and reports the others.
-func dedupComponents(c *Circuit, st *sites, s *errorSink) {
+// dedupComponents reports components that share a reference with an
+// earlier one; normalise keeps only the first.
+func dedupComponents(st *sites, s *errorSink) {
+	if len(st.refs) < 2 {
+		return
+	}
 	first := make(map[string]int, len(st.refs))
 	for _, r := range st.refs {
 		if prev, dup := first[r.name]; dup {
@@ -125,19 +138,6 @@ func dedupComponents(c *Circuit, st *sites, s *errorSink) {
 		}
 		first[r.name] = r.off
 	}
-	if len(first) == len(c.Components) {
-		return
-	}
-	seen := make(map[string]bool, len(c.Components))
-	out := c.Components[:0]
-	for _, comp := range c.Components {
-		if seen[comp.Ref] {
-			continue
-		}
-		seen[comp.Ref] = true
-		out = append(out, comp)
-	}
-	c.Components = out
 }
 
 // checkNets (run by Validate only) reports net pins that name no component or no such pin,
@@ -182,37 +182,6 @@ func checkNets(c *Circuit, st *sites, s *errorSink) {
 	sort.SliceStable(s.errs, func(i, j int) bool { return s.errs[i].Offset < s.errs[j].Offset })
 }
 
-// fillPins gives native components that declare no pins the pins their
-// nets use.
-func fillPins(c *Circuit, st *sites) {
-	if c.Format != FormatNative || len(st.declared) == len(c.Components) {
-		return
-	}
-	comps := make(map[string]*Component, len(c.Components))
-	for _, comp := range c.Components {
-		if !st.declared[comp.Ref] {
-			comps[comp.Ref] = comp
-		}
-	}
-	for _, n := range c.Nets {
-		for _, p := range n.Pins {
-			ref, pin, _ := SplitPin(p)
-			if comp := comps[ref]; comp != nil {
-				comp.Pins = appendUnique(comp.Pins, pin)
-			}
-		}
-	}
-}
-
-func appendUnique(list []string, v string) []string {
-	for _, x := range list {
-		if x == v {
-			return list
-		}
-	}
-	return append(list, v)
-}
-
 // pinList names up to eight pins for an error message.
 func pinList(pins []string) string {
 	sorted := append([]string(nil), pins...)
@@ -245,4 +214,10 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// ParseBoth parses two versions of one file at once, for a diff: see
+// ParsePair.
+func ParseBoth(name string, old, new []byte) (sides [2]*Circuit, ok bool) {
+	return ParsePair(Source{Name: name, Data: old}, Source{Name: name, Data: new})
 }

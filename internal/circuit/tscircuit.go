@@ -8,24 +8,28 @@ import (
 // tscircuit element types the model reads; everything else (PCB and
 // schematic geometry, mostly) is skipped without being decoded.
 var tsWanted = map[string]bool{
-	"source_component":        true,
-	"source_port":             true,
-	"source_trace":            true,
-	"source_net":              true,
-	"source_project_metadata": true,
-	"cad_component":           true,
-	"pcb_component":           true,
+	"source_component":           true,
+	"source_port":                true,
+	"source_trace":               true,
+	"source_net":                 true,
+	"source_project_metadata":    true,
+	"source_group":               true,
+	"source_manually_placed_via": true,
+	"cad_component":              true,
+	"pcb_component":              true,
 }
 
-// tsElem is one decoded element of interest with its index in the array.
+// tsElem is one decoded element with its index in the array.
 type tsElem struct {
 	idx int
 	n   node
 }
 
-// scanTscircuit walks the top-level array, decoding only wanted
-// elements. It reports malformed JSON as fatal.
-func scanTscircuit(data []byte, s *errorSink) ([]tsElem, bool) {
+// scanTscircuit walks the top-level array. With all set (validation)
+// it decodes every element; otherwise only those the model reads and
+// those of types circuit-json does not define (kept for the diff), and
+// skips the rest undecoded. It reports malformed JSON as fatal.
+func scanTscircuit(data []byte, s *errorSink, all bool, schema *tsSchema) ([]tsElem, bool) {
 	p := newParser(data)
 	p.skipBOM()
 	p.ws()
@@ -37,6 +41,9 @@ func scanTscircuit(data []byte, s *errorSink) ([]tsElem, bool) {
 		s.fatal(0, "$", "an array of elements", "tscircuit Circuit JSON is not an array")
 		return nil, false
 	}
+	skip := func(t string) bool {
+		return !all && !tsWanted[t] && (schema == nil || schema.Elements[t] != nil)
+	}
 	p.pos++
 	p.depth++
 	var out []tsElem
@@ -45,12 +52,12 @@ func scanTscircuit(data []byte, s *errorSink) ([]tsElem, bool) {
 		p.pos++
 	} else {
 		for idx := 0; ; idx++ {
-			e, want, err := p.tsElement()
+			e, want, err := p.tsElement(skip)
 			if err != nil {
 				s.syntax(err)
 				return nil, false
 			}
-			if want {
+			if want || all {
 				out = append(out, tsElem{idx: idx, n: e})
 			}
 			p.ws()
@@ -77,9 +84,10 @@ func scanTscircuit(data []byte, s *errorSink) ([]tsElem, bool) {
 }
 
 // tsElement reads one array element. When its first key is "type" and
-// names an element the model ignores, the rest is skipped; otherwise the
-// element is decoded in full.
-func (p *parser) tsElement() (node, bool, *syntaxError) {
+// skip says the type is not needed, the rest is skipped; otherwise the
+// element is decoded in full. want is false for skipped elements and
+// for values that are not objects.
+func (p *parser) tsElement(skip func(string) bool) (node, bool, *syntaxError) {
 	p.ws()
 	start := p.pos
 	if p.pos < len(p.data) && p.data[p.pos] == '{' {
@@ -99,7 +107,7 @@ func (p *parser) tsElement() (node, bool, *syntaxError) {
 					if err != nil {
 						return node{}, false, err
 					}
-					if !tsWanted[t] {
+					if skip(t) {
 						done, err := p.afterMember()
 						if err != nil || done {
 							return node{}, false, err
@@ -119,14 +127,32 @@ func (p *parser) tsElement() (node, bool, *syntaxError) {
 	return n, n.kind == kObject, err
 }
 
+// tsDoc is a tscircuit file's elements sorted by what the model does
+// with them.
+type tsDoc struct {
+	comps, ports, traces, nets, others []*tsElem
+	groups                             map[string]*node
+	vias                               map[string]bool
+	byID                               map[string]*Component
+}
+
 // decodeTscircuit maps tscircuit Circuit JSON to the model:
-// source_component → components (value from the display_* or numeric
-// fields, footprint from cad_component, position from pcb_component),
-// source_port → pins, source_trace and source_net → nets by union-find.
+// source_component → components (value from the numeric field, spelled
+// as its display string when they agree; footprint from cad_component,
+// position and DNP from pcb_component), source_port → pins, source_trace
+// and source_net → nets by union-find. Names are scoped per subcircuit,
+// as tscircuit scopes them: a name used in two subcircuits gets the
+// subcircuit's name as a prefix (amp1/R1). Elements of types circuit-json
+// does not define are kept for the diff. When validating, every element
+// is also checked against circuit-json's definitions.
 func decodeTscircuit(data []byte, s *errorSink) (*Circuit, *sites) {
-	elems, ok := scanTscircuit(data, s)
+	schema, _ := tscircuitSchema()
+	elems, ok := scanTscircuit(data, s, s.validate, schema)
 	if !ok {
 		return nil, nil
+	}
+	if s.validate {
+		checkTscircuit(elems, s)
 	}
 	c := &Circuit{Format: FormatTscircuit, Metadata: map[string]string{}}
 	st := &sites{
@@ -138,30 +164,25 @@ func decodeTscircuit(data []byte, s *errorSink) (*Circuit, *sites) {
 		unknownRef:      "pin %q names no component %q",
 		unknownExpected: "a source_component name",
 	}
-	byID := map[string]*Component{}
-	var ports, traces, nets []*tsElem
+	doc := &tsDoc{groups: map[string]*node{}, vias: map[string]bool{}, byID: map[string]*Component{}}
 	for k := range elems {
 		e := &elems[k]
-		t := e.n.get("type")
-		if t == nil {
+		if e.n.kind != kObject {
 			continue
 		}
-		switch t.str {
+		switch t := stringField(&e.n, "type"); t {
 		case "source_component":
-			comp := tsComponent(e, s, st)
-			if comp == nil {
-				continue
-			}
-			if id := e.n.get("source_component_id"); id != nil && id.kind == kString {
-				byID[id.str] = comp
-			}
-			c.Components = append(c.Components, comp)
+			doc.comps = append(doc.comps, e)
 		case "source_port":
-			ports = append(ports, e)
+			doc.ports = append(doc.ports, e)
 		case "source_trace":
-			traces = append(traces, e)
+			doc.traces = append(doc.traces, e)
 		case "source_net":
-			nets = append(nets, e)
+			doc.nets = append(doc.nets, e)
+		case "source_group":
+			doc.groups[stringField(&e.n, "source_group_id")] = &e.n
+		case "source_manually_placed_via":
+			doc.vias[stringField(&e.n, "source_manually_placed_via_id")] = true
 		case "source_project_metadata":
 			for i := range e.n.obj {
 				m := &e.n.obj[i]
@@ -170,12 +191,29 @@ func decodeTscircuit(data []byte, s *errorSink) (*Circuit, *sites) {
 				}
 				c.Metadata[m.key] = scalarOrJSON(&m.val)
 			}
+		default:
+			if schema != nil && schema.Elements[t] == nil {
+				doc.others = append(doc.others, e)
+			}
 		}
 	}
-	// Footprints and positions live on other elements.
+	refs := doc.scopedNames(doc.comps, "name")
+	for k, e := range doc.comps {
+		comp := tsComponent(e, refs[k], s, st)
+		if id := e.n.get("source_component_id"); id != nil && id.kind == kString {
+			// The first of two elements with one id keeps it (Validate
+			// reports the second), so that ports cannot move between
+			// components.
+			if _, dup := doc.byID[id.str]; !dup {
+				doc.byID[id.str] = comp
+			}
+		}
+		c.Components = append(c.Components, comp)
+	}
+	// Footprints, positions and DNP live on other elements.
 	for k := range elems {
 		e := &elems[k]
-		comp := byID[stringField(&e.n, "source_component_id")]
+		comp := doc.byID[stringField(&e.n, "source_component_id")]
 		if comp == nil {
 			continue
 		}
@@ -189,11 +227,74 @@ func decodeTscircuit(data []byte, s *errorSink) (*Circuit, *sites) {
 			if comp.Position != nil {
 				comp.Position.Rotation, _ = numberOf(e.n.get("rotation"))
 			}
+			if v := e.n.get("do_not_place"); v != nil && v.kind == kBool && v.str == "true" {
+				comp.DNP = true
+			}
 		}
 	}
-	portPin := tsPorts(ports, byID, s)
-	c.Nets = tsNets(traces, nets, portPin, s, st)
+	portPin := doc.tsPorts(s)
+	c.Nets = doc.tsNets(portPin, s, st)
+	c.others = otherElements(doc.others)
 	return c, st
+}
+
+// scope returns the subcircuit an element belongs to: its subcircuit_id,
+// else that of the nearest enclosing source_group that is a subcircuit;
+// "" for the top level. label names the subcircuit for people: its
+// group's name when it has one.
+func (d *tsDoc) scope(n *node) (key, label string) {
+	if id := stringField(n, "subcircuit_id"); id != "" {
+		return id, d.subcircuitLabel(id)
+	}
+	g := d.groups[stringField(n, "source_group_id")]
+	for depth := 0; g != nil && depth < 64; depth++ {
+		if v := g.get("is_subcircuit"); v != nil && v.kind == kBool && v.str == "true" {
+			id := stringField(g, "subcircuit_id")
+			if id == "" {
+				id = stringField(g, "source_group_id")
+			}
+			return id, d.subcircuitLabel(id)
+		}
+		g = d.groups[stringField(g, "parent_source_group_id")]
+	}
+	return "", ""
+}
+
+func (d *tsDoc) subcircuitLabel(id string) string {
+	for _, g := range d.groups {
+		if stringField(g, "subcircuit_id") == id {
+			if name := stringField(g, "name"); name != "" {
+				return name
+			}
+		}
+	}
+	return id
+}
+
+// scopedNames gives each element's name, prefixed with its subcircuit's
+// label when the same name is used in more than one subcircuit (the top
+// level keeps bare names).
+func (d *tsDoc) scopedNames(elems []*tsElem, field string) []string {
+	type placed struct{ key, label, name string }
+	all := make([]placed, len(elems))
+	scopes := map[string]map[string]bool{}
+	for k, e := range elems {
+		key, label := d.scope(&e.n)
+		name := stringField(&e.n, field)
+		all[k] = placed{key, label, name}
+		if scopes[name] == nil {
+			scopes[name] = map[string]bool{}
+		}
+		scopes[name][key] = true
+	}
+	out := make([]string, len(elems))
+	for k, p := range all {
+		out[k] = p.name
+		if len(scopes[p.name]) > 1 && p.key != "" && p.name != "" {
+			out[k] = p.label + "/" + p.name
+		}
+	}
+	return out
 }
 
 func stringField(n *node, key string) string {
@@ -204,54 +305,45 @@ func stringField(n *node, key string) string {
 	return v.str
 }
 
-// tsValueKeys lists, in order of preference, the fields that hold a
-// component's value: the display strings tscircuit writes, then raw
-// numbers with their unit.
-var tsValueKeys = []struct{ key, unit string }{
-	{"display_resistance", ""}, {"display_capacitance", ""}, {"display_inductance", ""},
-	{"display_max_resistance", ""}, {"display_frequency", ""}, {"display_voltage", ""},
-	{"display_value", ""}, {"symbol_display_value", ""},
-	{"resistance", "Ω"}, {"capacitance", "F"}, {"inductance", "H"}, {"max_resistance", "Ω"},
-	{"frequency", "Hz"}, {"voltage", "V"}, {"color", ""},
+// tsValuePairs are the value fields of source_component: a display
+// string and the number behind it, with the number's unit.
+var tsValuePairs = []struct{ display, number, unit string }{
+	{"display_resistance", "resistance", "Ω"}, {"display_capacitance", "capacitance", "F"},
+	{"display_inductance", "inductance", "H"}, {"display_max_resistance", "max_resistance", "Ω"},
+	{"display_frequency", "frequency", "Hz"}, {"display_voltage", "voltage", "V"},
 }
 
-func tsComponent(e *tsElem, s *errorSink, st *sites) *Component {
+// tsTextValues hold a value that has no number behind it.
+var tsTextValues = []string{"display_value", "symbol_display_value", "color"}
+
+// tsComponent builds one component. ref is its (scoped) name; a
+// component with an empty name is known by its source_component_id.
+func tsComponent(e *tsElem, ref string, s *errorSink, st *sites) *Component {
 	n := &e.n
 	name := n.get("name")
-	if name == nil || name.kind != kString || name.str == "" {
-		off := n.off
-		if name != nil {
-			off = name.off
-		}
-		s.problem(off, pathIdx("$", e.idx)+".name", "a non-empty string", "source_component has no name")
-		return nil
+	off := n.off
+	if name != nil {
+		off = name.off
 	}
-	comp := &Component{Ref: name.str, Type: stringField(n, "ftype"), off: n.off,
+	if ref == "" {
+		ref = stringField(n, "source_component_id")
+		if ref == "" {
+			ref = "#" + strconv.Itoa(e.idx)
+		}
+		if name != nil && name.kind == kString {
+			s.note(off, pathIdx("$", e.idx)+".name", "a reference like \"R1\"", "source_component has an empty name; it is shown as %s", ref)
+		}
+	}
+	comp := &Component{Ref: ref, Type: stringField(n, "ftype"),
 		MPN: stringField(n, "manufacturer_part_number"), Properties: map[string]string{}}
-	st.refs = append(st.refs, site{name: comp.Ref, off: name.off, i: e.idx})
+	st.refs = append(st.refs, site{name: comp.Ref, off: off, i: e.idx})
 	st.declared[comp.Ref] = true
-	used := ""
-	for _, vk := range tsValueKeys {
-		v := n.get(vk.key)
-		if v == nil {
-			continue
-		}
-		if v.kind == kString && v.str != "" {
-			comp.Value, used = v.str, vk.key
-			break
-		}
-		if f, ok := numberOf(v); ok && vk.unit != "" {
-			comp.Value, used = siFormat(f)+vk.unit, vk.key
-			break
-		}
-	}
+	used := tsValue(comp, e, s)
 	for i := range n.obj {
 		m := &n.obj[i]
 		switch {
 		case m.key == "type" || m.key == "name" || m.key == "ftype" || m.key == "manufacturer_part_number" ||
-			m.key == used || strings.HasSuffix(m.key, "_id"):
-		case used != "" && "display_"+m.key == used:
-			// The raw number behind the display value says the same.
+			used[m.key] || strings.HasSuffix(m.key, "_id"):
 		case m.val.kind == kObject:
 			flatten(comp.Properties, m.key, &m.val)
 		default:
@@ -261,24 +353,97 @@ func tsComponent(e *tsElem, s *errorSink, st *sites) *Component {
 	return comp
 }
 
+// tsValue sets the component's value and returns the fields it used.
+// The number is the truth: the display string is kept as the spelling
+// when it says the same quantity, and shown beside the number when it
+// does not (a stale display after an edit of the number).
+func tsValue(comp *Component, e *tsElem, s *errorSink) map[string]bool {
+	n := &e.n
+	for _, vp := range tsValuePairs {
+		disp, num := n.get(vp.display), n.get(vp.number)
+		if disp == nil && num == nil {
+			continue
+		}
+		var q *Quantity
+		if f, ok := numberOf(num); ok {
+			q = &Quantity{Value: f, Unit: vp.unit}
+		} else if num != nil && num.kind == kString {
+			if pq, ok := ParseQuantity(num.str); ok {
+				pq.Unit = vp.unit
+				q = &pq
+			}
+		}
+		text := ""
+		if disp != nil && disp.kind == kString {
+			text = disp.str
+		}
+		dq, dok := ParseQuantity(text)
+		switch {
+		case q != nil && text != "" && dok && (dq.Unit == "" || dq.Unit == vp.unit) && closeTo(dq.Value, q.Value, 5e-3):
+			comp.Value = text
+		case q != nil && text != "":
+			comp.Value, comp.ShownAs = q.String(), text
+		case q != nil:
+			comp.Value = q.String()
+		default:
+			comp.Value = text
+			if dok {
+				dq.Unit = vp.unit
+				q = &dq
+			} else if text != "" {
+				s.warn(disp.off, pathKey(pathIdx("$", e.idx), vp.display), "a quantity like "+unitExample(unitOf(vp.unit)),
+					"%s %q is not a quantity and %s gives no number", vp.display, text, vp.number)
+			}
+		}
+		comp.Quantity = q
+		return map[string]bool{vp.display: true, vp.number: true}
+	}
+	for _, key := range tsTextValues {
+		if v := n.get(key); v != nil && v.kind == kString && v.str != "" {
+			comp.Value = v.str
+			return map[string]bool{key: true}
+		}
+	}
+	return nil
+}
+
+func unitOf(symbol string) string {
+	switch symbol {
+	case "Ω":
+		return "resistance"
+	case "F":
+		return "capacitance"
+	case "H":
+		return "inductance"
+	case "V":
+		return "voltage"
+	case "Hz":
+		return "frequency"
+	}
+	return ""
+}
+
 // tsPorts maps source_port ids to "REF.PIN" and fills component pins.
 // A pin is named by the port's name; when a component has two ports of
 // the same name (USB-C's two GND1 pads), each is named pinN after its
-// pin number instead.
-func tsPorts(ports []*tsElem, byID map[string]*Component, s *errorSink) map[string]string {
+// pin number instead. Ports of no component (a manually placed via's,
+// or ports without source_component_id) join nets without being pins.
+func (d *tsDoc) tsPorts(s *errorSink) map[string]string {
 	count := map[*Component]map[string]int{}
-	owner := make([]*Component, len(ports))
-	for k, e := range ports {
+	owner := make([]*Component, len(d.ports))
+	out := make(map[string]string, len(d.ports))
+	for k, e := range d.ports {
 		n := &e.n
-		comp := byID[stringField(n, "source_component_id")]
+		cid := n.get("source_component_id")
+		comp := d.byID[stringField(n, "source_component_id")]
 		if comp == nil {
-			cid := orNull(n.get("source_component_id"))
-			off := n.off
-			if cid.kind != kNull {
-				off = cid.off
+			switch {
+			case cid == nil || cid.kind == kNull || (cid.kind == kString && d.vias[cid.str]):
+				out[stringField(n, "source_port_id")] = "\x00port:" + stringField(n, "source_port_id")
+			default:
+				s.problem(cid.off, pathIdx("$", e.idx)+".source_component_id", "the source_component_id of a source_component",
+					"source_port %q belongs to unknown component %s", stringField(n, "source_port_id"), quoteNode(cid))
 			}
-			s.problem(off, pathIdx("$", e.idx)+".source_component_id", "the source_component_id of a source_component",
-				"source_port %q belongs to unknown component %s", stringField(n, "source_port_id"), quoteNode(cid))
 			continue
 		}
 		owner[k] = comp
@@ -287,9 +452,8 @@ func tsPorts(ports []*tsElem, byID map[string]*Component, s *errorSink) map[stri
 		}
 		count[comp][tsPortName(n)]++
 	}
-	out := make(map[string]string, len(ports))
 	seen := map[*Component]map[string]int{}
-	for k, e := range ports {
+	for k, e := range d.ports {
 		comp := owner[k]
 		if comp == nil {
 			continue
@@ -329,21 +493,25 @@ func orNull(n *node) *node {
 	return n
 }
 
-// tsNets joins ports through traces and named source_nets.
-func tsNets(traces, nets []*tsElem, portPin map[string]string, s *errorSink, st *sites) []*Net {
-	uf := newUnionFind(len(portPin) + len(nets))
+// tsNets joins ports through traces and source_nets; a net takes its
+// source_net's (scoped) name, and nets without one are named by
+// nameNets.
+func (d *tsDoc) tsNets(portPin map[string]string, s *errorSink, st *sites) []*Net {
+	uf := newUnionFind(len(portPin) + len(d.nets))
 	fixed := map[int]string{}
 	netIDs := map[string]bool{}
-	for _, e := range nets {
+	names := d.scopedNames(d.nets, "name")
+	for k, e := range d.nets {
 		id := stringField(&e.n, "source_net_id")
-		name := stringField(&e.n, "name")
-		if id == "" || name == "" {
+		if id == "" {
 			continue
 		}
 		netIDs[id] = true
-		fixed[uf.id("\x00net:"+id)] = name
+		if names[k] != "" {
+			fixed[uf.id("\x00net:"+id)] = names[k]
+		}
 	}
-	for _, e := range traces {
+	for _, e := range d.traces {
 		first := -1
 		join := func(el int) {
 			if first < 0 {

@@ -32,6 +32,9 @@ type ValidateOptions struct {
 	// SchemaName names the schema in errors about the schema itself;
 	// default "schema".
 	SchemaName string
+	// Strict also reports notes: departures from the format's
+	// definition that real files show too (fields it does not list).
+	Strict bool
 }
 
 // nativeSchema is compiled once; a compiled schema is immutable.
@@ -58,7 +61,8 @@ func compileSchema(url string, src []byte) (*jsonschema.Schema, error) {
 // component does not declare, pins on two nets, duplicate net names and,
 // for Wokwi, connections to parts that do not exist; and breaches of
 // opts.Schema. Text files (FormatUnknown by Detect) without a user schema
-// have nothing to check.
+// have nothing to check. KiCad files get their own checks (see
+// CheckSource); opts.Schema does not apply to them.
 func Validate(name string, data []byte, opts ValidateOptions) []*Error {
 	_, errs := Check(name, data, opts)
 	return errs
@@ -68,21 +72,28 @@ func Validate(name string, data []byte, opts ValidateOptions) []*Error {
 // Parse would (nil when data holds no readable circuit), so that a caller
 // needing both reads the file once.
 func Check(name string, data []byte, opts ValidateOptions) (*Circuit, []*Error) {
+	if f := kicadFormat(name, data); f != FormatUnknown {
+		return CheckSource(Source{Name: name, Data: data}, opts)
+	}
 	f := detect(name, data, false) // the decode below finds any syntax error
 	var model *Circuit
 	if f == FormatUnknown && opts.Schema == nil {
 		return nil, nil
 	}
-	s := &errorSink{file: name, data: data, validate: true}
+	s := &errorSink{file: name, data: data, validate: true, strict: opts.Strict}
 	var root *node
+	if h := hintFormat(name); f == FormatJSON && (h == FormatWokwi || h == FormatNative) {
+		// A diagram.json or *.circuit.json that is JSON of another
+		// shape (a root array) is not the circuit its name promises.
+		wrongShape(name, data, h, s)
+	}
 	if f.IsCircuit() {
 		c, st, r := decodeRaw(name, data, s)
 		root = r
 		if c != nil {
-			dedupComponents(c, st, s)
+			dedupComponents(st, s)
 			checkNets(c, st, s)
 			c.Name = name
-			fillPins(c, st)
 			c.normalise()
 			model = c
 		}
@@ -114,6 +125,27 @@ func Check(name string, data []byte, opts ValidateOptions) (*Circuit, []*Error) 
 	out := s.errs
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Offset < out[j].Offset })
 	return model, dedupErrors(out)
+}
+
+// wrongShape reports a file named as a circuit whose JSON is not shaped
+// like one.
+func wrongShape(name string, data []byte, want Format, s *errorSink) {
+	r, se := parseJSON(data)
+	if se != nil {
+		return // reported as a syntax error below
+	}
+	what := map[Format]string{FormatWokwi: "an object with \"parts\" and \"connections\"",
+		FormatNative: "an object with \"components\" and \"nets\""}[want]
+	s.problem(r.off, "$", what, "%s is named like a %s circuit but holds a JSON %s", baseName(name), want, r.kind)
+}
+
+func baseName(name string) string {
+	for i := len(name) - 1; i >= 0; i-- {
+		if name[i] == '/' || name[i] == '\\' {
+			return name[i+1:]
+		}
+	}
+	return name
 }
 
 func hasSyntaxError(s *errorSink) bool {

@@ -78,9 +78,9 @@ func TestValidateErrors(t *testing.T) {
 		},
 		{
 			name: "wokwi malformed endpoint and duplicate part", file: "diagram.json",
-			data: "{\"parts\": [{\"id\": \"uno\"}, {\"id\": \"uno\"}],\n \"connections\": [[\"uno:GND.1\", \"uno\", \"black\", []]]}",
+			data: "{\"parts\": [{\"type\": \"a\", \"id\": \"uno\"}, {\"type\": \"a\", \"id\": \"uno\"}],\n \"connections\": [[\"uno:GND.1\", \"uno\", \"black\", []]]}",
 			want: []string{
-				`diagram.json:1:34: $.parts[1].id: duplicate reference "uno" (first defined on line 1) (expected a unique reference)`,
+				`diagram.json:1:60: $.parts[1].id: duplicate reference "uno" (first defined on line 1) (expected a unique reference)`,
 				`diagram.json:2:32: $.connections[0][1]: malformed endpoint "uno" (expected "part:pin", like "uno:GND.1")`,
 			},
 		},
@@ -91,7 +91,7 @@ func TestValidateErrors(t *testing.T) {
 		},
 		{
 			name: "tscircuit dangling references", file: "c.json",
-			data: "[\n{\"type\": \"source_component\", \"source_component_id\": \"sc0\", \"name\": \"R1\"},\n" +
+			data: "[\n{\"type\": \"source_component\", \"source_component_id\": \"sc0\", \"name\": \"R1\", \"ftype\": \"simple_chip\"},\n" +
 				"{\"type\": \"source_port\", \"source_port_id\": \"sp0\", \"name\": \"pin1\", \"source_component_id\": \"sc9\"},\n" +
 				"{\"type\": \"source_trace\", \"source_trace_id\": \"st0\", \"connected_source_port_ids\": [\"sp7\"], \"connected_source_net_ids\": []}\n]",
 			want: []string{

@@ -30,7 +30,11 @@ func decodeWokwi(root *node, s *errorSink) (*Circuit, *sites) {
 			conns = &m.val
 		case "version":
 			c.Version = m.val.text()
+			wokwiKind(s, &m.val, "$.version", LevelWarning, kNumber, kString)
 		default:
+			if s.validate {
+				wokwiTopField(s, m)
+			}
 			if m.val.kind == kObject {
 				flatten(c.Metadata, m.key, &m.val)
 				if len(m.val.obj) == 0 {
@@ -86,8 +90,11 @@ func wokwiPart(n *node, i int, s *errorSink, st *sites) (*Component, bool) {
 		s.fatal(off, path()+".id", "a non-empty string part id", "part has no id")
 		return nil, false
 	}
-	comp := &Component{Ref: id.str, off: n.off, Properties: map[string]string{}}
+	comp := &Component{Ref: id.str, Properties: map[string]string{}}
 	st.refs = append(st.refs, site{name: comp.Ref, off: id.off, i: i})
+	if s.validate {
+		checkWokwiPart(n, path(), s)
+	}
 	var x, y, rot float64
 	var placed bool
 	for k := range n.obj {
@@ -132,12 +139,14 @@ func wokwiNets(c *Circuit, conns *node, s *errorSink, st *sites) bool {
 		}
 	}
 	uf := newUnionFind(2 * len(conns.arr))
-	pinsOf := map[string]map[string]bool{}
 	for i := range conns.arr {
 		conn := &conns.arr[i]
 		if conn.kind != kArray {
 			s.fatal(conn.off, pathIdx("$.connections", i), "an array [from, to, color, route]", "connection is a %s", conn.kind)
 			return false
+		}
+		if s.validate {
+			checkWokwiConnection(conn, i, s)
 		}
 		if len(conn.arr) < 2 {
 			s.problem(conn.off, pathIdx("$.connections", i), "an array [from, to, color, route]", "connection has %d endpoints", len(conn.arr))
@@ -164,15 +173,11 @@ func wokwiNets(c *Circuit, conns *node, s *errorSink, st *sites) bool {
 				}
 				// Simulator-provided parts ($serialMonitor) exist
 				// without being listed in parts.
-				v := &Component{Ref: ref, Type: ref, Virtual: true, Properties: map[string]string{}, off: e.off}
+				v := &Component{Ref: ref, Type: ref, Virtual: true, Properties: map[string]string{}}
 				known[ref] = v
 				c.Components = append(c.Components, v)
 			}
 			full := ref + "." + pin
-			if pinsOf[ref] == nil {
-				pinsOf[ref] = map[string]bool{}
-			}
-			pinsOf[ref][pin] = true
 			ends[j] = uf.id(full)
 			st.pins = append(st.pins, site{name: full, off: e.off, i: i, j: j})
 		}
@@ -181,11 +186,8 @@ func wokwiNets(c *Circuit, conns *node, s *errorSink, st *sites) bool {
 			uf.union(ends[0], ends[1])
 		}
 	}
-	for _, comp := range c.Components {
-		for p := range pinsOf[comp.Ref] {
-			comp.Pins = append(comp.Pins, p)
-		}
-	}
+	// Wokwi parts declare no pins: a part's pins are not the
+	// connections that touch it, so Pins stays empty.
 	c.Nets = nameNets(uf, nil)
 	// Record which net each pin site ended up on, for the checks.
 	netOf := make(map[string]string)
@@ -226,6 +228,7 @@ func nameNets(uf *unionFind, fixed map[int]string) []*Net {
 		pins  []string
 		want  string
 		first string
+		auto  bool
 	}
 	var drafts []draft
 	for _, g := range uf.groups() {
@@ -236,7 +239,11 @@ func nameNets(uf *unionFind, fixed map[int]string) []*Net {
 				named = append(named, name)
 				continue
 			}
-			d.pins = append(d.pins, uf.names[el])
+			// Joints that are not pins (a via's ports, source_nets
+			// without a name) connect without being listed.
+			if n := uf.names[el]; !strings.HasPrefix(n, "\x00") {
+				d.pins = append(d.pins, n)
+			}
 		}
 		if len(d.pins) == 0 {
 			continue
@@ -248,6 +255,7 @@ func nameNets(uf *unionFind, fixed map[int]string) []*Net {
 			sortNatural(named)
 			d.want = named[0]
 		default:
+			d.auto = true
 			d.want = powerName(d.pins)
 			if d.want == "" {
 				d.want = "Net-(" + d.first + ")"
@@ -265,7 +273,7 @@ func nameNets(uf *unionFind, fixed map[int]string) []*Net {
 	names := uniqueNames(want)
 	nets := make([]*Net, len(drafts))
 	for i, d := range drafts {
-		nets[i] = &Net{Name: names[i], Pins: d.pins}
+		nets[i] = &Net{Name: names[i], Pins: d.pins, Auto: d.auto}
 	}
 	return nets
 }

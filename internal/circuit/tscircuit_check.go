@@ -1,0 +1,404 @@
+package circuit
+
+import (
+	"strconv"
+	"strings"
+)
+
+// tsModelFields are the fields the model reads, per element type: a
+// wrong JSON type there makes the circuit ambiguous (an error), while
+// elsewhere it is a warning.
+var tsModelFields = map[string]map[string]bool{
+	"source_component": {"name": true, "source_component_id": true, "ftype": true, "manufacturer_part_number": true,
+		"resistance": true, "capacitance": true, "inductance": true, "max_resistance": true, "frequency": true, "voltage": true,
+		"display_resistance": true, "display_capacitance": true, "display_inductance": true, "display_max_resistance": true,
+		"display_frequency": true, "display_voltage": true, "display_value": true, "color": true,
+		"subcircuit_id": true, "source_group_id": true},
+	"source_port":             {"source_port_id": true, "source_component_id": true, "name": true, "pin_number": true},
+	"source_trace":            {"source_trace_id": true, "connected_source_port_ids": true, "connected_source_net_ids": true},
+	"source_net":              {"source_net_id": true, "name": true, "subcircuit_id": true},
+	"source_group":            {"source_group_id": true, "subcircuit_id": true, "parent_source_group_id": true, "is_subcircuit": true, "name": true},
+	"cad_component":           {"source_component_id": true, "footprinter_string": true},
+	"pcb_component":           {"source_component_id": true, "center": true, "rotation": true, "do_not_place": true},
+	"source_project_metadata": {},
+}
+
+// tsIdentity are the fields whose absence makes an element ambiguous
+// (an error); other required fields that are missing are warnings.
+var tsIdentity = map[string]map[string]bool{
+	"source_component": {"name": true, "source_component_id": true},
+	"source_port":      {"source_port_id": true},
+	"source_trace":     {"connected_source_port_ids": true},
+	"source_net":       {"source_net_id": true},
+	"pcb_component":    {"source_component_id": true},
+	"cad_component":    {"source_component_id": true},
+}
+
+// tsNetlistRefs are the references that make up the netlist: one that
+// names nothing is an error (the adapter reports them while joining
+// nets); other dangling references are warnings.
+var tsNetlistRefs = map[string]bool{
+	"source_trace.connected_source_port_ids": true,
+	"source_trace.connected_source_net_ids":  true,
+	"source_port.source_component_id":        true,
+}
+
+// tsChecker validates elements against the extracted definitions.
+type tsChecker struct {
+	schema *tsSchema
+	s      *errorSink
+	// ids maps "type\x00id" to the offset of the element that defines it.
+	ids map[string]int
+	// connectivity holds the subcircuit_connectivity_map_key values.
+	connectivity map[string]bool
+}
+
+// checkTscircuit validates every element: its shape against
+// circuit-json's definition of its type, unique ids, and references to
+// elements that exist.
+func checkTscircuit(elems []tsElem, s *errorSink) {
+	schema, err := tscircuitSchema()
+	if err != nil {
+		s.problem(-1, "", "", "internal: tscircuit definitions: %v", err)
+		return
+	}
+	c := &tsChecker{schema: schema, s: s, ids: map[string]int{}, connectivity: map[string]bool{}}
+	for k := range elems {
+		c.element(&elems[k])
+	}
+	for k := range elems {
+		c.refs(&elems[k])
+	}
+}
+
+// element checks one element's shape and records its id.
+func (c *tsChecker) element(e *tsElem) {
+	n, path := &e.n, pathIdx("$", e.idx)
+	if n.kind != kObject {
+		c.s.problem(n.off, path, "an element object with a \"type\"", "element is a %s", n.kind)
+		return
+	}
+	t := n.get("type")
+	if t == nil || t.kind != kString {
+		off := n.off
+		if t != nil {
+			off = t.off
+		}
+		c.s.problem(off, path+".type", "a string naming the element type", "element has no type")
+		return
+	}
+	def := c.schema.Elements[t.str]
+	if def == nil {
+		c.s.warn(t.off, path+".type", "an element type of "+c.schema.Package+"@"+c.schema.Version,
+			"unknown element type %q", t.str)
+		return
+	}
+	v := c.variant(t.str, def, n, path)
+	c.object(t.str, n, path, v, tsModelFields[t.str], c.s)
+	if k := stringField(n, "subcircuit_connectivity_map_key"); k != "" {
+		c.connectivity[k] = true
+	}
+	if def.ID != "" {
+		if id := n.get(def.ID); id != nil && id.kind == kString {
+			key := t.str + "\x00" + id.str
+			if first, dup := c.ids[key]; dup {
+				c.s.problem(id.off, pathKey(path, def.ID), "a unique "+def.ID,
+					"duplicate %s %q (first defined on line %d)", def.ID, id.str, c.line(first))
+			} else {
+				c.ids[key] = id.off
+			}
+		}
+	}
+}
+
+func (c *tsChecker) line(off int) int {
+	if c.s.index == nil {
+		c.s.index = newLineIndex(c.s.data)
+	}
+	l, _ := c.s.index.pos(off)
+	return l
+}
+
+// variant picks the definition an element follows: among the variants
+// whose literal fields (ftype, shape) match, the one it breaks least.
+// When none matches, the literal field is reported and every variant is
+// a candidate.
+func (c *tsChecker) variant(typ string, def *tsElementDef, n *node, path string) *tsVariant {
+	var cands []*tsVariant
+	for _, v := range def.Variants {
+		if matchesWhen(v, n) {
+			cands = append(cands, v)
+		}
+	}
+	if len(cands) == 0 {
+		cands = def.Variants
+		c.reportDiscriminator(typ, def, n, path)
+	}
+	if len(cands) == 1 {
+		return cands[0]
+	}
+	best, bestN := cands[0], -1
+	for _, v := range cands {
+		scratch := &errorSink{strict: true, countOnly: true}
+		c.object(typ, n, path, v, nil, scratch)
+		if bestN < 0 || scratch.count < bestN {
+			best, bestN = v, scratch.count
+		}
+	}
+	return best
+}
+
+func matchesWhen(v *tsVariant, n *node) bool {
+	for k, want := range v.When {
+		got := n.get(k)
+		if got == nil || got.kind != kString || got.str != want {
+			return false
+		}
+	}
+	return true
+}
+
+// reportDiscriminator names the literal field no variant accepts, like
+// an unknown ftype.
+func (c *tsChecker) reportDiscriminator(typ string, def *tsElementDef, n *node, path string) {
+	allowed := map[string][]string{}
+	for _, v := range def.Variants {
+		for k, val := range v.When {
+			allowed[k] = append(allowed[k], val)
+		}
+	}
+	for k, vals := range allowed {
+		got := n.get(k)
+		if got != nil && got.kind == kString && contains(vals, got.str) {
+			continue
+		}
+		sortNatural(vals)
+		vals = dedupSorted(vals)
+		expected := "one of " + strings.Join(vals, ", ")
+		if len(vals) > 8 {
+			expected = "one of " + strings.Join(vals[:8], ", ") + ", …"
+		}
+		switch {
+		case got == nil:
+			c.s.warn(n.off, pathKey(path, k), expected, "%s has no %s", typ, k)
+		case got.kind != kString:
+			c.s.report(c.level(typ, k), got.off, pathKey(path, k), expected, "got %s", got.kind)
+		default:
+			c.s.warn(got.off, pathKey(path, k), expected, "unknown %s %q", k, got.str)
+		}
+	}
+}
+
+// level is the level of a wrong type in field key of typ.
+func (c *tsChecker) level(typ, key string) Level {
+	if tsModelFields[typ][key] {
+		return LevelError
+	}
+	return LevelWarning
+}
+
+// object checks an object's members against fields. model lists the
+// fields whose breaches are errors (nil: all are warnings).
+func (c *tsChecker) object(typ string, n *node, path string, v *tsVariant, model map[string]bool, s *errorSink) {
+	fields := v.Fields
+	for i := range n.obj {
+		m := &n.obj[i]
+		if m.key == "type" {
+			continue
+		}
+		f := fields[m.key]
+		at := &jpath{base: path, key: m.key}
+		if f == nil {
+			c.extra(typ, m, at, v.Strict, s)
+			continue
+		}
+		lvl := LevelWarning
+		if model[m.key] {
+			lvl = LevelError
+		}
+		c.value(typ, &m.val, at, f, lvl, s)
+	}
+	for k, f := range fields {
+		if _, disc := v.When[k]; disc {
+			continue // reportDiscriminator's
+		}
+		if f.Required && n.get(k) == nil {
+			lvl := LevelWarning
+			if model != nil && tsIdentity[typ][k] {
+				lvl = LevelError
+			}
+			s.report(lvl, n.off, path, "property "+strconv.Quote(k), "%s has no %s", typ, k)
+		}
+	}
+}
+
+// value checks one value against its field definition.
+func (c *tsChecker) value(typ string, v *node, path *jpath, f *tsField, lvl Level, s *errorSink) {
+	if f.kinds == kindAny {
+		return
+	}
+	if !f.kinds.has(v.kind) {
+		if v.kind == kNull && !f.Required {
+			return // relaxation R1: null for an optional field
+		}
+		s.report(lvl, v.off, path.String(), f.kinds.String(), "got %s", v.kind)
+		return
+	}
+	if f.enum != nil && v.kind != kNull && !f.enum[nodeEnumKey(v)] {
+		s.warn(v.off, path.String(), "one of "+f.enumList(), "value %s not allowed", quoteNode(v))
+		return
+	}
+	switch v.kind {
+	case kString:
+		if f.Unit != "" && f.kinds.has(kNumber) {
+			if _, ok := ParseQuantity(v.str); !ok {
+				s.warn(v.off, path.String(), "a number or a "+f.Unit+" with its unit, like "+unitExample(f.Unit),
+					"%q is not a %s", v.str, f.Unit)
+			}
+		}
+	case kArray:
+		if f.Items != nil {
+			for j := range v.arr {
+				c.value(typ, &v.arr[j], &jpath{parent: path, idx: j, isIdx: true}, f.Items, lvl, s)
+			}
+		}
+	case kObject:
+		if f.Fields != nil {
+			c.nested(typ, v, path, f, lvl, s)
+		}
+	}
+}
+
+// nested checks a nested object; its fields share the level of the
+// field that holds them.
+func (c *tsChecker) nested(typ string, n *node, path *jpath, of *tsField, lvl Level, s *errorSink) {
+	fields := of.Fields
+	for i := range n.obj {
+		m := &n.obj[i]
+		f := fields[m.key]
+		at := &jpath{parent: path, key: m.key}
+		if f == nil {
+			c.extra(typ, m, at, of.Strict, s)
+			continue
+		}
+		c.value(typ, &m.val, at, f, lvl, s)
+	}
+	for k, f := range fields {
+		if f.Required && n.get(k) == nil {
+			s.report(lvl, n.off, path.String(), "property "+strconv.Quote(k), "missing property %q", k)
+		}
+	}
+}
+
+// jpath is a JSON path that is only spelled out when a finding needs
+// it: a base path, or a parent and a key or index.
+type jpath struct {
+	base   string
+	parent *jpath
+	key    string
+	idx    int
+	isIdx  bool
+}
+
+func (p *jpath) String() string {
+	prefix := p.base
+	if p.parent != nil {
+		prefix = p.parent.String()
+	}
+	switch {
+	case p.isIdx:
+		return pathIdx(prefix, p.idx)
+	case p.key != "":
+		return pathKey(prefix, p.key)
+	}
+	return prefix
+}
+
+// extra reports a field the definition does not list: a note, since
+// zod drops such fields silently, or a warning where the definition is
+// strict and upstream refuses them.
+func (c *tsChecker) extra(typ string, m *member, path *jpath, strict bool, s *errorSink) {
+	const expected = "only the fields circuit-json defines"
+	if strict {
+		s.warn(m.koff, path.String(), expected, "%s has no field %q in its definition", typ, m.key)
+		return
+	}
+	if s.strict {
+		s.note(m.koff, path.String(), expected, "%s has no field %q in its definition", typ, m.key)
+	}
+}
+
+func unitExample(unit string) string {
+	switch unit {
+	case "resistance":
+		return "\"4.7kΩ\""
+	case "capacitance":
+		return "\"100nF\""
+	case "inductance":
+		return "\"10uH\""
+	case "voltage":
+		return "\"3.3V\""
+	case "current":
+		return "\"20mA\""
+	case "frequency":
+		return "\"16MHz\""
+	case "rotation":
+		return "\"90deg\""
+	case "length", "distance":
+		return "\"1.5mm\""
+	}
+	return "\"10\""
+}
+
+// refs checks that each reference field names an element that exists.
+// References the adapter resolves while joining nets are left to it.
+func (c *tsChecker) refs(e *tsElem) {
+	n := &e.n
+	if n.kind != kObject {
+		return
+	}
+	typ := stringField(n, "type")
+	def := c.schema.Elements[typ]
+	if def == nil {
+		return
+	}
+	for field, target := range def.Refs {
+		if tsNetlistRefs[typ+"."+field] || (field == "source_trace_id" && typ != "source_trace") {
+			continue // relaxation R8
+		}
+		v := n.get(field)
+		if v == nil {
+			continue
+		}
+		check := func(x *node, path string) {
+			if x.kind != kString || x.str == "" || c.known(target, field, x.str) {
+				return // relaxation R10: "" means no reference
+			}
+			c.s.warn(x.off, path, "the "+c.schema.Elements[target].ID+" of a "+target,
+				"%s refers to %s %q, which the file does not define", typ, target, x.str)
+		}
+		switch v.kind {
+		case kString:
+			check(v, pathKey(pathIdx("$", e.idx), field))
+		case kArray:
+			for j := range v.arr {
+				check(&v.arr[j], pathIdx(pathKey(pathIdx("$", e.idx), field), j))
+			}
+		}
+	}
+}
+
+// known reports whether an element of type target has the given id.
+// Relaxation R7: tscircuit gives the ports and PCB component of a
+// manually placed via the via's id as their source_component_id.
+func (c *tsChecker) known(target, field, id string) bool {
+	if _, ok := c.ids[target+"\x00"+id]; ok {
+		return true
+	}
+	if field == "source_component_id" {
+		_, ok := c.ids["source_manually_placed_via\x00"+id]
+		return ok
+	}
+	// Relaxation R9: a source_net_id may hold a connectivity net's key.
+	return field == "source_net_id" && c.connectivity[id]
+}

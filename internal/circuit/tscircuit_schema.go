@@ -1,0 +1,201 @@
+package circuit
+
+import (
+	_ "embed"
+	"encoding/json"
+	"sort"
+	"strconv"
+	"sync"
+)
+
+// tscircuitSchemaJSON is what scripts/circuit-json-extract.sh extracted
+// from tscircuit's own element definitions (the circuit-json package):
+// every element type, its variants, each field's JSON kinds, whether it
+// is required, its allowed values, and the id and reference fields.
+//
+//go:embed tscircuit_schema.json
+var tscircuitSchemaJSON []byte
+
+// kindSet is a set of JSON kinds, one bit per kind.
+type kindSet uint8
+
+const kindAny kindSet = 0xff
+
+func (k kindSet) has(x kind) bool { return k&(1<<x) != 0 }
+
+func (k kindSet) String() string {
+	if k == kindAny {
+		return "any value"
+	}
+	var names []string
+	for _, x := range []kind{kString, kNumber, kBool, kNull, kArray, kObject} {
+		if k.has(x) {
+			names = append(names, x.String())
+		}
+	}
+	return joinOr(names)
+}
+
+func joinOr(names []string) string {
+	switch len(names) {
+	case 0:
+		return "nothing"
+	case 1:
+		return names[0]
+	}
+	out := ""
+	for i, n := range names {
+		switch {
+		case i == 0:
+		case i == len(names)-1:
+			out += " or "
+		default:
+			out += ", "
+		}
+		out += n
+	}
+	return out
+}
+
+// tsField is one field's definition.
+type tsField struct {
+	Kinds    []string            `json:"kinds"`
+	Required bool                `json:"required"`
+	Enum     []any               `json:"enum"`
+	Unit     string              `json:"unit"`
+	Items    *tsField            `json:"items"`
+	Fields   map[string]*tsField `json:"fields"`
+	// Strict objects reject fields they do not define.
+	Strict bool `json:"strict"`
+
+	kinds kindSet
+	enum  map[string]bool // "s:text", "n:1", "b:true"
+}
+
+// tsVariant is one shape of an element type, chosen by literal fields
+// (ftype for source_component, shape for pads).
+type tsVariant struct {
+	When   map[string]string   `json:"when"`
+	Fields map[string]*tsField `json:"fields"`
+	Strict bool                `json:"strict"`
+}
+
+// tsElementDef is one element type.
+type tsElementDef struct {
+	Variants []*tsVariant `json:"variants"`
+	// ID is the field holding the element's own id, if it has one.
+	ID string `json:"id"`
+	// Refs maps fields to the element type whose id they hold.
+	Refs map[string]string `json:"refs"`
+}
+
+// tsSchema is the whole extracted definition.
+type tsSchema struct {
+	Package  string                   `json:"package"`
+	Version  string                   `json:"version"`
+	Elements map[string]*tsElementDef `json:"elements"`
+	// idOwner maps an id field name to its element type.
+	idOwner map[string]string
+}
+
+// TscircuitSchemaVersion names the circuit-json release the tscircuit
+// rules were extracted from, like "circuit-json@0.0.542".
+func TscircuitSchemaVersion() string {
+	s, err := tscircuitSchema()
+	if err != nil {
+		return "unknown"
+	}
+	return s.Package + "@" + s.Version
+}
+
+var tscircuitSchema = sync.OnceValues(func() (*tsSchema, error) {
+	var s tsSchema
+	if err := json.Unmarshal(tscircuitSchemaJSON, &s); err != nil {
+		return nil, err
+	}
+	s.idOwner = map[string]string{}
+	for typ, e := range s.Elements {
+		if e.ID != "" {
+			s.idOwner[e.ID] = typ
+		}
+		for _, v := range e.Variants {
+			for _, f := range v.Fields {
+				f.prepare()
+			}
+		}
+	}
+	applyRelaxations(&s)
+	return &s, nil
+})
+
+func (f *tsField) prepare() {
+	for _, k := range f.Kinds {
+		switch k {
+		case "string":
+			f.kinds |= 1 << kString
+		case "number":
+			f.kinds |= 1 << kNumber
+		case "boolean":
+			f.kinds |= 1 << kBool
+		case "null":
+			f.kinds |= 1 << kNull
+		case "array":
+			f.kinds |= 1 << kArray
+		case "object":
+			f.kinds |= 1 << kObject
+		default:
+			f.kinds = kindAny
+		}
+	}
+	if len(f.Enum) > 0 {
+		f.enum = make(map[string]bool, len(f.Enum))
+		for _, v := range f.Enum {
+			f.enum[enumKey(v)] = true
+		}
+	}
+	if f.Items != nil {
+		f.Items.prepare()
+	}
+	for _, sub := range f.Fields {
+		sub.prepare()
+	}
+}
+
+func enumKey(v any) string {
+	switch x := v.(type) {
+	case string:
+		return "s:" + x
+	case float64:
+		return "n:" + strconv.FormatFloat(x, 'g', -1, 64)
+	case bool:
+		return "b:" + strconv.FormatBool(x)
+	}
+	return "?"
+}
+
+func nodeEnumKey(n *node) string {
+	switch n.kind {
+	case kString:
+		return "s:" + n.str
+	case kNumber:
+		f, _ := strconv.ParseFloat(n.str, 64)
+		return "n:" + strconv.FormatFloat(f, 'g', -1, 64)
+	case kBool:
+		return "b:" + n.str
+	}
+	return "?"
+}
+
+// enumList shows the allowed values of a field for a message.
+func (f *tsField) enumList() string {
+	var vals []string
+	for _, v := range f.Enum {
+		b, _ := json.Marshal(v)
+		vals = append(vals, string(b))
+	}
+	sort.Strings(vals)
+	if len(vals) > 8 {
+		return joinOr(append(vals[:8:8], "…"))
+	}
+	return joinOr(vals)
+}
