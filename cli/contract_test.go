@@ -44,6 +44,7 @@ var contractCommands = []struct {
 	{"tag", []string{"tag", "rc1", "current"}},
 	{"gc", []string{"gc"}},
 	{"demo", []string{"demo", "--dir", "tour"}},
+	{"merge", []string{"merge", "refs/heads/alice"}},
 }
 
 // fixture is a working tree with a store holding two versions (v1 tagged
@@ -113,14 +114,14 @@ var contractClasses = []contractClass{
 			copyFile(t, fx.store("refs/heads/main"), fx.store("refs/heads/main.lock"))
 		},
 		na:    map[string]string{"demo": "it makes its own store"},
-		code:  allBut(0, "save", "restore"),
+		code:  allBut(0, "save", "restore", "merge"),
 		names: names("refs/heads/main.lock"),
 	},
 	{
 		name:  "stale lock on backup",
 		setup: func(t *testing.T, fx *fixture) { writeFile(t, fx.store("refs/circuitvc/backup.lock"), "") },
 		na:    map[string]string{"demo": "it makes its own store"},
-		code:  allBut(0, "restore"),
+		code:  allBut(0, "restore", "merge"),
 		names: names("refs/circuitvc/backup.lock"),
 	},
 	{
@@ -133,7 +134,7 @@ var contractClasses = []contractClass{
 			fx.release = release
 		},
 		na:    map[string]string{"demo": "it makes its own store"},
-		code:  allBut(0, "save", "restore", "gc"),
+		code:  allBut(0, "save", "restore", "gc", "merge"),
 		names: func(fx *fixture) []string { return []string{fx.store("")} },
 	},
 	{
@@ -152,6 +153,7 @@ var contractClasses = []contractClass{
 			"restore": {"restore", "--to", "nosuchrev"},
 			"export":  {"export", "--format", "bom", "--rev", "nosuchrev", "amp.circuit.json"},
 			"tag":     {"tag", "rc1", "nosuchrev"},
+			"merge":   {"merge", "nosuchrev"},
 		},
 		na: map[string]string{"init": "takes no revision", "save": "takes no revision", "status": "takes no revision",
 			"validate": "takes no revision", "verify": "takes no revision", "hash": "takes no revision",
@@ -171,7 +173,7 @@ var contractClasses = []contractClass{
 		},
 		na: map[string]string{"init": "takes no file", "log": "a file never saved has an empty history, as in git",
 			"status": "takes no file", "verify": "takes no file", "tag": "takes no file", "gc": "takes no file",
-			"demo": "takes no file"},
+			"demo": "takes no file", "merge": "takes no file"},
 		names: names("missing.circuit.json"),
 	},
 	{
@@ -206,7 +208,7 @@ var contractClasses = []contractClass{
 		name:  "read-only store",
 		setup: readOnlyStore,
 		na:    map[string]string{"demo": "it makes its own store"},
-		code:  allBut(0, "save", "restore", "tag", "gc"),
+		code:  allBut(0, "save", "restore", "tag", "gc", "merge"),
 		names: func(fx *fixture) []string { return []string{fx.store("")} },
 	},
 	{
@@ -219,7 +221,7 @@ var contractClasses = []contractClass{
 			fx.fsys = f
 		},
 		na:    map[string]string{"demo": "it makes its own files"},
-		code:  allBut(0, "restore"),
+		code:  allBut(0, "restore", "merge"),
 		names: names("amp.circuit.json"),
 	},
 }
@@ -381,23 +383,59 @@ func makeFixture(t *testing.T) string {
 	circuit := func(v string) string {
 		return `{"components": [{"id": "R1", "value": "` + v + `", "pins": ["1", "2"]}], "nets": [{"name": "A", "connections": ["R1.1"]}]}` + "\n"
 	}
-	run := func(args ...string) {
-		var out, errb bytes.Buffer
-		env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Dir: dir, FS: fsx.OS(), Now: time.Now,
-			Getenv: func(k string) string { return map[string]string{"CIRCUITVC_AUTHOR": "Test User <test@example.com>"}[k] }}
-		if code := Run(context.Background(), append([]string{"circuitvc"}, args...), env); code != 0 {
-			t.Fatalf("fixture: %v: exit %d: %s", args, code, errb.String())
-		}
-	}
+	run := func(args ...string) { runIn(t, dir, args...) }
 	run("init")
 	writeFile(t, filepath.Join(dir, "amp.circuit.json"), circuit("1k"))
 	writeFile(t, filepath.Join(dir, "sub", "b.circuit.json"), circuit("2k"))
 	run("save", "-m", "v1")
 	run("tag", "v1")
+	addHistory(t, dir, "alice", func(other string) {
+		writeFile(t, filepath.Join(other, "amp.circuit.json"), strings.Replace(circuit("1k"), `}],`, `}, {"id": "R9", "value": "9k", "pins": ["1"]}],`, 1))
+		writeFile(t, filepath.Join(other, "sub", "b.circuit.json"), circuit("3k"))
+	})
 	writeFile(t, filepath.Join(dir, "amp.circuit.json"), circuit("4.7k"))
 	run("save", "-m", "v2")
 	writeFile(t, filepath.Join(dir, "amp.circuit.json"), circuit("unsaved"))
 	return dir
+}
+
+// addHistory gives the store at dir another history, refs/heads/NAME,
+// forked from its current version: a copy of the tree is edited by edit
+// and saved, and the copy's objects and branch are brought back, as a
+// push would.
+func addHistory(t *testing.T, dir, name string, edit func(other string)) {
+	other := filepath.Join(t.TempDir(), "other")
+	copyTree(t, dir, other)
+	edit(other)
+	runIn(t, other, "save", "-m", name)
+	objs := filepath.Join(other, ".circuitvc", "objects")
+	err := filepath.WalkDir(objs, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(objs, p)
+		dst := filepath.Join(dir, ".circuitvc", "objects", rel)
+		if _, err := os.Stat(dst); err == nil {
+			return nil
+		}
+		copyFile(t, p, dst)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, filepath.Join(other, ".circuitvc", "refs", "heads", "main"), filepath.Join(dir, ".circuitvc", "refs", "heads", name))
+}
+
+// runIn runs circuitvc in dir, and fails the test if it fails.
+func runIn(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Dir: dir, FS: fsx.OS(), Now: time.Now,
+		Getenv: func(k string) string { return map[string]string{"CIRCUITVC_AUTHOR": "Test User <test@example.com>"}[k] }}
+	if code := Run(context.Background(), append([]string{"circuitvc"}, args...), env); code != 0 {
+		t.Fatalf("fixture: %v: exit %d: %s", args, code, errb.String())
+	}
 }
 
 // treeState reads every working file and every ref file — HEAD, refs/,

@@ -13,7 +13,7 @@ import (
 // README lists them, and they never change meaning.
 const (
 	ExitOK          = 0  // success
-	ExitDifferent   = 1  // diff --exit-code found differences; verify found problems
+	ExitDifferent   = 1  // diff --exit-code found differences; verify found problems; a merge left conflicts
 	ExitUsage       = 2  // bad flags or arguments
 	ExitInvalid     = 3  // a circuit failed validation (validate, save)
 	ExitLocked      = 4  // another process holds the store or a ref past the lock timeout, or moved a ref meanwhile
@@ -41,7 +41,7 @@ type exitCodeDoc struct {
 // failures against failureClasses, which point into it.
 var exitCodes = []exitCodeDoc{
 	{ExitOK, nil, "ok", `success (including "nothing to save")`},
-	{ExitDifferent, nil, "differences or problems found", "differences found (`diff --exit-code`) or problems found (`verify`)"},
+	{ExitDifferent, nil, "differences, problems or conflicts found", "differences found (`diff --exit-code`), problems found (`verify`), or conflicts left (`merge`, `merge-file`)"},
 	{ExitUsage, []worktree.Kind{worktree.Refused}, "usage", "usage: unknown command or flag, missing or extra argument"},
 	{ExitInvalid, []worktree.Kind{worktree.Invalid}, "invalid circuit", "a circuit has errors (`validate`, `save` refusing it, `export` unable to read it; warnings alone exit 0)"},
 	{ExitLocked, []worktree.Kind{worktree.Busy}, "locked or busy", "busy: another process holds the store or a ref lock past the lock timeout, or moved the ref while this command ran (nothing was changed; try again)"},

@@ -40,6 +40,12 @@ Examples:
 				Paths: paths, Message: c.String("message"), Author: who, NoVerify: c.Bool("no-verify"),
 			})
 			if errors.Is(err, worktree.ErrNothingToSave) {
+				if none, err := noTrackedFiles(repo); err != nil {
+					return err
+				} else if none != "" {
+					fmt.Fprintln(env.Stdout, "nothing to save: "+none)
+					return nil
+				}
 				fmt.Fprintln(env.Stdout, "nothing to save: the working files match the current version")
 				return nil
 			}

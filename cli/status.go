@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -72,10 +73,33 @@ func writeStatus(c *ucli.Context, env *Env, repo *worktree.Repo, files []worktre
 		code := map[worktree.ChangeKind]string{worktree.Modified: yellow, worktree.Added: green, worktree.Deleted: red, worktree.Renamed: yellow}[f.Kind]
 		fmt.Fprintf(w, "  %s %s\n", paint(col && code != "", code, fmt.Sprintf("%-10s", f.Kind.String()+":")), changeName(f.Path, f.From))
 	}
-	if changed == 0 {
-		fmt.Fprintln(w, "Nothing to save: the working files match the current version.")
+	if changed > 0 {
+		return nil
 	}
+	if none, err := noTrackedFiles(repo); err != nil {
+		return err
+	} else if none != "" {
+		fmt.Fprintln(w, strings.ToUpper(none[:1])+none[1:]+".")
+		return nil
+	}
+	fmt.Fprintln(w, "Nothing to save: the working files match the current version.")
 	return nil
+}
+
+// noTrackedFiles says, when no file is tracked, which names are and how
+// to save others; it returns "" when some file is tracked.
+func noTrackedFiles(repo *worktree.Repo) (string, error) {
+	files, err := repo.Tracked()
+	if err != nil || len(files) > 0 {
+		return "", err
+	}
+	var pats []string
+	for _, p := range repo.Config().Track {
+		if !strings.HasPrefix(p, "!") {
+			pats = append(pats, p)
+		}
+	}
+	return fmt.Sprintf("no tracked files here (circuitvc tracks files named %s); name a file to save it ('circuitvc save FILE') or add a pattern ('git config --file .circuitvc/config --add circuitvc.track PATTERN')", strings.Join(pats, ", ")), nil
 }
 
 func writeStatusJSON(env *Env, files []worktree.FileStatus, all bool) error {

@@ -38,7 +38,7 @@ func DefaultConfig() Config {
 	return Config{
 		// KiCad boards are tracked as files (diffed as text); *.net is
 		// left out: netlists are exports, and other tools' too.
-		Track:       []string{"*.circuit.json", "diagram.json", "*.kicad_sch", "*.kicad_pcb", "!_autosave-*"},
+		Track:       []string{"*.circuit.json", "circuit.json", "diagram.json", "*.kicad_sch", "*.kicad_pcb", "!_autosave-*"},
 		LockTimeout: 5 * time.Second,
 		Validate:    true,
 		AutoGC:      2000,

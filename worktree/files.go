@@ -90,7 +90,7 @@ func (r *Repo) walkMatching() ([]string, error) {
 			p := path.Join(rel, e.Name())
 			switch {
 			case e.IsDir():
-				if !skipDirs[e.Name()] {
+				if !skipDirs[e.Name()] && !r.isNestedTree(p) {
 					if err := walk(p); err != nil {
 						return err
 					}
@@ -105,6 +105,19 @@ func (r *Repo) walkMatching() ([]string, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// isNestedTree reports whether directory p is the root of another
+// working tree (a git clone, a submodule, another circuitvc directory):
+// its files are that tree's to track, as git leaves a nested
+// repository's files to it. A file in one can still be named to save.
+func (r *Repo) isNestedTree(p string) bool {
+	for _, name := range []string{".git", DirName} {
+		if _, err := r.fs.Lstat(r.abs(path.Join(p, name))); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // trackedPaths is every path save and status look at: the files of the

@@ -366,8 +366,9 @@ func (r *Repo) carryOutMerge(ctx context.Context, ours, want Snapshot, st *merge
 	if err := r.writeMergeState(st, res); err != nil {
 		return err
 	}
-	if err := r.apply(ctx, plan, &RestoreResult{}); err != nil {
-		return fmt.Errorf("%w; 'circuitvc merge --abort' puts back the files as they were", err)
+	applied := &RestoreResult{}
+	if err := r.apply(ctx, plan, applied); err != nil {
+		return r.undoMerge(ctx, work, backupRef, backup, applied, err)
 	}
 	if !clean {
 		return nil
@@ -377,6 +378,29 @@ func (r *Repo) carryOutMerge(ctx context.Context, ours, want Snapshot, st *merge
 	}
 	res.Commit = commit
 	return r.endMerge()
+}
+
+// undoMerge puts back what a merge changed before it failed — the
+// working files it replaced or removed, the backup ref, its state — so
+// that a failed merge changes nothing, as a failed restore. What cannot
+// be put back is reported with the version that holds the files as they
+// were, and the merge stays in progress for 'circuitvc merge --abort'.
+func (r *Repo) undoMerge(ctx context.Context, work Snapshot, backupRef *refs.Pending, backup objects.Hash, applied *RestoreResult, cause error) error {
+	ctx = context.WithoutCancel(ctx) // it must not stop half way
+	undoErr := r.unapply(ctx, work, applied)
+	if undoErr == nil && backupRef != nil && backupRef.Moved() {
+		undoErr = backupRef.Undo(ctx)
+	}
+	if undoErr == nil {
+		undoErr = r.endMerge()
+	}
+	if undoErr == nil {
+		return cause
+	}
+	return fmt.Errorf("%w; 'circuitvc merge --abort' puts back the files as they were", &PartialRestoreError{
+		Files: append(slices.Clone(applied.Written), applied.Removed...), Previous: backup,
+		InBackup: backupRef != nil && backupRef.Moved(), Err: cause, UndoErr: undoErr,
+	})
 }
 
 // mergePlan is what the merge does to the working files: each file it

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -95,6 +96,7 @@ func TestDefaultPatternsTrackKiCad(t *testing.T) {
 		"board.kicad_sch": true, "sch/power.kicad_sch": true, "board.kicad_pcb": true,
 		"_autosave-board.kicad_sch": false, "sch/_autosave-power.kicad_sch": false,
 		"board.kicad_sch-bak": false, "board.net": false, "board.kicad_pro": false, "amp.circuit.json": true,
+		"dist/circuit.json": true, "dist/src/blink/circuit.json": true,
 	} {
 		if got := r.matchTracked(p); got != want {
 			t.Errorf("%s tracked: %v, want %v", p, got, want)
@@ -105,6 +107,28 @@ func TestDefaultPatternsTrackKiCad(t *testing.T) {
 		if got := r.matchTracked(p); got != want {
 			t.Errorf("%s tracked: %v, want %v", p, got, want)
 		}
+	}
+}
+
+// TestNestedTreesNotTracked: files in a git clone or another circuitvc
+// directory inside the working tree are that tree's, as git leaves a
+// nested repository alone; named to save, they are saved.
+func TestNestedTreesNotTracked(t *testing.T) {
+	r := newRepo(t, nil)
+	for _, p := range []string{"boards/amp.circuit.json", "lib/clone/.git/HEAD", "lib/clone/diagram.json",
+		"sub/.circuitvc/HEAD", "sub/x.circuit.json", "sub2/.git", "sub2/y.circuit.json"} {
+		writeWorkFile(t, r, p, []byte(`{"components": []}`))
+	}
+	got, err := r.Tracked()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"boards/amp.circuit.json"}; !slices.Equal(got, want) {
+		t.Errorf("tracked %q, want %q", got, want)
+	}
+	res := mustSave(t, r, "", "sub/x.circuit.json")
+	if len(res.Changes) != 2 {
+		t.Errorf("saved %+v, want boards/amp.circuit.json and sub/x.circuit.json", res.Changes)
 	}
 }
 

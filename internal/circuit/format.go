@@ -65,8 +65,9 @@ func (f Format) IsCircuit() bool {
 //
 // When the content is not valid JSON the name decides, so that Validate
 // can report the syntax error against the format the user meant:
-// *.circuit.json is FormatNative, diagram.json FormatWokwi, *.kicad_sch
-// FormatKiCad, other *.json FormatJSON, and anything else FormatUnknown.
+// *.circuit.json is FormatNative, diagram.json FormatWokwi, circuit.json
+// (what tsci build writes) FormatTscircuit, *.kicad_sch FormatKiCad,
+// other *.json FormatJSON, and anything else FormatUnknown.
 func Detect(name string, data []byte) Format { return detect(name, data, true) }
 
 // detect is Detect; with whole false it trusts the sniffed beginning of
@@ -99,6 +100,8 @@ func hintFormat(name string) Format {
 		return FormatNative
 	case base == "diagram.json":
 		return FormatWokwi
+	case base == "circuit.json":
+		return FormatTscircuit
 	case strings.HasSuffix(base, ".json"):
 		return FormatJSON
 	}

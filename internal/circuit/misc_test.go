@@ -32,6 +32,7 @@ func TestDetect(t *testing.T) {
 		// Malformed: the name decides.
 		{"a.circuit.json", `{"components": [`, FormatNative},
 		{"diagram.json", `{"parts": [`, FormatWokwi},
+		{"dist/circuit.json", `[{"type": "source_component",`, FormatTscircuit},
 		{"x.json", `{`, FormatJSON},
 		{"README.md", "# hello", FormatUnknown},
 		{"x.txt", `{"components": []}`, FormatNative}, // content wins over name
