@@ -61,6 +61,13 @@ Examples:
 				}
 				opts.Path = p
 			}
+			if c.IsSet("max-count") && opts.Max == 0 {
+				// As git log -n 0: no versions (after the arguments were checked).
+				if c.Bool("json") {
+					fmt.Fprintln(env.Stdout, "[]")
+				}
+				return nil
+			}
 			return writeLog(c, env, repo, opts)
 		},
 	}

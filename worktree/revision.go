@@ -78,6 +78,9 @@ func (r *Repo) resolveBase(rev *refs.Rev) (objects.Hash, error) {
 			}
 			return h, fmt.Errorf("%w: %v", ErrRevisionNotFound, err)
 		}
+		if err == nil && strings.HasPrefix(name, refs.TagPrefix) {
+			return r.peel(h)
+		}
 		return h, err
 	}
 	if rev.Reflog >= 0 {
@@ -97,12 +100,39 @@ func (r *Repo) resolveBase(rev *refs.Rev) (objects.Hash, error) {
 		// Only another type of object is "not a commit"; an unreadable or
 		// corrupt one must be reported as what it is.
 		if errors.Is(err, objects.ErrWrongType) {
-			return h, fmt.Errorf("%w: %s is not a commit", ErrRevisionNotFound, h)
+			return r.peel(h)
 		}
 		return h, err
 	}
 	return h, nil
 }
+
+// peel follows annotated tags (git tag -a) to the commit they name, as
+// git's REV^{commit} does; an object that is no commit and no tag of one
+// is no revision.
+func (r *Repo) peel(h objects.Hash) (objects.Hash, error) {
+	start := h
+	for range maxTagChain {
+		t, data, err := r.objects.Read(h)
+		if err != nil {
+			return h, err
+		}
+		if t == objects.CommitObject {
+			return h, nil
+		}
+		target, ok := strings.CutPrefix(string(data), "object ")
+		if t != objects.TagObject || !ok || len(target) < 40 {
+			break
+		}
+		if h, err = objects.ParseHash(target[:40]); err != nil {
+			return h, fmt.Errorf("tag %s: %w: %v", h, ErrDamaged, err)
+		}
+	}
+	return start, fmt.Errorf("%w: %s is not a commit", ErrRevisionNotFound, start)
+}
+
+// maxTagChain bounds how many tags of tags peel follows.
+const maxTagChain = 16
 
 // onlyCommit settles an ambiguous abbreviated hash as git log does: when
 // exactly one of the objects it matches is a commit, that commit.

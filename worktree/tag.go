@@ -30,7 +30,12 @@ func (r *Repo) Tags() ([]Tag, error) {
 	list, err := r.refs.List(refs.TagPrefix)
 	out := make([]Tag, 0, len(list))
 	for _, t := range list {
-		out = append(out, Tag{Name: strings.TrimPrefix(t.Name, refs.TagPrefix), Commit: t.Hash})
+		// An annotated tag (git tag -a) names a tag object: show its commit.
+		h, perr := r.peel(t.Hash)
+		if perr != nil {
+			h = t.Hash
+		}
+		out = append(out, Tag{Name: strings.TrimPrefix(t.Name, refs.TagPrefix), Commit: h})
 	}
 	return out, err
 }

@@ -223,7 +223,14 @@ func (d *Delta) WriteText(w io.Writer) error {
 	}
 	section("metadata:", len(d.Metadata))
 	for _, m := range d.Metadata {
-		fmt.Fprintf(tw, "  ~\t%s\t%s → %s\n", m.Attr, shown(m.Old), shown(m.New))
+		switch {
+		case m.Old == "": // set where it was absent (a new file's, too)
+			fmt.Fprintf(tw, "  +\t%s\t%s\n", m.Attr, shown(m.New))
+		case m.New == "":
+			fmt.Fprintf(tw, "  -\t%s\t%s\n", m.Attr, shown(m.Old))
+		default:
+			fmt.Fprintf(tw, "  ~\t%s\t%s → %s\n", m.Attr, shown(m.Old), shown(m.New))
+		}
 	}
 	section("bom:", len(d.BOM))
 	for _, b := range d.BOM {

@@ -353,3 +353,19 @@ func TestDiffWokwiEdits(t *testing.T) {
 		})
 	}
 }
+
+// TestMetadataLines: metadata set where it was absent (a new file's
+// included) reads as added, and one dropped as removed, not as a change
+// from or to ∅.
+func TestMetadataLines(t *testing.T) {
+	old := mustParse(t, "a.circuit.json", []byte(`{"metadata": {"rev": "A", "author": "Ada"}, "components": [], "nets": []}`))
+	new := mustParse(t, "a.circuit.json", []byte(`{"metadata": {"rev": "B", "project": "amp"}, "components": [], "nets": []}`))
+	var buf bytes.Buffer
+	if err := Diff(old, new).WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	want := "metadata:\n  -  author   Ada\n  +  project  amp\n  ~  rev      A → B\n"
+	if buf.String() != want {
+		t.Errorf("WriteText:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}
