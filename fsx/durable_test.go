@@ -60,7 +60,7 @@ func TestWriteFileCrashAtEveryOp(t *testing.T) {
 	points, states := crashLoop(t, base,
 		func(fsys fsx.FS) error { return fsx.WriteFile(fsys, "/d/f", []byte(newData), 0o644) },
 		func(after *fsxtest.MemFS, finished bool) string {
-			got := content(t, after, "/d/f")
+			got := fsxtest.Content(t, after, "/d/f")
 			if got != "old contents" && got != newData {
 				return "torn file: " + got
 			}
@@ -116,7 +116,7 @@ func TestCreateTempCrash(t *testing.T) {
 		list, _ := after.ReadDir("/d")
 		for _, de := range list {
 			if strings.HasPrefix(de.Name(), "t-") {
-				if got := content(t, after, "/d/"+de.Name()); got != "" && got != "data" {
+				if got := fsxtest.Content(t, after, "/d/"+de.Name()); got != "" && got != "data" {
 					t.Fatalf("%s: temp file holds %q", desc, got)
 				}
 			}
@@ -132,7 +132,7 @@ func TestWriteFileNewFileCrashAtEveryOp(t *testing.T) {
 	points, states := crashLoop(t, base,
 		func(fsys fsx.FS) error { return fsx.WriteFile(fsys, "/d/n", []byte("data"), 0o644) },
 		func(after *fsxtest.MemFS, finished bool) string {
-			switch got := content(t, after, "/d/n"); {
+			switch got := fsxtest.Content(t, after, "/d/n"); {
 			case got != "data" && got != "<missing>":
 				return "torn file: " + got
 			case finished && got != "data":

@@ -30,7 +30,7 @@ func TestReadFile(t *testing.T) {
 		}
 	}
 	_, err := fsx.ReadFile(m, "/nope")
-	wantErr(t, err, fs.ErrNotExist, "open")
+	fsxtest.WantErr(t, err, fs.ErrNotExist, "open")
 }
 
 // TestReadFileError checks a read error names the file once, not twice.
@@ -40,7 +40,7 @@ func TestReadFileError(t *testing.T) {
 	f := fsxtest.NewFaultFS(m)
 	f.Inject(fsxtest.Fault{Op: "read", Err: syscall.EIO})
 	_, err := fsx.ReadFile(f, "/f")
-	wantErr(t, err, syscall.EIO, "read")
+	fsxtest.WantErr(t, err, syscall.EIO, "read")
 	if want := "read /f: " + syscall.EIO.Error(); err.Error() != want {
 		t.Fatalf("err = %q, want %q", err, want)
 	}
@@ -61,7 +61,7 @@ func TestCreateTemp(t *testing.T) {
 		mustDo(t, f.Close())
 	}
 	_, err := fsx.CreateTemp(m, "/nope", "pre-", 0o600)
-	wantErr(t, err, fs.ErrNotExist, "open")
+	fsxtest.WantErr(t, err, fs.ErrNotExist, "open")
 }
 
 // fileSystems returns a MemFS and the OS, each with a working directory.
@@ -94,7 +94,7 @@ func TestWriteFileAtomic(t *testing.T) {
 			// A read-only target is replaced and stays read-only.
 			mustDo(t, fsys.Chmod(name, 0o444))
 			mustDo(t, fsx.WriteFile(fsys, name, []byte("three"), 0o644))
-			if got := content(t, fsys, name); got != "three" {
+			if got := fsxtest.Content(t, fsys, name); got != "three" {
 				t.Fatalf("read-only target = %q", got)
 			}
 			if fi, _ := fsys.Stat(name); fi.Mode().Perm()&0o200 != 0 {
@@ -111,7 +111,7 @@ func TestWriteFileAtomic(t *testing.T) {
 			if !errors.Is(err, boom) || !strings.Contains(err.Error(), name) {
 				t.Fatalf("err = %v", err)
 			}
-			if got := content(t, fsys, name); got != "three" {
+			if got := fsxtest.Content(t, fsys, name); got != "three" {
 				t.Fatalf("after failed write = %q", got)
 			}
 			if tmps := tempFiles(t, fsys, dir); len(tmps) > 0 {
@@ -139,11 +139,11 @@ func TestWriteFileReplacesSymlink(t *testing.T) {
 			}
 			mustDo(t, symlink(outside, link))
 			mustDo(t, fsx.WriteFile(fsys, link, []byte("mine"), 0o644))
-			if got := content(t, fsys, outside); got != "secret" {
+			if got := fsxtest.Content(t, fsys, outside); got != "secret" {
 				t.Fatalf("wrote through the link: %q", got)
 			}
 			fi, err := fsys.Lstat(link)
-			if err != nil || !fi.Mode().IsRegular() || content(t, fsys, link) != "mine" {
+			if err != nil || !fi.Mode().IsRegular() || fsxtest.Content(t, fsys, link) != "mine" {
 				t.Fatalf("link not replaced: %v, %v", fi, err)
 			}
 		})
@@ -159,8 +159,8 @@ func TestWriteFileStatError(t *testing.T) {
 	f := fsxtest.NewFaultFS(m)
 	f.Inject(fsxtest.Fault{Op: "stat", Err: syscall.EIO})
 	err := fsx.WriteFile(f, "/f", []byte("new"), 0o644)
-	wantErr(t, err, syscall.EIO, "stat")
-	if got := content(t, m, "/f"); got != "old" {
+	fsxtest.WantErr(t, err, syscall.EIO, "stat")
+	if got := fsxtest.Content(t, m, "/f"); got != "old" {
 		t.Fatalf("/f = %q", got)
 	}
 }
@@ -251,7 +251,7 @@ func TestLockExcludes(t *testing.T) {
 			for range workers {
 				mustDo(t, <-errs)
 			}
-			if got := content(t, fsys, counter); got != strconv.Itoa(workers*rounds) {
+			if got := fsxtest.Content(t, fsys, counter); got != strconv.Itoa(workers*rounds) {
 				t.Fatalf("counter = %s, want %d", got, workers*rounds)
 			}
 		})

@@ -11,19 +11,6 @@ import (
 	"github.com/circuitvc/circuitvc/fsx"
 )
 
-// content reads name from m: its bytes, or "<missing>".
-func content(t *testing.T, m fsx.FS, name string) string {
-	t.Helper()
-	b, err := fsx.ReadFile(m, name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "<missing>"
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func mustDo(t *testing.T, errs ...error) {
 	t.Helper()
 	for _, err := range errs {
@@ -130,13 +117,13 @@ func TestCrashModel(t *testing.T) {
 			tc.do(t, c)
 			after := c.Crash()
 			for name, want := range tc.want {
-				if got := content(t, after, name); got != want {
+				if got := Content(t, after, name); got != want {
 					t.Errorf("%s = %q, want %q\npending: %q\nafter crash:\n%s", name, got, want, c.Pending(), after.Dump())
 				}
 			}
 		})
 	}
-	if got := content(t, base, "/d/old"); got != "old" {
+	if got := Content(t, base, "/d/old"); got != "old" {
 		t.Fatalf("base changed: %q", got)
 	}
 }
@@ -150,7 +137,7 @@ func TestCrashHardLinkStaysShared(t *testing.T) {
 	mustDo(t, err)
 	io.WriteString(f, "y")
 	f.Close()
-	if got := content(t, after, "/a"); got != "xy" {
+	if got := Content(t, after, "/a"); got != "xy" {
 		t.Fatalf("/a = %q, want the link shared", got)
 	}
 }
@@ -285,12 +272,12 @@ func TestCrashCatchesMissingFsync(t *testing.T) {
 		c := NewCrashFS(base)
 		c.CrashAfter(n)
 		writeNoFsync(c, "/d/f", []byte("new"))
-		worstTorn := content(t, c.Crash(), "/d/f") == ""
+		worstTorn := Content(t, c.Crash(), "/d/f") == ""
 		if worstTorn {
 			tornWorst++
 		}
 		for _, after := range c.CrashStates(64) {
-			if got := content(t, after, "/d/f"); got != "old" && got != "new" && !worstTorn {
+			if got := Content(t, after, "/d/f"); got != "old" && got != "new" && !worstTorn {
 				tornWindow++
 			}
 		}
@@ -313,7 +300,7 @@ func TestCrashCatchesMissingDirSync(t *testing.T) {
 	mustDo(t, err)
 	_, err = io.WriteString(f, "new")
 	mustDo(t, err, f.Sync(), f.Close(), c.Rename(f.Name(), "/d/f"))
-	if got := content(t, c.Crash(), "/d/f"); got != "old" {
+	if got := Content(t, c.Crash(), "/d/f"); got != "old" {
 		t.Fatalf("rename survived without a directory sync: %q", got)
 	}
 }

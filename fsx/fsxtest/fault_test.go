@@ -148,10 +148,10 @@ func TestFaultOverCrash(t *testing.T) {
 	if !errors.Is(err, syscall.EIO) {
 		t.Fatalf("err = %v", err)
 	}
-	if got := content(t, c, "/d/f"); got != "new" {
+	if got := Content(t, c, "/d/f"); got != "new" {
 		t.Fatalf("before the cut: %q", got)
 	}
-	if got := content(t, c.Crash(), "/d/f"); got != "old" {
+	if got := Content(t, c.Crash(), "/d/f"); got != "old" {
 		t.Fatalf("after the cut: %q", got)
 	}
 }

@@ -58,33 +58,6 @@ func (e env) mkdir(t *testing.T, name string) {
 	}
 }
 
-// wantErr checks that err is target (errors.Is) and, when op is not
-// empty, that it is an *fs.PathError or *os.LinkError with that Op, as
-// package os returns.
-func wantErr(t *testing.T, err, target error, op string) {
-	t.Helper()
-	if !errors.Is(err, target) {
-		t.Fatalf("err = %v, want %v", err, target)
-	}
-	if op == "" {
-		return
-	}
-	var pe *fs.PathError
-	var le *os.LinkError
-	switch {
-	case errors.As(err, &pe):
-		if pe.Op != op {
-			t.Fatalf("err = %#v, want Op %q", pe, op)
-		}
-	case errors.As(err, &le):
-		if le.Op != op {
-			t.Fatalf("err = %#v, want Op %q", le, op)
-		}
-	default:
-		t.Fatalf("err = %T %v, want *fs.PathError or *os.LinkError", err, err)
-	}
-}
-
 // envs returns the file systems the conformance suite runs against: the
 // OS in a temporary directory and a MemFS.
 func envs(t *testing.T) map[string]func(t *testing.T) env {
@@ -122,22 +95,22 @@ var conformance = []struct {
 	}},
 	{"open missing", func(t *testing.T, e env) {
 		_, err := e.fsys.OpenFile(e.p("nope"), os.O_RDONLY, 0)
-		wantErr(t, err, fs.ErrNotExist, "open")
+		WantErr(t, err, fs.ErrNotExist, "open")
 		var pe *fs.PathError
 		if errors.As(err, &pe); pe.Path != e.p("nope") {
 			t.Fatalf("path %q", pe.Path)
 		}
 		_, err = e.fsys.OpenFile(e.p("nodir/f"), os.O_WRONLY|os.O_CREATE, 0o644)
-		wantErr(t, err, fs.ErrNotExist, "open")
+		WantErr(t, err, fs.ErrNotExist, "open")
 		_, err = e.fsys.Stat(e.p("nope"))
-		wantErr(t, err, fs.ErrNotExist, "stat")
+		WantErr(t, err, fs.ErrNotExist, "stat")
 		_, err = e.fsys.Lstat(e.p("nope"))
-		wantErr(t, err, fs.ErrNotExist, "lstat")
+		WantErr(t, err, fs.ErrNotExist, "lstat")
 	}},
 	{"exclusive create", func(t *testing.T, e env) {
 		e.write(t, "f", "x")
 		_, err := e.fsys.OpenFile(e.p("f"), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
-		wantErr(t, err, fs.ErrExist, "open")
+		WantErr(t, err, fs.ErrExist, "open")
 	}},
 	{"append and truncate", func(t *testing.T, e env) {
 		e.write(t, "f", "abc")
@@ -189,11 +162,11 @@ var conformance = []struct {
 		}
 		f.Close()
 		_, err = f.Write([]byte("x"))
-		wantErr(t, err, os.ErrClosed, "write")
+		WantErr(t, err, os.ErrClosed, "write")
 		_, err = f.Read(make([]byte, 1))
-		wantErr(t, err, os.ErrClosed, "read")
-		wantErr(t, f.Sync(), os.ErrClosed, "sync")
-		wantErr(t, f.Close(), os.ErrClosed, "close")
+		WantErr(t, err, os.ErrClosed, "read")
+		WantErr(t, f.Sync(), os.ErrClosed, "sync")
+		WantErr(t, f.Close(), os.ErrClosed, "close")
 	}},
 	{"wrong access mode", func(t *testing.T, e env) {
 		e.write(t, "f", "x")
@@ -223,11 +196,11 @@ var conformance = []struct {
 	}},
 	{"mkdir", func(t *testing.T, e env) {
 		e.mkdir(t, "d")
-		wantErr(t, e.fsys.Mkdir(e.p("d"), 0o755), fs.ErrExist, "mkdir")
-		wantErr(t, e.fsys.Mkdir(e.p("x/y"), 0o755), fs.ErrNotExist, "mkdir")
+		WantErr(t, e.fsys.Mkdir(e.p("d"), 0o755), fs.ErrExist, "mkdir")
+		WantErr(t, e.fsys.Mkdir(e.p("x/y"), 0o755), fs.ErrNotExist, "mkdir")
 		e.write(t, "f", "")
-		wantErr(t, e.fsys.Mkdir(e.p("f"), 0o755), fs.ErrExist, "mkdir")
-		wantErr(t, e.fsys.Mkdir(e.p("f/y"), 0o755), syscall.ENOTDIR, "mkdir")
+		WantErr(t, e.fsys.Mkdir(e.p("f"), 0o755), fs.ErrExist, "mkdir")
+		WantErr(t, e.fsys.Mkdir(e.p("f/y"), 0o755), syscall.ENOTDIR, "mkdir")
 		fi, err := e.fsys.Stat(e.p("d"))
 		if err != nil || !fi.IsDir() {
 			t.Fatalf("stat dir: %v %v", fi, err)
@@ -236,7 +209,7 @@ var conformance = []struct {
 	{"path through a file", func(t *testing.T, e env) {
 		e.write(t, "f", "")
 		_, err := e.fsys.Stat(e.p("f/x"))
-		wantErr(t, err, syscall.ENOTDIR, "stat")
+		WantErr(t, err, syscall.ENOTDIR, "stat")
 	}},
 	{"readdir sorted", func(t *testing.T, e env) {
 		e.mkdir(t, "d")
@@ -259,7 +232,7 @@ var conformance = []struct {
 			t.Fatalf("names %v", names)
 		}
 		_, err = e.fsys.ReadDir(e.p("nope"))
-		wantErr(t, err, fs.ErrNotExist, "open")
+		WantErr(t, err, fs.ErrNotExist, "open")
 		_, err = e.fsys.ReadDir(e.p("d/a"))
 		if err == nil {
 			t.Fatal("readdir of a file succeeded")
@@ -275,11 +248,11 @@ var conformance = []struct {
 			t.Fatalf("b = %q", got)
 		}
 		_, err := e.fsys.Stat(e.p("a"))
-		wantErr(t, err, fs.ErrNotExist, "stat")
-		wantErr(t, e.fsys.Rename(e.p("a"), e.p("c")), fs.ErrNotExist, "rename")
+		WantErr(t, err, fs.ErrNotExist, "stat")
+		WantErr(t, e.fsys.Rename(e.p("a"), e.p("c")), fs.ErrNotExist, "rename")
 		e.mkdir(t, "d")
 		e.mkdir(t, "d2")
-		wantErr(t, e.fsys.Rename(e.p("b"), e.p("d")), fs.ErrExist, "rename")
+		WantErr(t, e.fsys.Rename(e.p("b"), e.p("d")), fs.ErrExist, "rename")
 		if err := e.fsys.Rename(e.p("d"), e.p("d/sub")); err == nil {
 			t.Fatal("moved a directory into itself")
 		}
@@ -314,11 +287,11 @@ var conformance = []struct {
 			t.Fatalf("a = %q", got)
 		}
 		e.write(t, "c", "c")
-		wantErr(t, e.fsys.Link(e.p("a"), e.p("c")), fs.ErrExist, "link")
+		WantErr(t, e.fsys.Link(e.p("a"), e.p("c")), fs.ErrExist, "link")
 		if got := e.read(t, "c"); got != "c" {
 			t.Fatalf("link replaced c: %q", got)
 		}
-		wantErr(t, e.fsys.Link(e.p("nope"), e.p("x")), fs.ErrNotExist, "link")
+		WantErr(t, e.fsys.Link(e.p("nope"), e.p("x")), fs.ErrNotExist, "link")
 		// Renaming one link over another to the same file does nothing.
 		if err := e.fsys.Rename(e.p("a"), e.p("b")); err != nil {
 			t.Fatal(err)
@@ -336,14 +309,14 @@ var conformance = []struct {
 	{"remove", func(t *testing.T, e env) {
 		e.mkdir(t, "d")
 		e.write(t, "d/f", "")
-		wantErr(t, e.fsys.Remove(e.p("d")), syscall.ENOTEMPTY, "remove")
+		WantErr(t, e.fsys.Remove(e.p("d")), syscall.ENOTEMPTY, "remove")
 		if err := e.fsys.Remove(e.p("d/f")); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.fsys.Remove(e.p("d")); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, e.fsys.Remove(e.p("d")), fs.ErrNotExist, "remove")
+		WantErr(t, e.fsys.Remove(e.p("d")), fs.ErrNotExist, "remove")
 	}},
 	{"chmod", func(t *testing.T, e env) {
 		e.write(t, "f", "x")
@@ -357,7 +330,7 @@ var conformance = []struct {
 		if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
 			t.Fatalf("mode %v", fi.Mode())
 		}
-		wantErr(t, e.fsys.Chmod(e.p("nope"), 0o600), fs.ErrNotExist, "chmod")
+		WantErr(t, e.fsys.Chmod(e.p("nope"), 0o600), fs.ErrNotExist, "chmod")
 	}},
 	{"read-only file", func(t *testing.T, e env) {
 		if !e.perms {
@@ -366,7 +339,7 @@ var conformance = []struct {
 		e.write(t, "f", "x")
 		e.fsys.Chmod(e.p("f"), 0o444)
 		_, err := e.fsys.OpenFile(e.p("f"), os.O_WRONLY, 0)
-		wantErr(t, err, fs.ErrPermission, "open")
+		WantErr(t, err, fs.ErrPermission, "open")
 		if got := e.read(t, "f"); got != "x" {
 			t.Fatalf("read %q", got)
 		}
@@ -380,10 +353,10 @@ var conformance = []struct {
 		e.fsys.Chmod(e.p("d"), 0o555)
 		defer e.fsys.Chmod(e.p("d"), 0o755) // let t.TempDir clean up
 		_, err := e.fsys.OpenFile(e.p("d/g"), os.O_WRONLY|os.O_CREATE, 0o644)
-		wantErr(t, err, fs.ErrPermission, "open")
-		wantErr(t, e.fsys.Remove(e.p("d/f")), fs.ErrPermission, "remove")
-		wantErr(t, e.fsys.Rename(e.p("d/f"), e.p("g")), fs.ErrPermission, "rename")
-		wantErr(t, e.fsys.Mkdir(e.p("d/sub"), 0o755), fs.ErrPermission, "mkdir")
+		WantErr(t, err, fs.ErrPermission, "open")
+		WantErr(t, e.fsys.Remove(e.p("d/f")), fs.ErrPermission, "remove")
+		WantErr(t, e.fsys.Rename(e.p("d/f"), e.p("g")), fs.ErrPermission, "rename")
+		WantErr(t, e.fsys.Mkdir(e.p("d/sub"), 0o755), fs.ErrPermission, "mkdir")
 	}},
 	{"symlinks", func(t *testing.T, e env) {
 		if runtime.GOOS == "windows" {
@@ -408,10 +381,10 @@ var conformance = []struct {
 			t.Fatalf("read through link %q", got)
 		}
 		_, err = e.fsys.Readlink(e.p("target"))
-		wantErr(t, err, syscall.EINVAL, "readlink")
+		WantErr(t, err, syscall.EINVAL, "readlink")
 		e.symlink(e.p("nowhere"), e.p("dangling"))
 		_, err = e.fsys.Stat(e.p("dangling"))
-		wantErr(t, err, fs.ErrNotExist, "stat")
+		WantErr(t, err, fs.ErrNotExist, "stat")
 		if _, err := e.fsys.Lstat(e.p("dangling")); err != nil {
 			t.Fatal(err)
 		}
@@ -427,7 +400,7 @@ var conformance = []struct {
 		}
 		e.symlink("loop", e.p("loop"))
 		_, err = e.fsys.Stat(e.p("loop"))
-		wantErr(t, err, syscall.ELOOP, "stat")
+		WantErr(t, err, syscall.ELOOP, "stat")
 		// Rename and Remove act on the link, not its target.
 		if err := e.fsys.Rename(e.p("link"), e.p("link2")); err != nil {
 			t.Fatal(err)
@@ -444,7 +417,7 @@ var conformance = []struct {
 		if err := e.fsys.SyncDir(e.p("d")); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, e.fsys.SyncDir(e.p("nope")), fs.ErrNotExist, "")
+		WantErr(t, e.fsys.SyncDir(e.p("nope")), fs.ErrNotExist, "")
 	}},
 	{"trylock", func(t *testing.T, e env) {
 		release, err := e.fsys.TryLock(e.p("lock"))
@@ -455,7 +428,7 @@ var conformance = []struct {
 			t.Fatalf("lock file not created: %v", err)
 		}
 		_, err = e.fsys.TryLock(e.p("lock"))
-		wantErr(t, err, fsx.ErrLocked, "lock")
+		WantErr(t, err, fsx.ErrLocked, "lock")
 		if err := release(); err != nil {
 			t.Fatal(err)
 		}
@@ -531,7 +504,7 @@ func TestMemCreateReadOnlyFile(t *testing.T) {
 	}
 	f.Close()
 	_, err = m.OpenFile("/f", os.O_RDWR, 0)
-	wantErr(t, err, fs.ErrPermission, "open")
+	WantErr(t, err, fs.ErrPermission, "open")
 }
 
 // TestReadOnly: under the read-only directory every change fails with

@@ -2,6 +2,7 @@ package circuit
 
 import (
 	"fmt"
+	corpusdata "github.com/circuitvc/circuitvc/internal/corpus"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,24 +10,10 @@ import (
 )
 
 // corpus returns the shared real-data folder or skips the test.
-func corpus(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("CIRCUITVC_CORPUS")
-	if dir == "" {
-		t.Skip("CIRCUITVC_CORPUS is not set; skipping tests on real circuit files")
-	}
-	return dir
-}
+func corpus(t testing.TB) string { t.Helper(); return corpusdata.Dir(t) }
 
 // readCorpus reads one file of the corpus.
-func readCorpus(t testing.TB, rel string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(corpus(t), filepath.FromSlash(rel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
+func readCorpus(t testing.TB, rel string) []byte { t.Helper(); return corpusdata.Read(t, rel) }
 
 // readFixture reads a file of this package's testdata.
 func readFixture(t testing.TB, name string) []byte {

@@ -2,6 +2,7 @@ package draw
 
 import (
 	"encoding/json"
+	corpusdata "github.com/circuitvc/circuitvc/internal/corpus"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,14 +10,7 @@ import (
 
 // corpus returns the path of a file in the real circuit corpus, or skips
 // the test when CIRCUITVC_CORPUS is unset.
-func corpus(t testing.TB, rel string) string {
-	t.Helper()
-	dir := os.Getenv("CIRCUITVC_CORPUS")
-	if dir == "" {
-		t.Skip("CIRCUITVC_CORPUS is unset: no real circuit files to draw")
-	}
-	return filepath.Join(dir, filepath.FromSlash(rel))
-}
+func corpus(t testing.TB, rel string) string { t.Helper(); return corpusdata.Path(t, rel) }
 
 // corpusFiles lists every drawable file of the corpus.
 func corpusFiles(t testing.TB) []string {
