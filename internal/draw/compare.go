@@ -105,6 +105,9 @@ func signatures(d *Drawing) sigs {
 			case it.ID == "":
 				return // nets are compared by their pins
 			}
+			if it.derived {
+				return
+			}
 			buf = itemSig(buf[:0], l.Name, it, v.prec)
 			s.items[kind][key] += string(buf)
 			if s.views[kind][key] == nil {
@@ -131,7 +134,8 @@ func signatures(d *Drawing) sigs {
 }
 
 // itemSig appends a canonical text of the item: layer, kind, colour and
-// every shape at the view's precision. Where an automatic layout placed
+// every shape at the view's precision, or the item's own signature when
+// its drawing follows from other items. Where an automatic layout placed
 // the item, only its text counts: adding a part moves the others.
 func itemSig(b []byte, layer string, it *Item, prec int) []byte {
 	b = append(b, layer...)
@@ -139,6 +143,11 @@ func itemSig(b []byte, layer string, it *Item, prec int) []byte {
 	b = append(b, it.Kind...)
 	b = append(b, '|')
 	b = append(b, it.Color...)
+	if it.sig != "" {
+		b = append(b, '|')
+		b = append(b, it.sig...)
+		return append(b, '\n')
+	}
 	for i := range it.Shapes {
 		sh := &it.Shapes[i]
 		b = append(b, ';', byte('0'+sh.Op))

@@ -85,6 +85,15 @@ type Item struct {
 
 	group int  // 1 + index into View.Nets; 0 for none
 	auto  bool // placed by an automatic layout, not by the file
+	// sig, when set, is what Compare compares instead of the shapes:
+	// the file's own attributes of an item whose drawing follows from
+	// other items (a Wokwi wire runs between its parts' pins, wherever
+	// the parts are).
+	sig string
+	// derived items follow wholly from other items' attributes (a
+	// Wokwi part's pins, from its type and place): Compare leaves them
+	// out.
+	derived bool
 }
 
 // Shape is one SVG primitive in view coordinates.

@@ -51,6 +51,8 @@
       tabs.appendChild(b);
     });
     renderList();
+    document.body.classList.toggle('textfile', !!cur().text);
+    if (cur().text) { $('#layers').textContent = ''; return; }
     var first = cur().views[0];
     if (first) showView(state.view[i] || first.name);
   }
@@ -175,7 +177,7 @@
       list.appendChild(el('h2', '', 'Files'));
       var ul = el('ul', 'files');
       data.files.forEach(function (f, i) {
-        var li = el('li', i === state.file ? 'on' : '', f.path + ' (' + f.changes.length + ')');
+        var li = el('li', i === state.file ? 'on' : '', f.path + (f.text ? ' (text)' : ' (' + f.changes.length + ')'));
         li.addEventListener('click', function () { showFile(i); });
         ul.appendChild(li);
       });
@@ -183,6 +185,11 @@
     }
     var f = cur();
     list.appendChild(el('h2', '', f.path));
+    if (f.note) list.appendChild(el('p', 'note', f.note));
+    if (f.text) {
+      list.appendChild(el('p', 'note', 'Not a circuit that can be drawn: its changes are shown as text.'));
+      return;
+    }
     var n = { added: 0, removed: 0, changed: 0 };
     f.changes.forEach(function (c) { if (n[c.status] != null) n[c.status]++; });
     var counts = el('div', 'counts');
