@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install Debian's Chromium for the browser test of the visual diff
-# (internal/draw), unless a Chromium is already on the PATH or named by
-# CIRCUITVC_CHROMIUM. Needs root and Debian's package archive; does
-# nothing else. The test finds the browser the same way.
+# report (cli/browser_test.go, through internal/browsertest), unless a
+# Chromium is already on the PATH or named by CIRCUITVC_CHROMIUM. Needs
+# root and Debian's package archive; does nothing else. The test finds
+# the browser the same way. .ci/run calls it.
 #
 # The test starts Chromium with the flags this machine needs:
 #   --headless --no-sandbox --disable-gpu --disable-quic --no-first-run

@@ -151,7 +151,9 @@ var viewTitles = map[string]string{"schematic": "Schematic", "pcb": "PCB", "brea
 
 // writeFile writes one file's section: per view, the two panes.
 func writeFile(page *bytes.Buffer, i int, f *FileDiff) (fileData, error) {
-	fd := fileData{Path: f.Path, Old: orDefault(f.OldLabel, "old"), New: orDefault(f.NewLabel, "new"), Note: f.Note}
+	// Empty lists, not null: the page's script walks them.
+	fd := fileData{Path: f.Path, Old: orDefault(f.OldLabel, "old"), New: orDefault(f.NewLabel, "new"), Note: f.Note,
+		Views: []viewData{}, Changes: []changeData{}}
 	if f.Old == nil && f.New == nil {
 		if f.Text == "" {
 			return fileData{}, fmt.Errorf("draw: report: %s: neither side drawn, and no text", f.Path)
