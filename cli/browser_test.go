@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,49 +79,48 @@ func corpusFile(t testing.TB, rel string) []byte {
 	return data
 }
 
-// editBoard makes the edits of a designer to a tscircuit board: the
-// first resistor's value, the first capacitor's footprint position on
-// the PCB (with its pads and silkscreen), the first PCB trace deleted
-// and the first schematic trace re-routed.
+// editBoard makes the edits of a designer to a tscircuit board, as
+// tscircuit writes them: the first resistor's value (and the value its
+// schematic shows), the first capacitor moved on the PCB (with its pads
+// and silkscreen), the longest PCB trace deleted and the first schematic
+// trace re-routed.
 func editBoard(t testing.TB, data []byte) []byte {
 	t.Helper()
 	var elems []map[string]any
 	if err := json.Unmarshal(data, &elems); err != nil {
 		t.Fatal(err)
 	}
-	capacitors := map[string]bool{}
+	var resistor, capacitor, longest string
+	var most float64
 	for _, e := range elems {
-		if e["type"] == "source_component" && e["ftype"] == "simple_capacitor" {
-			capacitors[str(e["source_component_id"])] = true
+		switch {
+		case e["type"] == "source_component" && e["ftype"] == "simple_resistor" && resistor == "":
+			resistor = str(e["source_component_id"])
+		case e["type"] == "source_component" && e["ftype"] == "simple_capacitor" && capacitor == "":
+			capacitor = str(e["source_component_id"])
+		case e["type"] == "pcb_trace":
+			if l := routeLength(e["route"]); l > most {
+				longest, most = str(e["pcb_trace_id"]), l
+			}
 		}
 	}
-	valued, moved := false, ""
-	deleted, rerouted := false, false
+	moved, rerouted := "", false
 	var out []map[string]any
 	for _, e := range elems {
-		switch e["type"] {
-		case "source_component":
-			if !valued && e["ftype"] == "simple_resistor" {
-				valued = true
-				e["resistance"] = 4700.0
-				e["display_resistance"] = "4.7kΩ"
-			}
-		case "pcb_component":
-			if moved == "" && capacitors[str(e["source_component_id"])] {
-				moved = str(e["pcb_component_id"])
-			}
-		case "pcb_trace":
-			if !deleted {
-				deleted = true
-				continue
-			}
-		case "schematic_trace":
-			if !rerouted {
-				rerouted = true
-				edges := e["edges"].([]any)
-				to := edges[0].(map[string]any)["to"].(map[string]any)
-				to["y"] = to["y"].(float64) + 0.4
-			}
+		switch {
+		case e["type"] == "source_component" && e["source_component_id"] == resistor:
+			e["resistance"] = 4700.0
+			e["display_resistance"] = "4.7kΩ"
+		case e["type"] == "schematic_component" && e["source_component_id"] == resistor:
+			e["symbol_display_value"] = "4.7kΩ"
+		case e["type"] == "pcb_component" && e["source_component_id"] == capacitor:
+			moved = str(e["pcb_component_id"])
+		case e["type"] == "pcb_trace" && e["pcb_trace_id"] == longest:
+			continue
+		case e["type"] == "schematic_trace" && !rerouted:
+			rerouted = true
+			to := e["edges"].([]any)[0].(map[string]any)["to"].(map[string]any)
+			to["y"] = to["y"].(float64) + 0.4
 		}
 		if moved != "" && e["pcb_component_id"] == moved {
 			shiftX(e, 1.5)
@@ -132,6 +132,22 @@ func editBoard(t testing.TB, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return edited
+}
+
+// routeLength is the length of a PCB trace's route.
+func routeLength(route any) float64 {
+	pts, _ := route.([]any)
+	var l float64
+	for i := 1; i < len(pts); i++ {
+		a, _ := pts[i-1].(map[string]any)
+		b, _ := pts[i].(map[string]any)
+		ax, _ := a["x"].(float64)
+		ay, _ := a["y"].(float64)
+		bx, _ := b["x"].(float64)
+		by, _ := b["y"].(float64)
+		l += math.Hypot(bx-ax, by-ay)
+	}
+	return l
 }
 
 // editDiagram recolours the second wire of a Wokwi diagram, moves its

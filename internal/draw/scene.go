@@ -16,8 +16,9 @@ type Drawing struct {
 	// Views in the order a reader wants them.
 	Views []*View
 	// Info holds a one-line description of each component, by
-	// reference ("resistor 10k 0402"), shown when hovering an unchanged
-	// component.
+	// reference ("resistor 10k 0402"), and of each Wokwi wire, by
+	// ConnKey ("colour green; route v10 * h5"), shown when hovering an
+	// unchanged item.
 	Info map[string]string
 }
 

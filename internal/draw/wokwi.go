@@ -39,6 +39,7 @@ func drawWokwi(partList []obj, connList [][]any) *Drawing {
 	}
 	nets := wokwiNets(conns)
 	for i, c := range conns {
+		d.Info[c.key()] = c.describe()
 		wire, stub := c.items(parts)
 		b.onNet(wire, b.net(nets.key[i], nets.name[i], nets.pins[i]))
 		b.add("wires", wire)
@@ -217,6 +218,12 @@ func wokwiConns(raw [][]any) []wokwiConn {
 		out = append(out, wc)
 	}
 	return out
+}
+
+// describe is the connection's attributes for people, the way Compare
+// reads them: "colour green; route v10 * h5".
+func (c *wokwiConn) describe() string {
+	return "colour " + orDefault(c.color, "none") + "; route " + orDefault(strings.Join(c.hints, " "), "straight")
 }
 
 // key is the connection's identity (see ConnKey).

@@ -208,9 +208,9 @@ func bomChange(b circuit.BOMChange) draw.Change {
 		New: strconv.Itoa(b.NewQty) + " × " + circuit.RefRanges(b.NewRefs)}
 	switch {
 	case b.OldQty == 0:
-		c.Status, c.Summary = draw.Added, fmt.Sprintf("BOM + %d × %s (%s)", b.NewQty, label, circuit.RefRanges(b.NewRefs))
+		c.Status, c.Summary = draw.Added, fmt.Sprintf("BOM + %d × %s: %s", b.NewQty, label, circuit.RefRanges(b.NewRefs))
 	case b.NewQty == 0:
-		c.Status, c.Summary = draw.Removed, fmt.Sprintf("BOM − %d × %s (%s)", b.OldQty, label, circuit.RefRanges(b.OldRefs))
+		c.Status, c.Summary = draw.Removed, fmt.Sprintf("BOM − %d × %s: %s", b.OldQty, label, circuit.RefRanges(b.OldRefs))
 	default:
 		gained, lost := difference(b.NewRefs, b.OldRefs), difference(b.OldRefs, b.NewRefs)
 		var refs []string

@@ -74,9 +74,21 @@
     $('.pane.old .cap', ve).textContent = 'old · ' + f.old;
     $('.pane.new .cap', ve).textContent = 'new · ' + f.new + (v.simplified ? ' · simplified: ' + v.simplified : '');
     renderLayers(v, ve);
+    arrange();
     applyVB(state.vb[key()] || v.fit.slice());
     setOpacity();
   }
+
+  // Side by side means one above the other when that shows the drawing
+  // much bigger (a wide board in a wide window).
+  function arrange() {
+    var v = curView(), ve = v && viewEl(v.name);
+    if (!ve) return;
+    var r = stage.getBoundingClientRect(), fw = v.fit[2] || 1, fh = v.fit[3] || 1;
+    var beside = Math.min(r.width / 2 / fw, r.height / fh), stacked = Math.min(r.width / fw, r.height / 2 / fh);
+    ve.classList.toggle('stack', stacked > beside * 1.3);
+  }
+  window.addEventListener('resize', arrange);
 
   function applyVB(vb) {
     state.vb[key()] = vb;
@@ -286,7 +298,7 @@
         if (c.new) tip.appendChild(el('div', 'n', 'new: ' + c.new));
       });
     } else {
-      var ref = it.getAttribute('data-ref');
+      var ref = it.getAttribute('data-ref') || it.getAttribute('data-conn');
       var info = f.info && f.info[side] && ref && f.info[side][ref];
       if (info) tip.appendChild(el('div', '', info));
     }
