@@ -130,6 +130,33 @@ func TestReportFiles(t *testing.T) {
 	}
 }
 
+// TestReportText shows a file that cannot be drawn by its text: a
+// unified diff's lines coloured, everything escaped, the file marked as
+// text for the page's script, and its note kept.
+func TestReportText(t *testing.T) {
+	n := nativePair(t)
+	text := "--- a/notes.txt\n+++ b/notes.txt\n@@ -1 +1 @@\n-<old> & co\n+new\n context"
+	page := report(t,
+		FileDiff{Path: "blinker.circuit.json", Old: n.old, New: n.new, Changes: Compare(n.old, n.new), Note: "mode 100644 → 100755"},
+		FileDiff{Path: "notes.txt", Text: text})
+	for _, want := range []string{`<span class="th">--- a/notes.txt</span>`, `<span class="hunk">@@ -1 +1 @@</span>`,
+		`<span class="del">-&lt;old&gt; &amp; co</span>`, `<span class="add">+new</span>`, "\n context</pre>"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	data := reportJSON(t, page)
+	if f := data.Files[1]; !f.Text || len(f.Views) != 0 || f.Changes == nil {
+		t.Errorf("the text file's data: %+v", f)
+	}
+	if f := data.Files[0]; f.Text || f.Note != "mode 100644 → 100755" {
+		t.Errorf("the circuit's data: text %v, note %q", f.Text, f.Note)
+	}
+	if err := WriteReport(io.Discard, []FileDiff{{Path: "empty"}}, ReportOptions{}); err == nil {
+		t.Error("a file with neither drawings nor text was accepted")
+	}
+}
+
 // TestReportEscapes keeps text from the files inert in the page.
 func TestReportEscapes(t *testing.T) {
 	evil := `{"components": [{"id": "R1</script><script>alert(1)</script>", "type": "<b>x</b>", "value": "\"'&\u0001\uffff"}], "nets": []}`
