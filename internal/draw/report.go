@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -262,7 +263,7 @@ func writeView(page *bytes.Buffer, name string, sides [2]*Drawing, cs *ChangeSet
 				c.Boxes = map[string][2]*[4]float64{}
 			}
 			pair := c.Boxes[name]
-			pair[s] = &[4]float64{b.MinX, b.MinY, b.W(), b.H()}
+			pair[s] = &[4]float64{round3(b.MinX), round3(b.MinY), round3(b.W()), round3(b.H())}
 			c.Boxes[name] = pair
 		}
 		page.WriteString("</div>\n")
@@ -274,6 +275,10 @@ func writeView(page *bytes.Buffer, name string, sides [2]*Drawing, cs *ChangeSet
 	page.WriteString("</div>\n")
 	return vd
 }
+
+// round3 rounds a box coordinate for the page's data: a thousandth is
+// finer than any view's precision.
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 
 func viewsOf(d *Drawing) []*View {
 	if d == nil {

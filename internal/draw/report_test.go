@@ -157,6 +157,29 @@ func TestReportText(t *testing.T) {
 	}
 }
 
+// TestManyMarked: in a simplified drawing where thousands of items are
+// marked (a big file added whole), they merge into one path per status
+// instead of one element each, and every change can still be zoomed to.
+func TestManyMarked(t *testing.T) {
+	d, err := Parse("big.circuit.json", gen.Native(3000, 1), Options{Detail: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := Compare(nil, d)
+	page := report(t, FileDiff{Path: "big.circuit.json", New: d, Changes: cs})
+	if n := bytes.Count(page, []byte(`class="it k-component chg-added"`)); n != 0 {
+		t.Errorf("%d added components drawn one by one", n)
+	}
+	if !bytes.Contains(page, []byte(`<path class="bulk k-component chg-added" d="M`)) {
+		t.Error("no merged path of added components")
+	}
+	for i, c := range reportJSON(t, page).Files[0].Changes {
+		if c.Kind == Component && c.Boxes["graph"][1] == nil {
+			t.Fatalf("change %d (%s) cannot be zoomed to", i, c.Summary)
+		}
+	}
+}
+
 // TestReportEscapes keeps text from the files inert in the page.
 func TestReportEscapes(t *testing.T) {
 	evil := `{"components": [{"id": "R1</script><script>alert(1)</script>", "type": "<b>x</b>", "value": "\"'&\u0001\uffff"}], "nets": []}`

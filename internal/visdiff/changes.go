@@ -20,8 +20,11 @@ type Semantic struct {
 }
 
 // listPins is how many pins a net's hover text names before it cuts the
-// rest with a count.
-const listPins = 24
+// rest with a count; summaryPins, its line in the change list.
+const (
+	listPins    = 24
+	summaryPins = 6
+)
 
 // changes turns the semantic diff into the change set that colours the
 // drawings and fills the change list, in the delta's order (see the
@@ -88,14 +91,21 @@ func (s *Semantic) netChanges(cs *draw.ChangeSet, m names) {
 		}
 		return nil
 	}
+	// The hover text lists more pins than the summary, where it has them.
+	more := func(pins []string) string {
+		if len(pins) <= summaryPins {
+			return ""
+		}
+		return clipList(pins, listPins)
+	}
 	for _, n := range d.NetsAdded {
 		add(draw.Change{Kind: draw.Net, Key: n.Name, Status: draw.Added, NewPins: n.Pins,
-			Summary: "+ net " + n.Name + " " + clipList(n.Pins, listPins), New: clipList(n.Pins, listPins)})
+			Summary: "+ net " + n.Name + " " + clipList(n.Pins, summaryPins), New: more(n.Pins)})
 	}
 	for _, n := range d.NetsRemoved {
 		old := pinsOf(s.Old, n.Name)
 		add(draw.Change{Kind: draw.Net, Key: n.Name, Status: draw.Removed, OldPins: old,
-			Summary: "− net " + n.Name + " " + clipList(old, listPins), Old: clipList(old, listPins)})
+			Summary: "− net " + n.Name + " " + clipList(old, summaryPins), Old: more(old)})
 	}
 	for _, r := range d.NetsRenamed {
 		old, new := pinsOf(s.Old, r.Old), pinsOf(s.New, r.New)

@@ -82,9 +82,8 @@ func build(f *File, opt Options) draw.FileDiff {
 			fd.Note = joinNote(fd.Note, fmt.Sprintf("the %s version cannot be drawn: %v", [2]string{"old", "new"}[s], errors.Unwrap(err)))
 		}
 	}
-	geometric := draw.Compare(fd.Old, fd.New)
 	if f.Semantic == nil || f.Semantic.Delta == nil {
-		fd.Changes = geometric
+		fd.Changes = draw.Compare(fd.Old, fd.New)
 		return fd
 	}
 	fd.Changes = f.Semantic.changes([2][]byte{f.Old, f.New}, [2]*draw.Drawing{fd.Old, fd.New})
@@ -92,7 +91,9 @@ func build(f *File, opt Options) draw.FileDiff {
 	if format == nil {
 		format = fd.Old
 	}
-	fd.Changes.Merge(onlyGeometric(format.Format, geometric))
+	if format.Format != draw.Native {
+		fd.Changes.Merge(onlyGeometric(draw.Compare(fd.Old, fd.New)))
+	}
 	return fd
 }
 
@@ -112,15 +113,12 @@ func drawBoth(name string, old, new []byte, opt draw.Options) (*draw.Drawing, *d
 }
 
 // onlyGeometric keeps the changes of draw.Compare that the semantic
-// model cannot see: connectivity is the semantic diff's, and a native
-// file holds nothing but the model; a tscircuit file's traces, pads and
-// schematic placement, and a Wokwi wire's colour and route, are
-// geometry.
-func onlyGeometric(f draw.Format, cs draw.ChangeSet) draw.ChangeSet {
+// model cannot see: connectivity is the semantic diff's, while a
+// tscircuit file's traces, pads and schematic placement, and a Wokwi
+// wire's colour and route, are geometry. (A native file holds nothing
+// but the model: Build does not compare its drawings at all.)
+func onlyGeometric(cs draw.ChangeSet) draw.ChangeSet {
 	var out draw.ChangeSet
-	if f == draw.Native {
-		return out
-	}
 	for _, c := range cs.Changes {
 		if c.Kind != draw.Net {
 			out.Changes = append(out.Changes, c)
