@@ -7,6 +7,8 @@
 #   - a generated native circuit of N parts (default 50,000) against a
 #     copy with E edits (default 100);
 #   - the same circuit added whole: every part is in the change list.
+# Then, where Chromium is installed, the time each report takes to open
+# and draw in headless Chromium (cli's TestBrowserLoadTime).
 # Needs /usr/bin/time and CIRCUITVC_CORPUS (default ../shared/testdata).
 #
 #   ./bench/htmlreport.sh
@@ -17,6 +19,7 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d "${TMPDIR:-/tmp}/circuitvc-htmlreport.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/circuitvc" .
+mkdir -p "$work/reports"
 
 # measure NAME DIR ARGS...: runs circuitvc ARGS in DIR RUNS times and
 # prints the medians and the report's size.
@@ -26,6 +29,7 @@ measure() {
   for i in $(seq "$RUNS"); do
     (cd "$dir" && /usr/bin/time -f "%e %M" -o "$work/time.$i" "$work/circuitvc" "$@" -o "$work/report.html" > /dev/null)
   done
+  cp "$work/report.html" "$work/reports/$(echo "$name" | tr -c 'A-Za-z0-9\n' '-' | tr -s '-').html"
   local wall rss
   wall=$(cut -d' ' -f1 "$work"/time.* | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
   rss=$(cut -d' ' -f2 "$work"/time.* | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
@@ -49,3 +53,6 @@ measure "native, $N parts, $E edits" "$work/native" diff a.circuit.json b.circui
 cp "$work/native/a.circuit.json" "$work/added/"
 (cd "$work/added" && "$work/circuitvc" init > /dev/null)
 measure "native, $N parts, added whole" "$work/added" diff --format html
+
+reports=$(find "$work/reports" -name '*.html' | sort | paste -sd: -)
+CIRCUITVC_BROWSER_REPORTS="$reports" go test -count=1 -timeout 30m -run '^TestBrowserLoadTime$' -v ./cli | grep -E 'drawn|SKIP|FAIL' || true

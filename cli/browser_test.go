@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -314,6 +316,45 @@ func TestBrowserReport(t *testing.T) {
 	b.CheckNoProblems(t)
 }
 
+// TestBrowserLongList: a change list of 2,500 entries (a file of 2,500
+// parts added) shows a thousand, then more on demand, and all the way to
+// a change picked on the drawing further down.
+func TestBrowserLongList(t *testing.T) {
+	var comps []string
+	for i := 1; i <= 2500; i++ {
+		comps = append(comps, fmt.Sprintf(`{"id": "R%d", "value": "1k", "pins": ["1", "2"]}`, i))
+	}
+	b := browsertest.New(t)
+	s := newStore(t)
+	s.write("empty.circuit.json", []byte(`{"components": [], "nets": []}`))
+	s.write("big.circuit.json", []byte(`{"components": [`+strings.Join(comps, ",")+`], "nets": []}`))
+	s.run("diff", "empty.circuit.json", "big.circuit.json", "--format", "html", "-o", "report.html")
+	b.Open(t, filepath.Join(s.dir, "report.html"))
+	count := func() int { return browsertest.Eval[int](t, b, `document.querySelectorAll('#list ol.changes li').length`) }
+	total := browsertest.Eval[int](t, b, `JSON.parse(document.getElementById('cvc-data').textContent).files[0].changes.length`)
+	if n := count(); n != 1000 || total < 2500 {
+		t.Errorf("%d of %d entries shown at first, want 1000", n, total)
+	}
+	if got, want := browsertest.Eval[string](t, b, `document.querySelector('#list button.more').textContent`), fmt.Sprintf("Show more (%d not shown)", total-1000); got != want {
+		t.Errorf("the button says %q, want %q", got, want)
+	}
+	b.Click(t, `#list button.more`)
+	if n := count(); n != 2000 {
+		t.Errorf("after Show more: %d entries, want 2000", n)
+	}
+	// Clicking R2300 on the drawing shows and selects its entry.
+	at := browsertest.Eval[[]float64](t, b, `(() => { const r = document.querySelector('.view.on .pane.new [data-ref="R2300"] rect').getBoundingClientRect(); return [r.x + r.width/2, r.y + r.height/2]; })()`)
+	b.Do(t, "click R2300", chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, at[0], at[1], chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, at[0], at[1], chromedp.ButtonLeft))
+	if got := browsertest.Eval[string](t, b, `(() => { const li = document.querySelector('#list ol.changes li.sel'); return li ? li.textContent : ""; })()`); !strings.Contains(got, "+ R2300 ") {
+		t.Errorf("after clicking R2300 the selected entry is %q", got)
+	}
+	if n := count(); n != total || !browsertest.Eval[bool](t, b, `document.querySelector('#list button.more').hidden`) {
+		t.Errorf("after picking R2300: %d of %d entries, button shown", n, total)
+	}
+	b.CheckNoProblems(t)
+}
+
 // TestBrowserScreenshots saves pictures of reports the command line
 // writes into $CIRCUITVC_SCREENSHOTS (docs/ for the README): a tscircuit
 // schematic diff side by side, its PCB overlaid, and a Wokwi diagram
@@ -348,6 +389,30 @@ func TestBrowserScreenshots(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, shot.png), b.Screenshot(t), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	b.CheckNoProblems(t)
+}
+
+// TestBrowserLoadTime opens each report named in
+// $CIRCUITVC_BROWSER_REPORTS (a list like PATH) three times and logs the
+// median time from navigation to the page drawn, and when its HTML was
+// parsed. bench/htmlreport.sh runs it; skipped when unset.
+func TestBrowserLoadTime(t *testing.T) {
+	list := os.Getenv("CIRCUITVC_BROWSER_REPORTS")
+	if list == "" {
+		t.Skip("CIRCUITVC_BROWSER_REPORTS is unset")
+	}
+	b := browsertest.New(t)
+	for _, path := range filepath.SplitList(list) {
+		var drawn, parsed []float64
+		for range 3 {
+			b.Open(t, path)
+			drawn = append(drawn, b.DrawnAfter(t))
+			parsed = append(parsed, browsertest.Eval[float64](t, b, `performance.getEntriesByType('navigation')[0].domInteractive`))
+		}
+		slices.Sort(drawn)
+		slices.Sort(parsed)
+		t.Logf("%s: drawn %.2f s after navigation started (HTML parsed at %.2f s), median of 3", filepath.Base(path), drawn[1]/1000, parsed[1]/1000)
 	}
 	b.CheckNoProblems(t)
 }

@@ -183,6 +183,7 @@
 
   // The change list.
   function renderList() {
+    listUpTo = function () {};
     var list = $('#list');
     list.textContent = '';
     if (data.files.length > 1) {
@@ -213,22 +214,39 @@
       if (v.simplified) list.appendChild(el('p', 'note', v.title + ' simplified: ' + v.simplified + '.'));
     });
     if (!f.changes.length) list.appendChild(el('p', 'note', 'No changes recorded for this file.'));
-    var ol = el('ol', 'changes');
-    f.changes.forEach(function (c, i) {
-      var li = el('li', 'st-' + c.status + (c.boxes ? '' : ' nodraw'));
-      li.dataset.c = String(i);
-      li.appendChild(el('span', 'kind', c.kind));
-      li.appendChild(document.createTextNode(c.summary));
-      li.title = c.boxes ? 'Show on the drawing' : 'Not on the drawing';
-      li.addEventListener('click', function () { focusChange(i); });
-      ol.appendChild(li);
-    });
+    // A long list (a whole big file added lists every part) is shown a
+    // thousand entries at a time.
+    var ol = el('ol', 'changes'), more = el('button', 'more'), shown = 0;
+    more.type = 'button';
+    listUpTo = function (i) {
+      if (i < shown) return;
+      var end = Math.min(f.changes.length, Math.max(i + 1, shown + 1000)), frag = document.createDocumentFragment();
+      for (; shown < end; shown++) frag.appendChild(entry(f.changes[shown], shown));
+      ol.appendChild(frag);
+      more.hidden = shown >= f.changes.length;
+      more.textContent = 'Show more (' + (f.changes.length - shown) + ' not shown)';
+    };
+    more.addEventListener('click', function () { listUpTo(shown); });
     list.appendChild(ol);
+    list.appendChild(more);
+    listUpTo(0);
+  }
+  var listUpTo = function () {};
+
+  function entry(c, i) {
+    var li = el('li', 'st-' + c.status + (c.boxes ? '' : ' nodraw'));
+    li.dataset.c = String(i);
+    li.appendChild(el('span', 'kind', c.kind));
+    li.appendChild(document.createTextNode(c.summary));
+    li.title = c.boxes ? 'Show on the drawing' : 'Not on the drawing';
+    li.addEventListener('click', function () { focusChange(i); });
+    return li;
   }
 
   function select(i) {
     $$('#list li.sel').forEach(function (x) { x.classList.remove('sel'); });
-    var li = $$('#list ol.changes li').filter(function (x) { return x.dataset.c === String(i); })[0];
+    listUpTo(i);
+    var li = $('#list ol.changes') && $('#list ol.changes').children[i];
     if (li) { li.classList.add('sel'); li.scrollIntoView({ block: 'nearest' }); }
   }
 
