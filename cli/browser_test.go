@@ -330,7 +330,9 @@ func TestBrowserLongList(t *testing.T) {
 	s.write("big.circuit.json", []byte(`{"components": [`+strings.Join(comps, ",")+`], "nets": []}`))
 	s.run("diff", "empty.circuit.json", "big.circuit.json", "--format", "html", "-o", "report.html")
 	b.Open(t, filepath.Join(s.dir, "report.html"))
-	count := func() int { return browsertest.Eval[int](t, b, `document.querySelectorAll('#list ol.changes li').length`) }
+	count := func() int {
+		return browsertest.Eval[int](t, b, `document.querySelectorAll('#list ol.changes li').length`)
+	}
 	total := browsertest.Eval[int](t, b, `JSON.parse(document.getElementById('cvc-data').textContent).files[0].changes.length`)
 	if n := count(); n != 1000 || total < 2500 {
 		t.Errorf("%d of %d entries shown at first, want 1000", n, total)
