@@ -100,7 +100,7 @@ func drawNative(doc *nativeFile, opt Options) *Drawing {
 	}
 	v := b.done()
 	if simple {
-		v.Simplified = fmt.Sprintf("%d components: drawn as plain boxes; only changed components are labelled and only changed nets drawn", len(comps))
+		v.Simplified = fmt.Sprintf("%d components: drawn as plain boxes; only changed components are labelled and only changed nets drawn, while there are no more than a few thousand", len(comps))
 	}
 	d.Views = []*View{v}
 	return d

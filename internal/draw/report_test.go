@@ -173,6 +173,12 @@ func TestManyMarked(t *testing.T) {
 	if !bytes.Contains(page, []byte(`<path class="bulk k-component chg-added" d="M`)) {
 		t.Error("no merged path of added components")
 	}
+	if bytes.Contains(page, []byte(`class="bulk k-net`)) || bytes.Contains(page, []byte(`class="it k-net`)) {
+		t.Error("thousands of added nets are drawn")
+	}
+	if bytes.Contains(page, []byte(`class="chg-box`)) {
+		t.Error("thousands of changes are boxed")
+	}
 	for i, c := range reportJSON(t, page).Files[0].Changes {
 		if c.Kind == Component && c.Boxes["graph"][1] == nil {
 			t.Fatalf("change %d (%s) cannot be zoomed to", i, c.Summary)

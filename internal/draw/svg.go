@@ -100,8 +100,10 @@ func (s *svgWriter) write(vb Box) map[int]*Box {
 
 // maxMarkedBulk is how many marked bulk items of a layer are drawn one
 // by one, each with its identity. Beyond it (a whole 50,000-part file
-// added) they merge into one path per status, as unchanged ones do; the
-// change list still zooms to them.
+// added) they merge into one path per status, as unchanged ones do, and
+// optional ones (the lines of nets, which would be a tangle that takes a
+// browser minutes to paint) are left out; the change list still zooms
+// to them.
 const maxMarkedBulk = 2000
 
 func (s *svgWriter) layer(l *Layer) {
@@ -132,8 +134,10 @@ func (s *svgWriter) layer(l *Layer) {
 			}
 		case it.Bulk && merge:
 			s.note(it, mk)
-			paths[mk.st] = s.appendBulk(paths[mk.st], it)
-			bulkKind = it.Kind
+			if !it.Optional {
+				paths[mk.st] = s.appendBulk(paths[mk.st], it)
+				bulkKind = it.Kind
+			}
 		default:
 			s.item(it, mk)
 		}
@@ -329,9 +333,10 @@ func (s *svgWriter) rotation(deg, cx, cy float64) {
 // changeBoxes draws a box around what each drawn change marks on this
 // side, so that a small change is found at any zoom. A change that
 // marks only traces or wires gets one only while it is small: the box
-// of a long wire or a whole net would cover most of the picture.
+// of a long wire or a whole net would cover most of the picture. Past
+// maxMarkedBulk changes there are none: thousands of boxes find nothing.
 func (s *svgWriter) changeBoxes() {
-	if len(s.boxes) == 0 || s.m.cs == nil {
+	if len(s.boxes) == 0 || len(s.boxes) > maxMarkedBulk || s.m.cs == nil {
 		return
 	}
 	b := s.buf
