@@ -16,8 +16,7 @@ import (
 	"github.com/mattn/go-isatty"
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
-	"github.com/circuitvc/circuitvc/objects"
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/worktree"
 )
 
@@ -33,15 +32,24 @@ type Env struct {
 	Now func() time.Time
 }
 
-// OSEnv is the Env of a real process.
-func OSEnv() Env {
-	wd, _ := os.Getwd()
-	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Dir: wd, FS: fsx.OS(), Now: time.Now}
+// OSEnv is the Env of a real process. It fails when the working
+// directory cannot be found (another process removed it, say).
+func OSEnv() (Env, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return Env{}, fmt.Errorf("current directory: %w", err)
+	}
+	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Dir: wd, FS: fsx.OS(), Now: time.Now}, nil
 }
 
 // Main runs the command line of this process and returns its exit code.
 func Main() int {
-	return Run(context.Background(), os.Args, OSEnv())
+	env, err := OSEnv()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "circuitvc: %v\n", err)
+		return exitCode(err)
+	}
+	return Run(context.Background(), os.Args, env)
 }
 
 // Run executes one command line (args[0] is the program name) and returns
@@ -101,6 +109,7 @@ func newApp(env *Env) *ucli.App {
 			diffCommand(env), restoreCommand(env), statusCommand(env), validateCommand(env),
 			exportCommand(env), verifyCommand(env), hashCommand(env), tagCommand(env),
 			gcCommand(env), demoCommand(env), versionCommand(env), helpCommand(),
+			mergeCommand(env), mergeFileCommand(env), resolveCommand(env), gitSetupCommand(env), diffDriverCommand(env),
 		},
 	}
 	// Reached only when the first argument names no command.
@@ -197,25 +206,25 @@ func relPaths(c *ucli.Context, env *Env, repo *worktree.Repo, args []string) ([]
 
 // openForWrite starts a command that makes versions (save, restore): the
 // store, the file arguments as paths from the root, and who signs.
-func openForWrite(c *ucli.Context, env *Env) (*worktree.Repo, []string, objects.Signature, error) {
+func openForWrite(c *ucli.Context, env *Env) (*worktree.Repo, []string, worktree.Signature, error) {
 	repo, err := openRepo(c, env)
 	if err != nil {
-		return nil, nil, objects.Signature{}, err
+		return nil, nil, worktree.Signature{}, err
 	}
 	paths, err := relPaths(c, env, repo, c.Args().Slice())
 	if err == nil {
-		var who objects.Signature
+		var who worktree.Signature
 		if who, err = identity(c, env); err == nil {
 			return repo, paths, who, nil
 		}
 		err = usagef("%v", err)
 	}
 	repo.Close()
-	return nil, nil, objects.Signature{}, err
+	return nil, nil, worktree.Signature{}, err
 }
 
 // identity is the signature for commits made by this command.
-func identity(c *ucli.Context, env *Env) (objects.Signature, error) {
+func identity(c *ucli.Context, env *Env) (worktree.Signature, error) {
 	return worktree.Identity(env.FS, c.String("author"), env.Getenv, env.Now())
 }
 

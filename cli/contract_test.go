@@ -20,7 +20,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 )
 
 // contractCommands are the commands under contract, each with the
@@ -211,10 +212,10 @@ var contractClasses = []contractClass{
 	{
 		name: "unwritable working file",
 		setup: func(t *testing.T, fx *fixture) {
-			f := fsx.NewFaultFS(fx.fsys)
+			f := fsxtest.NewFaultFS(fx.fsys)
 			work := filepath.Join(fx.dir, "amp.circuit.json")
-			f.Inject(fsx.Fault{Op: "open", Path: filepath.Join(fx.dir, ".amp.circuit.json.tmp-"), Times: -1, Err: syscall.EACCES})
-			f.Inject(fsx.Fault{Op: "rename,remove", Path: work, Times: -1, Err: syscall.EACCES})
+			f.Inject(fsxtest.Fault{Op: "open", Path: filepath.Join(fx.dir, ".amp.circuit.json.tmp-"), Times: -1, Err: syscall.EACCES})
+			f.Inject(fsxtest.Fault{Op: "rename,remove", Path: work, Times: -1, Err: syscall.EACCES})
 			fx.fsys = f
 		},
 		na:    map[string]string{"demo": "it makes its own files"},
@@ -224,7 +225,7 @@ var contractClasses = []contractClass{
 }
 
 // readOnlyStore makes the store read-only: by its permission bits when
-// not running as root, else (root ignores them) through fsx.ReadOnly.
+// not running as root, else (root ignores them) through fsxtest.ReadOnly.
 func readOnlyStore(t *testing.T, fx *fixture) {
 	if os.Geteuid() != 0 {
 		err := filepath.WalkDir(fx.store(""), func(p string, d fs.DirEntry, err error) error {
@@ -246,7 +247,7 @@ func readOnlyStore(t *testing.T, fx *fixture) {
 		})
 		return
 	}
-	fx.fsys = fsx.ReadOnly(fx.fsys, fx.store(""))
+	fx.fsys = fsxtest.ReadOnly(fx.fsys, fx.store(""))
 }
 
 // TestContract runs every command against every failure class.

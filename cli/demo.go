@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	_ "embed"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,11 +10,9 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/testdata"
 )
-
-//go:embed demo/blinker.circuit.json
-var demoCircuit []byte
 
 func demoCommand(env *Env) *ucli.Command {
 	return &ucli.Command{
@@ -89,7 +86,7 @@ var demoSteps = []demoStep{
 
 func runDemo(ctx context.Context, env *Env, dir string) error {
 	file := filepath.Join(dir, "blinker.circuit.json")
-	if err := fsx.WriteFile(env.FS, file, demoCircuit, 0o644); err != nil {
+	if err := fsx.WriteFile(env.FS, file, testdata.Blinker, 0o644); err != nil {
 		return err
 	}
 	sub := *env

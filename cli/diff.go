@@ -11,12 +11,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/circuitvc/circuitvc/internal/circuit"
 	"github.com/circuitvc/circuitvc/internal/textdiff"
-	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/worktree"
 )
 
@@ -101,8 +99,12 @@ Examples:
 type comparison struct {
 	pairs    []worktree.FilePair
 	old, new string
-	// plain: two files named on the command line, not versions.
-	plain bool
+	// plain: two files named on the command line, not versions; sources
+	// are the two as circuit sources, with the files around them.
+	plain   bool
+	sources [2]circuit.Source
+	// reads are shared by the files of each side (pairSources).
+	reads [2]*circuit.Reads
 }
 
 // diffPairs works out what is compared with what.
@@ -126,7 +128,7 @@ func diffPairs(c *ucli.Context, env *Env) (*comparison, error) {
 	if plainFiles(env, dir, args, repo) {
 		return readPlainPair(env, dir, args[0], args[1])
 	}
-	var revs []objects.Hash
+	var revs []worktree.Hash
 	var names, paths []string
 	dashed := false
 	for _, a := range args {
@@ -150,7 +152,7 @@ func diffPairs(c *ucli.Context, env *Env) (*comparison, error) {
 		}
 		paths = append(paths, p)
 	}
-	oldH, newH := objects.ZeroHash, objects.ZeroHash
+	var oldH, newH worktree.Hash
 	cmp := &comparison{old: "current", new: "working tree"}
 	switch len(revs) {
 	case 0:
@@ -192,7 +194,7 @@ func isFile(env *Env, dir, name string) bool {
 
 func readPlainPair(env *Env, dir, a, b string) (*comparison, error) {
 	cmp := &comparison{old: a, new: b, plain: true}
-	p := worktree.FilePair{Path: filepath.ToSlash(b), OldOK: true, NewOK: true, OldMode: filemode.Regular, NewMode: filemode.Regular}
+	p := worktree.PlainPair(filepath.ToSlash(b), nil, nil)
 	var err error
 	if p.Old, err = readPlain(env, dir, a); err != nil {
 		return nil, err
@@ -203,6 +205,7 @@ func readPlainPair(env *Env, dir, a, b string) (*comparison, error) {
 	if !bytes.Equal(p.Old, p.New) {
 		cmp.pairs = []worktree.FilePair{p}
 	}
+	cmp.sources = [2]circuit.Source{argSource(env, dir, a, p.Old), argSource(env, dir, b, p.New)}
 	return cmp, nil
 }
 
@@ -332,7 +335,7 @@ func compareFile(p worktree.FilePair, cmp *comparison, format string, context in
 		}
 		return d, nil
 	}
-	if format != "unified" && (circuitDiff(d, p) || (p.OldOK && p.NewOK && jsonDiff(d, p))) {
+	if format != "unified" && (circuitDiff(d, p, cmp, context) || (p.OldOK && p.NewOK && jsonDiff(d, p))) {
 		return d, nil
 	}
 	var b bytes.Buffer
@@ -348,18 +351,9 @@ func compareFile(p worktree.FilePair, cmp *comparison, format string, context in
 // parses as a circuit of the same format; an added or deleted circuit is
 // compared with an empty one. When the circuits are the same but the
 // bytes are not, what changed outside the model is looked for too.
-func circuitDiff(d *fileDiff, p worktree.FilePair) bool {
-	// ParseBoth takes nil for an absent side.
-	side := func(data []byte, ok bool) []byte {
-		if ok && data == nil {
-			return []byte{}
-		}
-		if !ok {
-			return nil
-		}
-		return data
-	}
-	sides, ok := circuit.ParseBoth(p.Path, side(p.Old, p.OldOK), side(p.New, p.NewOK))
+func circuitDiff(d *fileDiff, p worktree.FilePair, cmp *comparison, context int) bool {
+	old, new := pairSources(p, cmp)
+	sides, ok := circuit.ParsePair(old, new)
 	if !ok {
 		return false
 	}
@@ -372,7 +366,7 @@ func circuitDiff(d *fileDiff, p worktree.FilePair) bool {
 	if delta.Empty() && p.OldOK && p.NewOK {
 		if other, err := circuit.DiffJSON(p.Old, p.New); err == nil && !other.Empty() {
 			d.Other, d.other = other, other
-		} else {
+		} else if !drawingDiff(d, p, format.Format, cmp, context) {
 			d.FormattingOnly = sameMode(p) && !bytes.Equal(p.Old, p.New)
 		}
 	}

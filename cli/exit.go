@@ -3,14 +3,9 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io/fs"
+	"slices"
 	"strings"
-	"syscall"
 
-	"github.com/circuitvc/circuitvc/internal/circuit"
-	"github.com/circuitvc/circuitvc/internal/fsx"
-	"github.com/circuitvc/circuitvc/objects"
-	"github.com/circuitvc/circuitvc/refs"
 	"github.com/circuitvc/circuitvc/worktree"
 )
 
@@ -34,27 +29,29 @@ const (
 // exitCodeDoc documents one exit code.
 type exitCodeDoc struct {
 	code    int
-	short   string // for the app's help
-	meaning string // for the README
+	kinds   []worktree.Kind // the kinds of failure that end with it (worktree.KindOf)
+	short   string          // for the app's help
+	meaning string          // for the README
 }
 
-// exitCodes is the one list of exit codes and what they mean: the app's
-// help is made from it, the README's table is checked against it
+// exitCodes is the one list of exit codes and what they mean: errors are
+// mapped to codes by their kind with it (exitCode), the app's help is
+// made from it, the README's table is checked against it
 // (TestREADMEExitCodes), and the contract test checks every command's
 // failures against failureClasses, which point into it.
 var exitCodes = []exitCodeDoc{
-	{ExitOK, "ok", `success (including "nothing to save")`},
-	{ExitDifferent, "differences or problems found", "differences found (`diff --exit-code`) or problems found (`verify`)"},
-	{ExitUsage, "usage", "usage: unknown command or flag, missing or extra argument"},
-	{ExitInvalid, "invalid circuit", "a circuit has errors (`validate`, `save` refusing it, `export` unable to read it; warnings alone exit 0)"},
-	{ExitLocked, "locked or busy", "busy: another process holds the store or a ref lock past the lock timeout, or moved the ref while this command ran (nothing was changed; try again)"},
-	{ExitNotRepo, "not a circuitvc directory", "not inside a circuitvc directory"},
-	{ExitBadRevision, "unknown revision", "unknown revision"},
-	{ExitNoPath, "no such file", "no such file (in the revision asked for, or on disk)"},
-	{ExitCorrupt, "damaged store", "the store is damaged (corrupt or missing object, corrupt ref, HEAD missing or unreadable, HEAD naming a branch that does not exist while another holds the history): nothing was changed"},
-	{ExitIO, "file-system error", "the file system refused (permission denied, disk full, read-only, I/O error): nothing was changed"},
-	{ExitFailure, "other failure", "any other failure"},
-	{ExitPartial, "restore left files changed (the message names them and the version holding their previous bytes)", "a restore failed after replacing working files and could not put them back (a disk that died half way); the message names them and the version holding their previous bytes (`backup`, or a hash to restore)"},
+	{ExitOK, nil, "ok", `success (including "nothing to save")`},
+	{ExitDifferent, nil, "differences or problems found", "differences found (`diff --exit-code`) or problems found (`verify`)"},
+	{ExitUsage, []worktree.Kind{worktree.Refused}, "usage", "usage: unknown command or flag, missing or extra argument"},
+	{ExitInvalid, []worktree.Kind{worktree.Invalid}, "invalid circuit", "a circuit has errors (`validate`, `save` refusing it, `export` unable to read it; warnings alone exit 0)"},
+	{ExitLocked, []worktree.Kind{worktree.Busy}, "locked or busy", "busy: another process holds the store or a ref lock past the lock timeout, or moved the ref while this command ran (nothing was changed; try again)"},
+	{ExitNotRepo, []worktree.Kind{worktree.NotRepo}, "not a circuitvc directory", "not inside a circuitvc directory"},
+	{ExitBadRevision, []worktree.Kind{worktree.UnknownRevision}, "unknown revision", "unknown revision"},
+	{ExitNoPath, []worktree.Kind{worktree.NoSuchFile}, "no such file", "no such file (in the revision asked for, or on disk)"},
+	{ExitCorrupt, []worktree.Kind{worktree.Damaged}, "damaged store", "the store is damaged (corrupt or missing object, corrupt ref, HEAD missing or unreadable, HEAD naming a branch that does not exist while another holds the history): nothing was changed"},
+	{ExitIO, []worktree.Kind{worktree.FileSystem}, "file-system error", "the file system refused (permission denied, disk full, read-only, I/O error): nothing was changed"},
+	{ExitFailure, []worktree.Kind{worktree.Other}, "other failure", "any other failure"},
+	{ExitPartial, []worktree.Kind{worktree.Partial}, "restore left files changed (the message names them and the version holding their previous bytes)", "a restore failed after replacing working files and could not put them back (a disk that died half way); the message names them and the version holding their previous bytes (`backup`, or a hash to restore)"},
 }
 
 // failureClass is a way any command can fail, and the exit code it must
@@ -137,44 +134,24 @@ type silentError struct{ code int }
 
 func (e silentError) Error() string { return "" }
 
-// exitCode maps an error to its exit code: the one place that does.
+// exitCode maps an error to its exit code: the one place that does. A
+// mistake in the command line is a usage error; any other error has the
+// code of its kind (worktree.KindOf) in exitCodes.
 func exitCode(err error) int {
 	var se silentError
-	var ue usageError
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &se):
 		return se.code
-	case errors.As(err, &ue), errors.Is(err, worktree.ErrBadTagName), errors.Is(err, worktree.ErrTagExists):
+	case errors.As(err, new(usageError)):
 		return ExitUsage
-	case errors.Is(err, worktree.ErrPartial):
-		return ExitPartial
-	case errors.Is(err, worktree.ErrInvalidCircuit), errors.Is(err, circuit.ErrSyntax),
-		errors.Is(err, circuit.ErrInvalid), errors.Is(err, circuit.ErrNotCircuit):
-		return ExitInvalid
-	case errors.Is(err, fsx.ErrLocked), errors.Is(err, refs.ErrLocked), errors.Is(err, refs.ErrConflict):
-		return ExitLocked
-	case errors.Is(err, worktree.ErrNotRepo):
-		return ExitNotRepo
-	case errors.Is(err, worktree.ErrRevisionNotFound):
-		return ExitBadRevision
-	case errors.Is(err, worktree.ErrPathNotFound), errors.Is(err, fs.ErrNotExist):
-		return ExitNoPath
-	case errors.Is(err, worktree.ErrDamaged), errors.Is(err, objects.ErrCorrupt), errors.Is(err, refs.ErrCorrupt), errors.Is(err, objects.ErrNotFound):
-		return ExitCorrupt
-	case isIOError(err):
-		return ExitIO
 	}
-	return ExitFailure
-}
-
-func isIOError(err error) bool {
-	for _, e := range []error{fs.ErrPermission, syscall.ENOSPC, syscall.EROFS, syscall.EIO, syscall.EACCES, syscall.EDQUOT, syscall.EISDIR} {
-		if errors.Is(err, e) {
-			return true
+	k := worktree.KindOf(err)
+	for _, d := range exitCodes {
+		if slices.Contains(d.kinds, k) {
+			return d.code
 		}
 	}
-	var pe *fs.PathError
-	return errors.As(err, &pe)
+	return ExitFailure
 }

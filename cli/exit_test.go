@@ -3,15 +3,21 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
+	"github.com/circuitvc/circuitvc/worktree"
 )
 
 // runWith runs one command line in dir on fsys and returns its exit code
@@ -53,16 +59,16 @@ func TestFileSystemErrorsExit9(t *testing.T) {
 	head, _ := os.ReadFile(filepath.Join(dir, ".circuitvc", "refs", "heads", "main"))
 	cases := []struct {
 		name  string
-		fault fsx.Fault
+		fault fsxtest.Fault
 		names string
 	}{
-		{"unreadable working file", fsx.Fault{Op: "open", Path: "amp.circuit.json", Times: -1, Err: syscall.EACCES}, "amp.circuit.json"},
-		{"disk full", fsx.Fault{Op: "write", Path: "/objects/", Times: -1, Err: syscall.ENOSPC}, "no space left on device"},
-		{"read-only store", fsx.Fault{Op: "open", Path: "/objects/tmp_obj_", Times: -1, Err: syscall.EROFS}, "read-only file system"},
+		{"unreadable working file", fsxtest.Fault{Op: "open", Path: "amp.circuit.json", Times: -1, Err: syscall.EACCES}, "amp.circuit.json"},
+		{"disk full", fsxtest.Fault{Op: "write", Path: "/objects/", Times: -1, Err: syscall.ENOSPC}, "no space left on device"},
+		{"read-only store", fsxtest.Fault{Op: "open", Path: "/objects/tmp_obj_", Times: -1, Err: syscall.EROFS}, "read-only file system"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ffs := fsx.NewFaultFS(fsx.OS())
+			ffs := fsxtest.NewFaultFS(fsx.OS())
 			ffs.Inject(c.fault)
 			code, stderr := runWith(t, ffs, dir, "save", "-m", "v2")
 			if code != ExitIO {
@@ -97,6 +103,22 @@ func TestExitCodeOfWrappedErrors(t *testing.T) {
 	}
 }
 
+// TestEveryKindHasOneExitCode: exitCodes maps every kind of failure the
+// porcelain decides to exactly one exit code.
+func TestEveryKindHasOneExitCode(t *testing.T) {
+	for _, k := range worktree.Kinds() {
+		var codes []int
+		for _, d := range exitCodes {
+			if slices.Contains(d.kinds, k) {
+				codes = append(codes, d.code)
+			}
+		}
+		if len(codes) != 1 {
+			t.Errorf("kind %v has exit codes %v; want exactly one", k, codes)
+		}
+	}
+}
+
 // TestErrorsNameTheUsersFile: a restore whose working directory refuses
 // the write, and a save refusing an invalid circuit, fail with one line
 // naming the user's file, never the temp file of an atomic replace
@@ -121,17 +143,17 @@ func TestErrorsNameTheUsersFile(t *testing.T) {
 	}
 	cases := []struct {
 		name  string
-		fault fsx.Fault
+		fault fsxtest.Fault
 		args  []string
 		code  int
 	}{
-		{"temp file refused", fsx.Fault{Op: "open", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EACCES}, []string{"restore", "--to", "current~1"}, ExitIO},
-		{"temp file write fails", fsx.Fault{Op: "write", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EIO}, []string{"restore", "--to", "current~1"}, ExitIO},
-		{"rename refused", fsx.Fault{Op: "rename", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EPERM}, []string{"restore", "--to", "current~1"}, ExitIO},
+		{"temp file refused", fsxtest.Fault{Op: "open", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EACCES}, []string{"restore", "--to", "current~1"}, ExitIO},
+		{"temp file write fails", fsxtest.Fault{Op: "write", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EIO}, []string{"restore", "--to", "current~1"}, ExitIO},
+		{"rename refused", fsxtest.Fault{Op: "rename", Path: ".good.circuit.json.tmp-", Times: -1, Err: syscall.EPERM}, []string{"restore", "--to", "current~1"}, ExitIO},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ffs := fsx.NewFaultFS(fsx.OS())
+			ffs := fsxtest.NewFaultFS(fsx.OS())
 			ffs.Inject(c.fault)
 			code, stderr := runWith(t, ffs, dir, c.args...)
 			if code != c.code || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, file) || strings.Contains(stderr, ".tmp-") {
@@ -145,5 +167,37 @@ func TestErrorsNameTheUsersFile(t *testing.T) {
 	code, stderr := runWith(t, fsx.OS(), dir, "save")
 	if code != ExitInvalid || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "good.circuit.json:1:") {
 		t.Errorf("save of an invalid circuit: exit %d, stderr %q: want exit 3 and one line locating the problem", code, stderr)
+	}
+}
+
+// TestRemovedWorkingDirectory: a command started in a directory that no
+// longer exists says so, rather than running with no directory. The
+// child process (this test binary again) removes its own working
+// directory before it runs Main.
+func TestRemovedWorkingDirectory(t *testing.T) {
+	const childEnv = "CIRCUITVC_TEST_REMOVED_DIR"
+	if dir := os.Getenv(childEnv); dir != "" {
+		if err := os.Chdir(dir); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Remove(dir); err != nil {
+			t.Fatal(err)
+		}
+		os.Args = []string{"circuitvc", "status"}
+		os.Exit(Main())
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows cannot remove a process's working directory")
+	}
+	dir := filepath.Join(t.TempDir(), "gone")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRemovedWorkingDirectory$")
+	cmd.Env = append(os.Environ(), childEnv+"="+dir)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != ExitNoPath || !strings.HasPrefix(string(out), "circuitvc: current directory: ") {
+		t.Fatalf("circuitvc status in a removed directory: %v\n%s", err, out)
 	}
 }

@@ -5,10 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/circuitvc/circuitvc/worktree"
 	ucli "github.com/urfave/cli/v2"
-
-	"github.com/circuitvc/circuitvc/objects"
 )
 
 func hashCommand(env *Env) *ucli.Command {
@@ -33,7 +31,7 @@ Examples:
 					return err
 				}
 				sum := sha256.Sum256(data)
-				fmt.Fprintf(env.Stdout, "%s %s %s\n", objects.HashObject(plumbing.BlobObject, data), hex.EncodeToString(sum[:]), name)
+				fmt.Fprintf(env.Stdout, "%s %s %s\n", worktree.BlobID(data), hex.EncodeToString(sum[:]), name)
 			}
 			return nil
 		},

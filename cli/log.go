@@ -9,8 +9,6 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/circuitvc/circuitvc/objects"
-	"github.com/circuitvc/circuitvc/refs"
 	"github.com/circuitvc/circuitvc/worktree"
 )
 
@@ -69,7 +67,10 @@ Examples:
 }
 
 func writeLog(c *ucli.Context, env *Env, repo *worktree.Repo, opts worktree.LogOptions) error {
-	deco := decorations(repo)
+	deco, err := repo.Decorations()
+	if err != nil {
+		return err
+	}
 	w := env.Stdout
 	if c.Bool("json") {
 		entries := []logJSON{}
@@ -101,29 +102,13 @@ func writeLog(c *ucli.Context, env *Env, repo *worktree.Repo, opts worktree.LogO
 }
 
 // writeCommitHeader prints a version the way git log does.
-func writeCommitHeader(w io.Writer, col bool, h objects.Hash, c *objects.Commit, deco []string) {
+func writeCommitHeader(w io.Writer, col bool, h worktree.Hash, c *worktree.Commit, deco []string) {
 	fmt.Fprintf(w, "%s%s\n", paint(col, yellow, "version "+h.String()), decoText(col, deco))
 	fmt.Fprintf(w, "Author: %s <%s>\n", c.Author.Name, c.Author.Email)
 	fmt.Fprintf(w, "Date:   %s\n\n", c.Author.When.Format(time.RFC1123Z))
 	for _, line := range strings.Split(strings.TrimRight(c.Message, "\n"), "\n") {
 		fmt.Fprintf(w, "    %s\n", line)
 	}
-}
-
-// decorations names the commits that refs point at: current, backup, tags.
-func decorations(repo *worktree.Repo) map[objects.Hash][]string {
-	out := map[objects.Hash][]string{}
-	if h, err := repo.Refs().Read(refs.HEAD); err == nil {
-		out[h] = append(out[h], "current")
-	}
-	if h, err := repo.Refs().Read(refs.Backup); err == nil {
-		out[h] = append(out[h], "backup")
-	}
-	tags, _ := repo.Tags()
-	for _, t := range tags {
-		out[t.Commit] = append(out[t.Commit], "tag: "+t.Name)
-	}
-	return out
 }
 
 func decoText(col bool, names []string) string {

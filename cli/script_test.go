@@ -2,13 +2,13 @@ package cli_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/circuitvc/circuitvc/cli"
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 // TestMain lets the test binary act as the circuitvc command inside
@@ -25,11 +25,13 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(e *testscript.Env) error {
-			e.Setenv("CIRCUITVC_AUTHOR", "Test User <test@example.com>")
-			e.Setenv("GIT_AUTHOR_NAME", "Test User")
-			e.Setenv("GIT_AUTHOR_EMAIL", "test@example.com")
-			e.Setenv("GIT_COMMITTER_NAME", "Test User")
-			e.Setenv("GIT_COMMITTER_EMAIL", "test@example.com")
+			// circuitvc and git sign as the same person.
+			e.Setenv("CIRCUITVC_AUTHOR", gittest.Name+" <"+gittest.Email+">")
+			for _, who := range []string{"GIT_AUTHOR", "GIT_COMMITTER"} {
+				e.Setenv(who+"_NAME", gittest.Name)
+				e.Setenv(who+"_EMAIL", gittest.Email)
+			}
+			e.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 			e.Setenv("NO_COLOR", "1")
 			if c := os.Getenv("CIRCUITVC_CORPUS"); c != "" {
 				abs, err := filepath.Abs(c)
@@ -43,8 +45,7 @@ func TestScripts(t *testing.T) {
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "git":
-				_, err := exec.LookPath("git")
-				return err == nil, nil
+				return gittest.Available(), nil
 			case "corpus":
 				return os.Getenv("CIRCUITVC_CORPUS") != "", nil
 			}
@@ -56,6 +57,7 @@ func TestScripts(t *testing.T) {
 			"corrupt-object":   corruptObject,
 			"replace":          replaceOnce,
 			"corpus-copy":      copyCorpus,
+			"kicad-oracle":     kicadOracle,
 		},
 	})
 }

@@ -58,7 +58,11 @@ Examples:
 			if err != nil {
 				return err
 			}
-			writeCommitHeader(env.Stdout, colour(env, env.Stdout), h, commit, decorations(repo)[h])
+			deco, err := repo.Decorations()
+			if err != nil {
+				return err
+			}
+			writeCommitHeader(env.Stdout, colour(env, env.Stdout), h, commit, deco[h])
 			fmt.Fprintf(env.Stdout, "\nFiles (%d):\n", len(snap))
 			for _, p := range snap.Paths() {
 				fmt.Fprintf(env.Stdout, "    %s  %s\n", snap[p].Hash.String()[:7], p)

@@ -56,6 +56,11 @@ func writeStatus(c *ucli.Context, env *Env, repo *worktree.Repo, files []worktre
 	} else if commit, err := repo.Commit(head); err == nil {
 		fmt.Fprintf(w, "Current version %s: %s\n", head.String()[:7], firstLine(commit.Message))
 	}
+	if m, err := repo.MergeStatus(); err != nil {
+		return err
+	} else if m != nil {
+		fmt.Fprintln(w, mergeLine(m))
+	}
 	changed := 0
 	for _, f := range files {
 		if f.Kind == worktree.Unchanged && !c.Bool("all") {

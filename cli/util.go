@@ -3,7 +3,7 @@ package cli
 import (
 	"strings"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // readArgFile reads a file named on the command line, relative to dir.

@@ -20,7 +20,10 @@ format's own definition: JSON syntax; the native schema; tscircuit elements
 against circuit-json's definitions (extracted into circuitvc, with the
 relaxations older tscircuit releases need); Wokwi parts and connections as
 docs.wokwi.com/diagram-format describes them; unique ids and references;
-net pins that name real components and pins. Every finding names
+net pins that name real components and pins. KiCad schematics (with their
+sub-sheets; a sub-sheet through the root that uses it) and netlists: the
+S-expression syntax, duplicate references, symbols not annotated, pins
+connected to nothing (warnings). Every finding names
 file:line:column and the JSON path (the file as named, or from the current
 directory when none is named), and has a level:
 
@@ -55,13 +58,18 @@ Examples:
 				}
 			}
 			var problems []*circuit.Error
+			reads := &circuit.Reads{} // a KiCad hierarchy is read once for all its files
 			for _, f := range files {
 				data, err := readArgFile(env, workDir(c, env), f)
 				if err != nil {
 					return err
 				}
-				problems = append(problems, circuit.Validate(f, data, opts)...)
+				src := argSource(env, workDir(c, env), f, data)
+				src.Reads = reads
+				_, found := circuit.CheckSource(src, opts)
+				problems = append(problems, found...)
 			}
+			problems = circuit.Unique(problems) // a KiCad sub-sheet's are its root's too
 			if err := writeProblems(c, env, problems, len(files)); err != nil {
 				return err
 			}

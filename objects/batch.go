@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // Object is one object for WriteMany.
@@ -46,31 +48,31 @@ func (s *Store) WriteMany(objs []Object) ([]Hash, error) {
 			todo = append(todo, i) // a damaged loose copy is replaced, as by Write
 		}
 	}
-	tmps := make([]string, len(objs))
+	pfs := make([]*fsx.PendingFile, len(objs))
 	err := parallel(len(todo), func(k int) error {
 		i := todo[k]
-		tmp, err := s.writeTemp(func(zw io.Writer) error {
+		pf, err := s.writeTemp(func(zw io.Writer) error {
 			if _, err := zw.Write(header(objs[i].Type, int64(len(objs[i].Data)))); err != nil {
 				return err
 			}
 			_, err := zw.Write(objs[i].Data)
 			return err
 		})
-		tmps[i] = tmp
 		if err != nil {
 			return fmt.Errorf("objects: write %s: %w", hashes[i], err)
 		}
+		pfs[i] = pf
 		return nil
 	})
 	if err != nil {
 		for _, i := range todo {
-			if tmps[i] != "" {
-				_ = s.fsys.Remove(tmps[i])
+			if pfs[i] != nil {
+				_ = pfs[i].Cleanup()
 			}
 		}
 		return nil, err
 	}
-	return hashes, s.placeAll(todo, tmps, hashes)
+	return hashes, s.placeAll(todo, pfs, hashes)
 }
 
 // hashFor hashes o unless the caller did, refusing bad types and
@@ -91,15 +93,15 @@ func (s *Store) hashFor(o Object) (Hash, error) {
 
 // placeAll links each fsynced temp file to its final name, then fsyncs
 // every directory that changed, concurrently.
-func (s *Store) placeAll(todo []int, tmps []string, hashes []Hash) error {
+func (s *Store) placeAll(todo []int, pfs []*fsx.PendingFile, hashes []Hash) error {
 	dirs := map[string]Hash{} // each changed directory → an object stored there, for errors
 	var err error
 	for _, i := range todo {
 		if err != nil {
-			_ = s.fsys.Remove(tmps[i])
+			_ = pfs[i].Cleanup()
 			continue
 		}
-		dir, created, lerr := s.link(tmps[i], hashes[i])
+		dir, created, lerr := s.link(pfs[i], hashes[i])
 		if lerr != nil {
 			err = lerr
 			continue

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 func TestWriteMany(t *testing.T) {
@@ -41,5 +43,5 @@ func TestWriteMany(t *testing.T) {
 	if _, err := s.WriteMany([]Object{{Type: plumbing.InvalidObject, Data: nil}}); err == nil {
 		t.Error("WriteMany accepted an invalid type")
 	}
-	fsckClean(t, dir)
+	gittest.Fsck(t, dir)
 }

@@ -1,6 +1,6 @@
 package objects
 
-// Power cuts (fsx.CrashFS): a sequence of writes, and Pack, are cut after
+// Power cuts (fsxtest.CrashFS): a sequence of writes, and Pack, are cut after
 // every operation, and every file system the cut could leave — the worst
 // case (only fsynced state) and outcomes in which some of the operations
 // not yet durable reached the disk anyway — is reopened and checked:
@@ -27,10 +27,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 // crashLimit bounds the outcomes explored per cut: every subset of up to
@@ -39,6 +43,7 @@ import (
 const crashLimit = 8
 
 func TestWriteCrash(t *testing.T) {
+	t.Parallel()
 	small := wantObj{plumbing.BlobObject, []byte(`{"components":[{"id":"R1","value":"10k"}]}` + "\n")}
 	big := wantObj{plumbing.BlobObject, bigBlob(2)}
 	treeData := mustEncodeTree(t, &Tree{Entries: []TreeEntry{
@@ -74,7 +79,10 @@ func TestWriteCrash(t *testing.T) {
 	seen := map[string]bool{}
 	var cuts, states, distinct, withTemps int
 	for n := 0; ; n++ {
-		c := fsx.NewCrashFS(base)
+		if !fsxtest.Sampled(n) {
+			continue
+		}
+		c := fsxtest.NewCrashFS(base)
 		s, err := Open(c, faultDir)
 		if err != nil {
 			t.Fatal(err)
@@ -99,7 +107,7 @@ func TestWriteCrash(t *testing.T) {
 				got, err = s.WriteMany(batch)
 			}
 			if err != nil {
-				if !errors.Is(err, fsx.ErrPowerCut) {
+				if !errors.Is(err, fsxtest.ErrPowerCut) {
 					t.Errorf("cut after %d ops: step %d: err = %v, want the power cut", n, i, err)
 				}
 				break
@@ -229,78 +237,98 @@ func TestDamagedLooseLeftovers(t *testing.T) {
 }
 
 func TestPackCrash(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
 	var totalCuts, totalStates, totalDistinct, totalFsck int
 	// 30 loose objects (10 commits); and 9 packed plus 12 loose ones,
-	// repacked with All.
-	for _, fx := range []*gcFixture{
+	// repacked with All. The two run at once.
+	fixtures := []*gcFixture{
 		newGCFixture(t, "loose", 0, 10, PackOptions{}),
 		newGCFixture(t, "all", 3, 4, PackOptions{All: true}),
-	} {
-		seen := map[string]bool{}
-		var cuts, states, tmpPacks, packNoIdx, stillLoose, fscks int
-		var lastCut *fsx.MemFS
-		for n := 0; ; n++ {
-			c := fsx.NewCrashFS(fx.base)
-			s, err := Open(c, faultDir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c.CrashAfter(c.Ops() + n)
-			_, err = s.Pack(context.Background(), fx.opts)
-			s.Close()
-			if err != nil && !errors.Is(err, fsx.ErrPowerCut) {
-				t.Errorf("%s: cut after %d ops: err = %v, want the power cut", fx.name, n, err)
-			}
-			cuts++
-			for desc, after := range c.CrashStates(crashLimit) {
-				states++
-				key := after.Dump()
-				if seen[key] {
-					continue
-				}
-				seen[key] = true
-				desc = fmt.Sprintf("%s: cut after %d ops: %s", fx.name, n, desc)
-				tmps, orphans := packDebris(after)
-				if tmps > 0 {
-					tmpPacks++
-				}
-				if orphans > 0 {
-					packNoIdx++
-				}
-				r := openMem(t, after)
-				fx.checkAll(t, r, desc)
-				verifyClean(t, r, desc)
-				if k, _ := r.CountLoose(); k > 0 {
-					stillLoose++
-				}
-				r.Close()
-				fx.packAgain(t, after, desc)
-				// git fsck costs a process and a copy: run it on one
-				// distinct outcome in 24 (and on the last).
-				if len(seen)%24 == 1 {
-					fsckMem(t, after, fx.tip, desc)
-					fscks++
-				}
-				lastCut = after
-			}
-			if !c.Cut() {
-				break
-			}
-		}
-		if lastCut != nil {
-			fsckMem(t, lastCut, fx.tip, fx.name+": last outcome")
-			fscks++
-		}
-		t.Logf("pack %s: %d objects, %d cut points, %d crash states explored, %d distinct checked (objects, verify, second Pack); "+
-			"%d with tmp_pack/tmp_idx files, %d with a pack lacking its index, %d with loose objects left; git fsck --strict on %d",
-			fx.name, len(fx.objs), cuts, states, len(seen), tmpPacks, packNoIdx, stillLoose, fscks)
-		totalCuts += cuts
-		totalStates += states
-		totalDistinct += len(seen)
-		totalFsck += fscks
 	}
+	t.Run("fixtures", func(t *testing.T) {
+		for _, fx := range fixtures {
+			t.Run(fx.name, func(t *testing.T) {
+				t.Parallel()
+				cuts, states, distinct, fscks := packCrashLoop(t, fx)
+				mu.Lock()
+				defer mu.Unlock()
+				totalCuts += cuts
+				totalStates += states
+				totalDistinct += distinct
+				totalFsck += fscks
+			})
+		}
+	})
 	t.Logf("SUMMARY pack power cuts: %d cut points, %d crash states explored, %d distinct checked, %d git fsck runs: no object lost",
 		totalCuts, totalStates, totalDistinct, totalFsck)
+}
+
+// packCrashLoop cuts the power after every operation of Pack on fx in
+// turn and checks every state the disk may be left in.
+func packCrashLoop(t *testing.T, fx *gcFixture) (cuts, states, distinct, fscks int) {
+	seen := map[string]bool{}
+	var tmpPacks, packNoIdx, stillLoose int
+	var lastCut *fsxtest.MemFS
+	for n := 0; ; n++ {
+		if !fsxtest.Sampled(n) {
+			continue
+		}
+		c := fsxtest.NewCrashFS(fx.base)
+		s, err := Open(c, faultDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.CrashAfter(c.Ops() + n)
+		_, err = s.Pack(context.Background(), fx.opts)
+		s.Close()
+		if err != nil && !errors.Is(err, fsxtest.ErrPowerCut) {
+			t.Errorf("%s: cut after %d ops: err = %v, want the power cut", fx.name, n, err)
+		}
+		cuts++
+		for desc, after := range c.CrashStates(crashLimit) {
+			states++
+			key := after.Dump()
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			desc = fmt.Sprintf("%s: cut after %d ops: %s", fx.name, n, desc)
+			tmps, orphans := packDebris(after)
+			if tmps > 0 {
+				tmpPacks++
+			}
+			if orphans > 0 {
+				packNoIdx++
+			}
+			r := openMem(t, after)
+			fx.checkAll(t, r, desc)
+			verifyClean(t, r, desc)
+			if k, _ := r.CountLoose(); k > 0 {
+				stillLoose++
+			}
+			r.Close()
+			fx.packAgain(t, after, desc)
+			// git fsck costs a process and a copy: run it on one
+			// distinct outcome in 24 (and on the last).
+			if len(seen)%24 == 1 {
+				fsckMem(t, after, fx.tip, desc)
+				fscks++
+			}
+			lastCut = after
+		}
+		if !c.Cut() {
+			break
+		}
+	}
+	if lastCut != nil {
+		fsckMem(t, lastCut, fx.tip, fx.name+": last outcome")
+		fscks++
+	}
+	t.Logf("pack %s: %d objects, %d cut points, %d crash states explored, %d distinct checked (objects, verify, second Pack); "+
+		"%d with tmp_pack/tmp_idx files, %d with a pack lacking its index, %d with loose objects left; git fsck --strict on %d",
+		fx.name, len(fx.objs), cuts, states, len(seen), tmpPacks, packNoIdx, stillLoose, fscks)
+	return cuts, states, len(seen), fscks
 }
 
 // packDebris counts the temp files in objects/pack and the packs whose
@@ -332,18 +360,17 @@ func fsckMem(t *testing.T, fsys fsx.FS, tip Hash, desc string) {
 	if testing.Short() {
 		return
 	}
-	needGit(t)
+	gittest.Need(t)
 	dir := filepath.Join(t.TempDir(), "repo.git")
-	git(t, "", nil, "init", "--bare", "-q", "-b", "main", dir)
+	gittest.InitBare(t, dir)
 	if err := copyOut(fsys, filepath.Join(faultDir, "objects"), filepath.Join(dir, "objects")); err != nil {
 		t.Fatalf("%s: copy out: %v", desc, err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "refs", "heads", "main"), []byte(tip.String()+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := gitErr(dir, nil, "fsck", "--strict", "--no-dangling")
-	if err != nil || strings.TrimSpace(out) != "" {
-		t.Errorf("%s: git fsck --strict: %v\n%s", desc, err, out)
+	if err := gittest.FsckError(dir); err != nil {
+		t.Errorf("%s: %v", desc, err)
 	}
 }
 

@@ -15,4 +15,8 @@
 // by a mutex and loose objects need no locking. Several processes may use
 // one store at the same time, each with its own Store; packs that another
 // process adds are picked up the first time an object is not found.
+//
+// objects is plumbing, as go-git's plumbing packages are: for tools that
+// read or write a store's objects directly. Programs that save, restore
+// and read versions use the porcelain, package worktree.
 package objects

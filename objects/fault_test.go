@@ -1,7 +1,7 @@
 package objects
 
 // Fault injection: every file-system operation of Write, WriteStream and
-// Pack is failed in turn (fsx.FaultFS) with EIO and ENOSPC, once (FailAt:
+// Pack is failed in turn (fsxtest.FaultFS) with EIO and ENOSPC, once (FailAt:
 // the cleanup that follows runs on a healthy disk) and for good (FailFrom:
 // the disk stays broken, so the cleanup fails too). After each run the
 // store is reopened on the inner file system, which holds exactly what the
@@ -23,7 +23,8 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
@@ -31,9 +32,9 @@ import (
 const faultDir = "/repo/.circuitvc"
 
 // memStore makes an empty, durable store on a fresh MemFS.
-func memStore(t testing.TB) *fsx.MemFS {
+func memStore(t testing.TB) *fsxtest.MemFS {
 	t.Helper()
-	m := fsx.NewMemFS()
+	m := fsxtest.NewMemFS()
 	if err := Init(m, faultDir); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +120,7 @@ func tempFiles(fsys fsx.FS) []string {
 }
 
 // namesFile reports whether err names the object or the file it failed on.
-func namesFile(err error, h Hash, op fsx.Op) bool {
+func namesFile(err error, h Hash, op fsxtest.Op) bool {
 	msg := err.Error()
 	return (!h.IsZero() && strings.Contains(msg, h.String())) ||
 		(op.Path != "" && strings.Contains(msg, op.Path))
@@ -128,16 +129,17 @@ func namesFile(err error, h Hash, op fsx.Op) bool {
 // faultModes are the two ways a fault is injected.
 var faultModes = []struct {
 	name   string
-	inject func(f *fsx.FaultFS, n int, err error)
+	inject func(f *fsxtest.FaultFS, n int, err error)
 	sticky bool // the disk stays broken: cleanup fails too
 }{
-	{"once", (*fsx.FaultFS).FailAt, false},
-	{"from", (*fsx.FaultFS).FailFrom, true},
+	{"once", (*fsxtest.FaultFS).FailAt, false},
+	{"from", (*fsxtest.FaultFS).FailFrom, true},
 }
 
 var faultErrnos = []syscall.Errno{syscall.EIO, syscall.ENOSPC}
 
 func TestWriteFaults(t *testing.T) {
+	t.Parallel()
 	small := wantObj{plumbing.BlobObject, []byte(`{"components":[{"id":"R1","value":"10k"}]}` + "\n")}
 	big := wantObj{plumbing.BlobObject, bigBlob(1)}
 	tree := wantObj{plumbing.TreeObject, mustEncodeTree(t, &Tree{Entries: []TreeEntry{
@@ -176,8 +178,11 @@ func TestWriteFaults(t *testing.T) {
 				name := fmt.Sprintf("%s/%s/%v", tc.name, mode.name, errno)
 				var points, whole, absent, leftTemps int
 				for n := 1; ; n++ {
+					if !fsxtest.Sampled(n) {
+						continue
+					}
 					inner := base.Clone()
-					f := fsx.NewFaultFS(inner)
+					f := fsxtest.NewFaultFS(inner)
 					s, err := Open(f, faultDir)
 					if err != nil {
 						t.Fatal(err)
@@ -301,7 +306,7 @@ func gcVersion(i int) []byte {
 // object in it, the tip commit and the options Pack runs with.
 type gcFixture struct {
 	name string
-	base *fsx.MemFS
+	base *fsxtest.MemFS
 	objs map[Hash]wantObj
 	tip  Hash
 	opts PackOptions
@@ -440,6 +445,7 @@ var packFaultModes = []struct {
 }
 
 func TestPackFaults(t *testing.T) {
+	t.Parallel()
 	total, checked := 0, 0
 	for _, fx := range gcFixtures(t, 5) {
 		// Failures that leave the same file system behind (every failed
@@ -450,8 +456,11 @@ func TestPackFaults(t *testing.T) {
 			var points, failed, leftTemps int
 			harmless := map[string]int{}
 			for n := 1; ; n++ {
+				if !fsxtest.Sampled(n) {
+					continue
+				}
 				inner := fx.base.Clone()
-				f := fsx.NewFaultFS(inner)
+				f := fsxtest.NewFaultFS(inner)
 				s, err := Open(f, faultDir)
 				if err != nil {
 					t.Fatal(err)
@@ -460,7 +469,7 @@ func TestPackFaults(t *testing.T) {
 				if mode.sticky {
 					times = -1
 				}
-				f.Inject(fsx.Fault{Op: mode.ops, After: n - 1, Times: times, Err: mode.errno})
+				f.Inject(fsxtest.Fault{Op: mode.ops, After: n - 1, Times: times, Err: mode.errno})
 				_, err = s.Pack(context.Background(), fx.opts)
 				s.Close()
 				fired := f.Fired()

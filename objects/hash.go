@@ -2,6 +2,7 @@ package objects
 
 import (
 	"errors"
+	"fmt"
 	"hash"
 	"strconv"
 
@@ -12,9 +13,24 @@ import (
 // Hash is a Git object name: the SHA-1 of "<type> <size>\x00" + content.
 type Hash = plumbing.Hash
 
-// Type is a Git object type (plumbing.BlobObject, TreeObject, CommitObject,
-// TagObject).
+// Type is a Git object type.
 type Type = plumbing.ObjectType
+
+// The types of object a store holds.
+const (
+	BlobObject   = plumbing.BlobObject   // a file's bytes
+	TreeObject   = plumbing.TreeObject   // a directory listing
+	CommitObject = plumbing.CommitObject // a version
+	TagObject    = plumbing.TagObject    // an annotated tag
+)
+
+// ParseHash parses a full object name, 40 hex digits.
+func ParseHash(s string) (Hash, error) {
+	if !plumbing.IsHash(s) {
+		return ZeroHash, fmt.Errorf("objects: %q is not a full object name (40 hex digits)", s)
+	}
+	return plumbing.NewHash(s), nil
+}
 
 // ZeroHash is the all-zero hash, which names no object.
 var ZeroHash = plumbing.ZeroHash

@@ -1,16 +1,15 @@
 package objects
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 // newStore makes an empty store in a temp dir and opens it.
@@ -32,62 +31,15 @@ func newStore(t testing.TB) (*Store, string) {
 // accept it as a repository, and opens it.
 func gitBareStore(t testing.TB) (*Store, string) {
 	t.Helper()
-	needGit(t)
+	gittest.Need(t)
 	dir := filepath.Join(t.TempDir(), ".circuitvc")
-	git(t, "", nil, "init", "--bare", "-q", "-b", "main", dir)
+	gittest.InitBare(t, dir)
 	s, err := Open(fsx.OS(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s, dir
-}
-
-func needGit(t testing.TB) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not on PATH")
-	}
-}
-
-// git runs git with --git-dir=dir (when dir is set) and returns stdout.
-func git(t testing.TB, dir string, stdin []byte, args ...string) string {
-	t.Helper()
-	out, err := gitErr(dir, stdin, args...)
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return out
-}
-
-func gitErr(dir string, stdin []byte, args ...string) (string, error) {
-	if dir != "" {
-		args = append([]string{"--git-dir=" + dir}, args...)
-	}
-	cmd := exec.Command("git", args...)
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+os.TempDir(),
-		"GIT_AUTHOR_NAME=T", "GIT_AUTHOR_EMAIL=t@example.com",
-		"GIT_COMMITTER_NAME=T", "GIT_COMMITTER_EMAIL=t@example.com")
-	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return string(out) + stderr.String(), err
-	}
-	return string(out), nil
-}
-
-// fsckClean asserts that `git fsck --strict` accepts the store and prints
-// nothing.
-func fsckClean(t testing.TB, dir string) {
-	t.Helper()
-	out, err := gitErr(dir, nil, "fsck", "--strict", "--no-dangling")
-	if err != nil || strings.TrimSpace(out) != "" {
-		t.Fatalf("git fsck --strict: %v\n%s", err, out)
-	}
 }
 
 var testSig = Signature{Name: "Ada Lovelace", Email: "ada@example.com",

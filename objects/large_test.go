@@ -8,6 +8,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/pjbgf/sha1cd"
+
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 // patternReader yields n bytes of a cheap, not-too-compressible pattern
@@ -97,7 +99,7 @@ func TestLargeBlobBoundedMemory(t *testing.T) {
 		t.Fatalf("%d loose objects after Pack", n)
 	}
 	stream("packed")
-	fsckClean(t, dir)
+	gittest.Fsck(t, dir)
 }
 
 func readerOf(s string) io.Reader { return &stringReader{s: s} }

@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/klauspost/compress/zlib"
 )
@@ -33,7 +33,7 @@ func (s *Store) loosePath(h Hash) string {
 // then installs the temp file under the name it turned out to have.
 func (s *Store) writeLooseStream(t Type, size int64, r io.Reader) (Hash, error) {
 	hs := newHasher(t, size)
-	tmp, err := s.writeTemp(func(zw io.Writer) error {
+	pf, err := s.writeTemp(func(zw io.Writer) error {
 		if _, err := zw.Write(header(t, size)); err != nil {
 			return err
 		}
@@ -53,46 +53,41 @@ func (s *Store) writeLooseStream(t Type, size int64, r io.Reader) (Hash, error) 
 	if err != nil {
 		return ZeroHash, fmt.Errorf("objects: write stream: %w", err)
 	}
+	defer pf.Cleanup()
 	h, collision := hs.sum()
 	if collision {
-		_ = s.fsys.Remove(tmp)
 		return ZeroHash, fmt.Errorf("objects: write %s: %w", h, errCollision)
 	}
-	return h, s.install(tmp, h)
+	return h, s.install(pf, h)
 }
 
 // writeTemp creates objects/tmp_obj_* with O_EXCL and mode 0444, lets fill
 // write the compressed stream, fsyncs and closes it. On error nothing is
 // left behind.
-func (s *Store) writeTemp(fill func(zw io.Writer) error) (name string, err error) {
-	f, err := fsx.CreateTemp(s.fsys, s.objDir, looseTempPrefix, 0o444)
+func (s *Store) writeTemp(fill func(zw io.Writer) error) (*fsx.PendingFile, error) {
+	pf, err := fsx.NewPendingFile(s.fsys, s.objDir, looseTempPrefix, 0o444)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	name = f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = s.fsys.Remove(name)
-		}
-	}()
 	// The compressor emits small blocks; one write call per 64 KiB.
-	bw := bufio.NewWriterSize(f, 64<<10)
+	bw := bufio.NewWriterSize(pf, 64<<10)
 	zw := s.getZlibWriter(bw)
 	defer s.zw.Put(zw)
-	if err = fill(zw); err != nil {
-		return name, err
+	err = fill(zw)
+	if err == nil {
+		err = zw.Close()
 	}
-	if err = zw.Close(); err != nil {
-		return name, err
+	if err == nil {
+		err = bw.Flush()
 	}
-	if err = bw.Flush(); err != nil {
-		return name, err
+	if err == nil {
+		err = pf.Close()
 	}
-	if err = f.Sync(); err != nil {
-		return name, err
+	if err != nil {
+		_ = pf.Cleanup()
+		return nil, err
 	}
-	return name, f.Close()
+	return pf, nil
 }
 
 func (s *Store) getZlibWriter(w io.Writer) *zlib.Writer {
@@ -112,8 +107,8 @@ func (s *Store) getZlibWriter(w io.Writer) *zlib.Writer {
 // existing object is simply reused. Where links are unsupported it falls
 // back to a rename, only when the name is still free. Then the objects/xx
 // directory (and objects/ if xx is new) is fsynced.
-func (s *Store) install(tmp string, h Hash) error {
-	dir, created, err := s.link(tmp, h)
+func (s *Store) install(pf *fsx.PendingFile, h Hash) error {
+	dir, created, err := s.link(pf, h)
 	if err != nil {
 		return err
 	}
@@ -131,36 +126,36 @@ func (s *Store) install(tmp string, h Hash) error {
 // link gives the fsynced temp file its final name (see install) and
 // reports the fan-out directory that changed and whether it is new; the
 // caller fsyncs them. On error the temp file is removed.
-func (s *Store) link(tmp string, h Hash) (dir string, created bool, err error) {
+func (s *Store) link(pf *fsx.PendingFile, h Hash) (dir string, created bool, err error) {
 	final := s.loosePath(h)
 	dir = filepath.Dir(final)
 	if err = s.fsys.Mkdir(dir, 0o755); err == nil {
 		created = true
 	} else if !errors.Is(err, fs.ErrExist) {
-		_ = s.fsys.Remove(tmp)
+		_ = pf.Cleanup()
 		return "", false, fmt.Errorf("objects: write %s: %w", h, err)
 	}
-	if err := s.place(tmp, final, h); err != nil {
-		_ = s.fsys.Remove(tmp)
+	if err := s.place(pf, final, h); err != nil {
+		_ = pf.Cleanup()
 		return "", false, fmt.Errorf("objects: write %s: %w", h, err)
 	}
 	return dir, created, nil
 }
 
-func (s *Store) place(tmp, final string, h Hash) error {
-	lerr := s.fsys.Link(tmp, final)
-	if lerr == nil {
-		return s.fsys.Remove(tmp)
+func (s *Store) place(pf *fsx.PendingFile, final string, h Hash) error {
+	lerr := pf.Link(final)
+	if lerr == nil || pf.Committed() {
+		return lerr
 	}
 	fi, serr := s.fsys.Stat(final)
 	switch {
 	case serr == nil && fi.Size() > 0 && !s.looseDamaged(h):
-		return s.fsys.Remove(tmp) // already there: deduplicated
+		return pf.Cleanup() // already there: deduplicated
 	case serr == nil || errors.Is(serr, fs.ErrNotExist):
 		// No link support, or an empty or damaged file left by a crashed
 		// writer that did not fsync (git does not by default): replacing
 		// it with our fsynced copy loses nothing.
-		if rerr := s.fsys.Rename(tmp, final); rerr != nil {
+		if rerr := pf.Rename(final); rerr != nil {
 			return errors.Join(lerr, rerr)
 		}
 		return nil

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
@@ -160,22 +160,12 @@ func (s *Store) writePack(ctx context.Context, src *packSource, job *packJob, op
 	if err := fsx.MkdirAll(s.fsys, dir, 0o755); err != nil {
 		return "", 0, fmt.Errorf("objects: pack: %w", err)
 	}
-	pf, err := fsx.CreateTemp(s.fsys, dir, "tmp_pack_", 0o444)
+	pf, err := fsx.NewPendingFile(s.fsys, dir, "tmp_pack_", 0o444)
 	if err != nil {
 		return "", 0, fmt.Errorf("objects: pack: %w", err)
 	}
+	defer pf.Cleanup()
 	tmpPack := pf.Name()
-	tmpIdx := ""
-	ok := false
-	defer func() {
-		if !ok {
-			_ = pf.Close()
-			_ = s.fsys.Remove(tmpPack)
-			if tmpIdx != "" {
-				_ = s.fsys.Remove(tmpIdx)
-			}
-		}
-	}()
 	window := opts.Window
 	switch {
 	case window == 0:
@@ -188,41 +178,35 @@ func (s *Store) writePack(ctx context.Context, src *packSource, job *packJob, op
 	if err == nil {
 		err = bw.Flush()
 	}
-	if err == nil {
-		err = pf.Sync()
-	}
 	if err != nil {
 		return "", 0, fmt.Errorf("objects: pack: write %s: %w", tmpPack, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return "", 0, err
 	}
-	idx, err := s.checkNewPack(pf, sum, job.hashes, src.progress)
+	idx, err := s.checkNewPack(pf.File(), sum, job.hashes, src.progress)
 	if err != nil {
 		return "", 0, err
 	}
-	fi, err := pf.Stat()
+	fi, err := pf.File().Stat()
 	if err != nil {
 		return "", 0, err
 	}
 	if err := pf.Close(); err != nil {
-		return "", 0, err
+		return "", 0, fmt.Errorf("objects: pack: write %s: %w", tmpPack, err)
 	}
-	tmpIdx, err = s.writeIndexTemp(idx)
+	ipf, err := s.writeIndexTemp(idx)
 	if err != nil {
 		return "", 0, err
 	}
+	defer ipf.Cleanup()
 	base := filepath.Join(dir, "pack-"+sum.String())
 	// Pack first, index second: until the index exists, readers (and git)
 	// ignore the pack.
-	if err := s.fsys.Rename(tmpPack, base+".pack"); err != nil {
+	if err := pf.Rename(base + ".pack"); err != nil {
 		return "", 0, fmt.Errorf("objects: pack: %w", err)
 	}
-	if err := s.fsys.Rename(tmpIdx, base+".idx"); err != nil {
-		return "", 0, fmt.Errorf("objects: pack: %w", err)
-	}
-	ok = true
-	if err := s.fsys.SyncDir(dir); err != nil {
+	if err := ipf.CommitRename(base + ".idx"); err != nil {
 		return "", 0, fmt.Errorf("objects: pack: %w", err)
 	}
 	// The renamed index must be the one we wrote, holding every object.
@@ -273,30 +257,27 @@ func (s *Store) checkNewPack(f fsx.File, sum Hash, want []Hash, progress func())
 	return idx, nil
 }
 
-func (s *Store) writeIndexTemp(idx *idxfile.MemoryIndex) (name string, err error) {
-	f, err := fsx.CreateTemp(s.fsys, s.packDir(), "tmp_idx_", 0o444)
+// writeIndexTemp writes idx to a fsynced and closed temp file in
+// objects/pack, to be renamed into place.
+func (s *Store) writeIndexTemp(idx *idxfile.MemoryIndex) (*fsx.PendingFile, error) {
+	pf, err := fsx.NewPendingFile(s.fsys, s.packDir(), "tmp_idx_", 0o444)
 	if err != nil {
-		return "", fmt.Errorf("objects: pack: %w", err)
+		return nil, fmt.Errorf("objects: pack: %w", err)
 	}
-	name = f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = s.fsys.Remove(name)
-			err = fmt.Errorf("objects: pack: write %s: %w", name, err)
-		}
-	}()
-	bw := bufio.NewWriter(f)
-	if _, err = idxfile.NewEncoder(bw).Encode(idx); err != nil {
-		return name, err
+	bw := bufio.NewWriter(pf)
+	_, err = idxfile.NewEncoder(bw).Encode(idx)
+	if err == nil {
+		err = bw.Flush()
 	}
-	if err = bw.Flush(); err != nil {
-		return name, err
+	if err == nil {
+		err = pf.Close()
 	}
-	if err = f.Sync(); err != nil {
-		return name, err
+	if err != nil {
+		name := pf.Name()
+		_ = pf.Cleanup()
+		return nil, fmt.Errorf("objects: pack: write %s: %w", name, err)
 	}
-	return name, f.Close()
+	return pf, nil
 }
 
 // removeLoose deletes the loose copies of packed objects, fsyncs each

@@ -11,10 +11,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 // circuitVersion makes the i-th version of a synthetic circuit file: a
@@ -34,33 +36,22 @@ func circuitVersion(i int) []byte {
 	return b.Bytes()
 }
 
-// allObjects lists every object git knows in dir, with its type.
-func allObjects(t *testing.T, dir string) map[Hash]string {
-	t.Helper()
-	out := git(t, dir, nil, "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)")
-	objs := map[Hash]string{}
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		name, typ, _ := strings.Cut(line, " ")
-		objs[plumbing.NewHash(name)] = typ
-	}
-	return objs
-}
-
 // assertReadsLikeGit reads every object through s and compares it with
-// `git cat-file`.
+// what git cat-file prints.
 func assertReadsLikeGit(t *testing.T, s *Store, dir string) int {
 	t.Helper()
-	objs := allObjects(t, dir)
-	for h, typ := range objs {
+	objs := gittest.Objects(t, dir)
+	for name, want := range objs {
+		h := plumbing.NewHash(name)
 		gotType, data, err := s.Read(h)
 		if err != nil {
 			t.Fatalf("Read %s: %v", h, err)
 		}
-		if gotType.String() != typ {
-			t.Fatalf("Read %s: type %v, git says %s", h, gotType, typ)
+		if gotType.String() != want.Type {
+			t.Fatalf("Read %s: type %v, git says %s", h, gotType, want.Type)
 		}
-		if want := git(t, dir, nil, "cat-file", typ, h.String()); string(data) != want {
-			t.Fatalf("Read %s: content differs from git cat-file: %d vs %d bytes, hash ok=%v", h, len(data), len(want), HashObject(gotType, data) == h)
+		if !bytes.Equal(data, want.Data) {
+			t.Fatalf("Read %s: content differs from git cat-file: %d vs %d bytes, hash ok=%v", h, len(data), len(want.Data), HashObject(gotType, data) == h)
 		}
 		if HashObject(gotType, data) != h {
 			t.Fatalf("Read %s: content hashes differently", h)
@@ -79,22 +70,26 @@ func assertReadsLikeGit(t *testing.T, s *Store, dir string) int {
 }
 
 func TestReadStoreAfterGitGC(t *testing.T) {
-	needGit(t)
-	dir := filepath.Join(t.TempDir(), "repo.git")
-	git(t, "", nil, "init", "--bare", "-q", "-b", "main", dir)
-	parent := ""
-	for i := range 30 {
-		blob := strings.TrimSpace(git(t, dir, circuitVersion(i), "hash-object", "-w", "--stdin"))
-		big := strings.TrimSpace(git(t, dir, bytes.Repeat(circuitVersion(i), 80), "hash-object", "-w", "--stdin"))
-		tree := strings.TrimSpace(git(t, dir, []byte(fmt.Sprintf("100644 blob %s\tamp.circuit.json\n100644 blob %s\tbig.json\n", blob, big)), "mktree"))
-		args := []string{"commit-tree", tree, "-m", fmt.Sprintf("v%d", i)}
-		if parent != "" {
-			args = append(args, "-p", parent)
-		}
-		parent = strings.TrimSpace(git(t, dir, nil, args...))
+	if testing.Short() {
+		t.Skip("a pack of git gc --aggressive: format, not concurrency; read in full without -short")
 	}
-	git(t, dir, nil, "update-ref", "refs/heads/main", parent)
-	git(t, dir, nil, "gc", "-q", "--aggressive")
+	t.Parallel()
+	gittest.Need(t)
+	dir := filepath.Join(t.TempDir(), "repo.git")
+	gittest.InitBare(t, dir)
+	// 30 versions of two files, written by git fast-import in one run.
+	var stream bytes.Buffer
+	for i := range 30 {
+		for k, data := range [][]byte{circuitVersion(i), bytes.Repeat(circuitVersion(i), 80)} {
+			fmt.Fprintf(&stream, "blob\nmark :%d\ndata %d\n%s\n", 2*i+k+1, len(data), data)
+		}
+		msg := fmt.Sprintf("v%d\n", i)
+		fmt.Fprintf(&stream, "commit refs/heads/main\ncommitter T <t@example.com> %d +0000\ndata %d\n%s", 1700000000+i, len(msg), msg)
+		fmt.Fprintf(&stream, "M 100644 :%d amp.circuit.json\nM 100644 :%d big.json\n\n", 2*i+1, 2*i+2)
+	}
+	gittest.Run(t, dir, stream.Bytes(), "fast-import", "--quiet")
+	parent := gittest.Text(t, dir, "rev-parse", "refs/heads/main")
+	gittest.Run(t, dir, nil, "gc", "-q", "--aggressive")
 	if n, _ := filepath.Glob(filepath.Join(dir, "objects", "pack", "*.pack")); len(n) != 1 {
 		t.Fatalf("git gc made %d packs", len(n))
 	}
@@ -123,9 +118,10 @@ func TestReadStoreAfterGitGC(t *testing.T) {
 }
 
 func TestPackRoundTrip(t *testing.T) {
+	t.Parallel()
 	s, dir := gitBareStore(t)
 	commits := writeHistory(t, s, 60, circuitVersion)
-	git(t, dir, nil, "update-ref", "refs/heads/main", commits[len(commits)-1].String())
+	gittest.Run(t, dir, nil, "update-ref", "refs/heads/main", commits[len(commits)-1].String())
 	loose, _ := s.CountLoose()
 	if loose != 180 {
 		t.Fatalf("CountLoose = %d, want 180", loose)
@@ -159,9 +155,9 @@ func TestPackRoundTrip(t *testing.T) {
 	if n := assertReadsLikeGit(t, s, dir); n != 180 {
 		t.Fatalf("git sees %d objects", n)
 	}
-	fsckClean(t, dir)
+	gittest.Fsck(t, dir)
 	idx := strings.TrimSuffix(st.Pack, ".pack") + ".idx"
-	out := git(t, "", nil, "verify-pack", "-v", idx)
+	out := gittest.Run(t, "", nil, "verify-pack", "-v", idx)
 	if !strings.Contains(out, "chain length = 1:") {
 		t.Errorf("pack has no deltas:\n%s", out)
 	}
@@ -199,8 +195,8 @@ func TestPackRoundTrip(t *testing.T) {
 		t.Fatalf("pack dir holds %v, want one pack and its index", packs)
 	}
 	assertReadsLikeGit(t, s, dir)
-	fsckClean(t, dir)
-	git(t, "", nil, "verify-pack", strings.TrimSuffix(st3.Pack, ".pack")+".idx")
+	gittest.Fsck(t, dir)
+	gittest.Run(t, "", nil, "verify-pack", strings.TrimSuffix(st3.Pack, ".pack")+".idx")
 }
 
 func TestPackNothingToDo(t *testing.T) {
@@ -235,7 +231,7 @@ func TestGoGitReadsOurStore(t *testing.T) {
 		t.Run(fmt.Sprintf("packed=%v", packed), func(t *testing.T) {
 			s, dir := gitBareStore(t)
 			commits := writeHistory(t, s, 5, circuitVersion)
-			git(t, dir, nil, "update-ref", "refs/heads/main", commits[4].String())
+			gittest.Run(t, dir, nil, "update-ref", "refs/heads/main", commits[4].String())
 			if packed {
 				if _, err := s.Pack(context.Background(), PackOptions{}); err != nil {
 					t.Fatal(err)

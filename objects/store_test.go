@@ -11,10 +11,12 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 func TestHashObjectMatchesGit(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	tests := []struct {
 		name string
 		typ  Type
@@ -29,7 +31,7 @@ func TestHashObjectMatchesGit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			want := strings.TrimSpace(git(t, "", tt.data, "hash-object", "-t", tt.typ.String(), "--stdin"))
+			want := strings.TrimSpace(gittest.Run(t, "", tt.data, "hash-object", "-t", tt.typ.String(), "--stdin"))
 			if got := HashObject(tt.typ, tt.data).String(); got != want {
 				t.Fatalf("HashObject = %s, git hash-object = %s", got, want)
 			}
@@ -68,7 +70,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 				t.Fatalf("Read = %v %q, want %v %q", typ, data, tt.typ, tt.data)
 			}
 			// Stock git reads it too.
-			if got := git(t, dir, nil, "cat-file", tt.typ.String(), h.String()); got != string(tt.data) {
+			if got := gittest.Run(t, dir, nil, "cat-file", tt.typ.String(), h.String()); got != string(tt.data) {
 				t.Fatalf("git cat-file = %q", got)
 			}
 			fi, err := os.Stat(filepath.Join(dir, "objects", h.String()[:2], h.String()[2:]))
@@ -80,7 +82,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 			}
 		})
 	}
-	fsckClean(t, dir)
+	gittest.Fsck(t, dir)
 }
 
 func TestWriteStream(t *testing.T) {
@@ -148,7 +150,7 @@ func TestReadGitWrittenObjects(t *testing.T) {
 	s, dir := gitBareStore(t)
 	inputs := [][]byte{[]byte("written by git\n"), bytes.Repeat([]byte("x"), 70000), {}}
 	for _, in := range inputs {
-		h := plumbing.NewHash(strings.TrimSpace(git(t, dir, in, "hash-object", "-w", "--stdin")))
+		h := plumbing.NewHash(strings.TrimSpace(gittest.Run(t, dir, in, "hash-object", "-w", "--stdin")))
 		typ, data, err := s.Read(h)
 		if err != nil || typ != plumbing.BlobObject || !bytes.Equal(data, in) {
 			t.Fatalf("Read %s = %v, %d bytes, %v", h, typ, len(data), err)
@@ -227,15 +229,15 @@ func TestTreeAndCommitInterop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	git(t, dir, nil, "update-ref", "refs/heads/main", c2.String())
-	fsckClean(t, dir)
-	if got := git(t, dir, nil, "ls-tree", "--name-only", tree.String()); got != "Z\na-b\na.b\na\na0\nlink\n" {
+	gittest.Run(t, dir, nil, "update-ref", "refs/heads/main", c2.String())
+	gittest.Fsck(t, dir)
+	if got := gittest.Run(t, dir, nil, "ls-tree", "--name-only", tree.String()); got != "Z\na-b\na.b\na\na0\nlink\n" {
 		t.Fatalf("git ls-tree order:\n%s", got)
 	}
-	if got := git(t, dir, nil, "cat-file", "-p", "HEAD:a/x"); got != "R1 10k\n" {
+	if got := gittest.Run(t, dir, nil, "cat-file", "-p", "HEAD:a/x"); got != "R1 10k\n" {
 		t.Fatalf("git cat-file -p HEAD:a/x = %q", got)
 	}
-	if got := git(t, dir, nil, "log", "--format=%H %an <%ae> %ai %s"); got != c2.String()+" Ada Lovelace <ada@example.com> 2024-03-01 12:30:00 +0530 second\n"+c1.String()+" Ada Lovelace <ada@example.com> 2024-03-01 12:30:00 +0530 first\n" {
+	if got := gittest.Run(t, dir, nil, "log", "--format=%H %an <%ae> %ai %s"); got != c2.String()+" Ada Lovelace <ada@example.com> 2024-03-01 12:30:00 +0530 second\n"+c1.String()+" Ada Lovelace <ada@example.com> 2024-03-01 12:30:00 +0530 first\n" {
 		t.Fatalf("git log:\n%s", got)
 	}
 	// And the same history reads back through our decoder.
@@ -249,5 +251,27 @@ func TestTreeAndCommitInterop(t *testing.T) {
 	}
 	if _, off := c.Author.When.Zone(); off != 5*3600+30*60 {
 		t.Fatalf("zone offset = %d", off)
+	}
+}
+
+func TestParseHash(t *testing.T) {
+	blob := HashObject(BlobObject, []byte("R1 10k\n"))
+	tests := []struct {
+		in   string
+		want Hash
+		ok   bool
+	}{
+		{blob.String(), blob, true},
+		{strings.Repeat("0", 40), ZeroHash, true},
+		{blob.String()[:39], ZeroHash, false},
+		{blob.String() + "0", ZeroHash, false},
+		{strings.Repeat("g", 40), ZeroHash, false},
+		{"", ZeroHash, false},
+	}
+	for _, tt := range tests {
+		h, err := ParseHash(tt.in)
+		if (err == nil) != tt.ok || h != tt.want {
+			t.Errorf("ParseHash(%q) = %s, %v; want %s, ok %v", tt.in, h, err, tt.want, tt.ok)
+		}
 	}
 }

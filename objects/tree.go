@@ -12,6 +12,18 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 )
 
+// FileMode is the mode of a tree entry, as Git writes it (0o100644 …).
+type FileMode = filemode.FileMode
+
+// The modes a tree entry may have.
+const (
+	ModeRegular    = filemode.Regular    // a file
+	ModeExecutable = filemode.Executable // a file with its executable bits
+	ModeDir        = filemode.Dir        // a subdirectory (tree)
+	ModeSymlink    = filemode.Symlink    // a symbolic link: the blob holds its target
+	ModeSubmodule  = filemode.Submodule  // a commit of another repository
+)
+
 // Tree is a directory listing: Git's tree object.
 type Tree struct {
 	Entries []TreeEntry
@@ -21,7 +33,7 @@ type Tree struct {
 // a symbolic link (blob holding the target) or a submodule (commit).
 type TreeEntry struct {
 	Name string
-	Mode filemode.FileMode // filemode.Regular, Executable, Dir, Symlink or Submodule
+	Mode FileMode // ModeRegular, ModeExecutable, ModeDir, ModeSymlink or ModeSubmodule
 	Hash Hash
 }
 

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -65,7 +65,7 @@ func BenchmarkUpdate(b *testing.B) {
 		run(b, s)
 	})
 	b.Run("mem", func(b *testing.B) {
-		m := fsx.NewMemFS()
+		m := fsxtest.NewMemFS()
 		if err := Init(m, memDir); err != nil {
 			b.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func BenchmarkUpdate(b *testing.B) {
 }
 
 func BenchmarkReflog(b *testing.B) {
-	m := fsx.NewMemFS()
+	m := fsxtest.NewMemFS()
 	if err := Init(m, memDir); err != nil {
 		b.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package refs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -24,11 +25,12 @@ type CheckStats struct {
 // held by an update running right now. It returns an error only when it
 // could not look.
 func (s *Store) Check(report func(error)) (CheckStats, error) {
+	ctx := context.Background() // a read waits only to retry a transient error
 	var st CheckStats
 	problem := func(err error) { st.Problems++; report(err) }
-	if _, _, err := s.readLoose(HEAD); err != nil {
+	if _, _, err := s.readLoose(ctx, HEAD); err != nil {
 		problem(err)
-	} else if _, err := s.readRaw(HEAD); errors.Is(err, ErrNotFound) {
+	} else if _, err := s.readRaw(ctx, HEAD); errors.Is(err, ErrNotFound) {
 		problem(&CorruptError{Ref: HEAD, Path: s.path(HEAD), Err: errors.New("missing")})
 	}
 	st.Refs++
@@ -40,7 +42,7 @@ func (s *Store) Check(report func(error)) (CheckStats, error) {
 				s.path(name), ErrLocked))
 		case ValidRefName(name) == nil:
 			st.Refs++
-			if _, _, err := s.readLoose(name); err != nil {
+			if _, _, err := s.readLoose(ctx, name); err != nil {
 				problem(err)
 			}
 		}
@@ -48,7 +50,7 @@ func (s *Store) Check(report func(error)) (CheckStats, error) {
 	if err != nil {
 		return st, err
 	}
-	packed, _, err := s.loadPacked()
+	packed, _, err := s.loadPacked(ctx)
 	if errors.Is(err, ErrCorrupt) {
 		problem(err)
 	} else if err != nil {

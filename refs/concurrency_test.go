@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/internal/gittest"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -123,7 +124,7 @@ func TestHelperWorker(t *testing.T) {
 // compare-and-swap one ref at the same time; the .lock protocol loses no
 // update on either side.
 func TestConcurrentProcesses(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	const ours, gits, each = 4, 2, 25
 	s, dir := newStore(t, Options{})
 	const ref = "refs/circuitvc/counter"
@@ -136,7 +137,7 @@ func TestConcurrentProcesses(t *testing.T) {
 		files = append(files, f)
 	}
 	var all []objects.Hash
-	for _, h := range strings.Fields(runGit(t, dir, append([]string{"hash-object", "-w"}, files...)...)) {
+	for _, h := range strings.Fields(gittest.Text(t, dir, append([]string{"hash-object", "-w"}, files...)...)) {
 		all = append(all, mustHash(t, h))
 	}
 	var cmds []*exec.Cmd
@@ -181,7 +182,7 @@ func TestConcurrentProcesses(t *testing.T) {
 	if gitEntries != gits*each {
 		t.Errorf("%d reflog entries by git, want %d", gitEntries, gits*each)
 	}
-	fsck(t, dir)
+	gittest.Fsck(t, dir)
 }
 
 // gitWorker installs each of $HASHES into ref $2 of repository $1 with

@@ -7,7 +7,7 @@ import (
 	"io/fs"
 	"path/filepath"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 
 	"github.com/circuitvc/circuitvc/objects"
 )
@@ -23,7 +23,7 @@ func (s *Store) Delete(ctx context.Context, name string, old objects.Hash) error
 	if name == HEAD {
 		return fmt.Errorf("refs: %s: %w: HEAD cannot be deleted", name, ErrInvalidName)
 	}
-	target, err := s.followSymrefs(name)
+	target, err := s.followSymrefs(ctx, name)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (s *Store) Delete(ctx context.Context, name string, old objects.Hash) error
 		return err
 	}
 	defer lock.release()
-	cur, exists, err := s.readDirect(target)
+	cur, exists, err := s.readDirect(ctx, target)
 	if err != nil {
 		return err
 	}
@@ -45,10 +45,10 @@ func (s *Store) Delete(ctx context.Context, name string, old objects.Hash) error
 	if err := s.deletePacked(ctx, target); err != nil {
 		return err
 	}
-	if err := s.removeIfExists(s.path(target)); err != nil {
+	if err := s.removeIfExists(ctx, s.path(target)); err != nil {
 		return fmt.Errorf("refs: delete %s: %w", target, err)
 	}
-	if err := s.removeIfExists(s.logPath(target)); err != nil {
+	if err := s.removeIfExists(ctx, s.logPath(target)); err != nil {
 		return fmt.Errorf("refs: delete reflog of %s: %w", target, err)
 	}
 	if err := lock.unlock(ctx); err != nil {
@@ -60,7 +60,7 @@ func (s *Store) Delete(ctx context.Context, name string, old objects.Hash) error
 // deletePacked rewrites packed-refs without name, atomically under
 // packed-refs.lock; it does nothing when name is not packed.
 func (s *Store) deletePacked(ctx context.Context, name string) error {
-	refs, _, err := s.loadPacked()
+	refs, _, err := s.loadPacked(ctx)
 	if err != nil || !containsPacked(refs, name) {
 		return err
 	}
@@ -70,7 +70,7 @@ func (s *Store) deletePacked(ctx context.Context, name string) error {
 	}
 	defer lock.release()
 	// Re-read under the lock: git pack-refs may have rewritten it since.
-	refs, data, err := s.loadPacked()
+	refs, data, err := s.loadPacked(ctx)
 	if err != nil {
 		return err
 	}
@@ -99,8 +99,8 @@ func containsPacked(refs []packedRef, name string) bool {
 
 // removeIfExists removes a file and fsyncs its directory; a file already
 // gone is fine.
-func (s *Store) removeIfExists(p string) error {
-	err := fsx.Retry(context.Background(), s.retry, func() error { return s.fsys.Remove(p) })
+func (s *Store) removeIfExists(ctx context.Context, p string) error {
+	err := fsx.Retry(ctx, s.retry, func() error { return s.fsys.Remove(p) })
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

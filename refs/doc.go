@@ -22,4 +22,9 @@
 //
 // All file I/O goes through fsx.FS. A Store holds no mutable state and may
 // be used from several goroutines and processes at once.
+//
+// refs is plumbing, as go-git's plumbing packages are: for tools that work
+// on a store's refs directly. Programs that save, restore and read
+// versions use the porcelain, package worktree, which keeps refs, objects
+// and working files consistent.
 package refs

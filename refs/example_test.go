@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -15,7 +15,7 @@ import (
 // A save moves HEAD's branch with a compare-and-swap: it succeeds only if
 // nobody else moved it since it was read.
 func ExampleStore_Update() {
-	fsys := fsx.NewMemFS()
+	fsys := fsxtest.NewMemFS()
 	if err := refs.Init(fsys, "/proj/.circuitvc"); err != nil {
 		panic(err)
 	}

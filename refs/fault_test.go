@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -18,9 +19,9 @@ const memDir = "/work/.circuitvc"
 
 // memStore returns a MemFS holding a store where main = h[0], with a
 // reflog, and a tag that is only in packed-refs, all of it durable.
-func memStore(t *testing.T, h []objects.Hash) *fsx.MemFS {
+func memStore(t *testing.T, h []objects.Hash) *fsxtest.MemFS {
 	t.Helper()
-	m := fsx.NewMemFS()
+	m := fsxtest.NewMemFS()
 	if err := Init(m, memDir); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestUpdateFaults(t *testing.T) {
 	points, moved := 0, 0
 	for n := 1; ; n++ {
 		inner := base.Clone()
-		f := fsx.NewFaultFS(inner)
+		f := fsxtest.NewFaultFS(inner)
 		f.FailAt(n, syscall.EIO)
 		err := Open(f, memDir, Options{}).Update(bg, HEAD, h[0], h[1], sig(), "second")
 		if len(f.Fired()) == 0 {
@@ -127,7 +128,7 @@ func TestDeleteFaults(t *testing.T) {
 	points := 0
 	for n := 1; ; n++ {
 		inner := base.Clone()
-		f := fsx.NewFaultFS(inner)
+		f := fsxtest.NewFaultFS(inner)
 		f.FailAt(n, syscall.EIO)
 		err := Open(f, memDir, Options{}).Delete(bg, TagPrefix+"old", h[0])
 		if len(f.Fired()) == 0 {
@@ -165,8 +166,8 @@ func TestUpdatePermanentErrors(t *testing.T) {
 	h := fakeHashes(2)
 	for _, errno := range []error{syscall.ENOSPC, syscall.EACCES, syscall.EROFS} {
 		inner := memStore(t, h)
-		f := fsx.NewFaultFS(inner)
-		f.Inject(fsx.Fault{Op: "write", Times: -1, Err: errno})
+		f := fsxtest.NewFaultFS(inner)
+		f.Inject(fsxtest.Fault{Op: "write", Times: -1, Err: errno})
 		err := Open(f, memDir, Options{}).Update(bg, HEAD, h[0], h[1], sig(), "second")
 		if !errors.Is(err, errno) || !strings.Contains(err.Error(), "main.lock") || !strings.Contains(err.Error(), "nothing was changed") {
 			t.Errorf("%v: Update = %v", errno, err)
@@ -189,7 +190,7 @@ func TestUpdateCrash(t *testing.T) {
 	base := memStore(t, h)
 	cuts, states := 0, 0
 	for n := 0; ; n++ {
-		c := fsx.NewCrashFS(base)
+		c := fsxtest.NewCrashFS(base)
 		c.CrashAfter(n)
 		err := Open(c, memDir, Options{}).Update(bg, HEAD, h[0], h[1], sig(), "second")
 		for desc, after := range c.CrashStates(64) {
@@ -227,8 +228,8 @@ func TestTransientRetried(t *testing.T) {
 	}
 	for _, tt := range tests {
 		inner := memStore(t, h)
-		f := fsx.NewFaultFS(inner)
-		f.Inject(fsx.Fault{Op: tt.op, Times: tt.times, Err: tt.errno})
+		f := fsxtest.NewFaultFS(inner)
+		f.Inject(fsxtest.Fault{Op: tt.op, Times: tt.times, Err: tt.errno})
 		err := Open(f, memDir, Options{Retry: noSleep}).Update(bg, HEAD, h[0], h[1], sig(), "second")
 		if tt.wantOK != (err == nil) || err != nil && !errors.Is(err, tt.errno) {
 			t.Errorf("%s failing %d times with %v: Update = %v", tt.op, tt.times, tt.errno, err)
@@ -258,7 +259,7 @@ func TestDeleteCrash(t *testing.T) {
 	}
 	cuts, states := 0, 0
 	for n := 0; ; n++ {
-		c := fsx.NewCrashFS(base)
+		c := fsxtest.NewCrashFS(base)
 		c.CrashAfter(n)
 		err := Open(c, memDir, Options{}).Delete(bg, TagPrefix+"old", h[1])
 		for desc, after := range c.CrashStates(64) {
@@ -277,4 +278,27 @@ func TestDeleteCrash(t *testing.T) {
 		cuts++
 	}
 	t.Logf("%d cut points, %d power-cut states checked", cuts, states)
+}
+
+// TestUpdateRetriesHonourContext: the retries of a transient error inside
+// an update wait on the caller's context, not on one of their own, so a
+// cancelled update returns at once and changes nothing.
+func TestUpdateRetriesHonourContext(t *testing.T) {
+	h := fakeHashes(2)
+	m := memStore(t, h)
+	f := fsxtest.NewFaultFS(m)
+	f.Inject(fsxtest.Fault{Op: "open", Path: "/logs/", Times: -1, Err: syscall.EINTR})
+	s := Open(f, memDir, Options{Retry: &fsx.RetryPolicy{MaxRetries: 5, Delay: time.Hour}})
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	err := s.Update(ctx, HEAD, h[0], h[1], sig(), "second")
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, syscall.EINTR) {
+		t.Fatalf("Update = %v; want the transient error and the cancellation", err)
+	}
+	if got, err := Open(m, memDir, Options{}).Read(HEAD); err != nil || got != h[0] {
+		t.Errorf("HEAD = %s, %v after the cancelled update; want %s", got, err, h[0])
+	}
+	if locks := lockFiles(t, m, memDir); len(locks) > 0 {
+		t.Errorf("locks left: %v", locks)
+	}
 }

@@ -8,25 +8,26 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/circuitvc/circuitvc/internal/gittest"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
 // TestReadGitWritten: refs that stock git writes — update-ref, light and
 // annotated tags, and everything packed by gc — read as git reads them.
 func TestReadGitWritten(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	s, dir := newStore(t, Options{})
 	c := commits(t, dir, 3)
-	runGit(t, dir, "update-ref", "refs/heads/main", c[2].String())
-	runGit(t, dir, "update-ref", Backup, c[0].String())
-	runGit(t, dir, "tag", "light", c[1].String())
-	runGit(t, dir, "tag", "-a", "-m", "release", "v1.0", c[1].String())
-	runGit(t, dir, "tag", "nested/deep/tag", c[0].String())
+	gittest.Text(t, dir, "update-ref", "refs/heads/main", c[2].String())
+	gittest.Text(t, dir, "update-ref", Backup, c[0].String())
+	gittest.Text(t, dir, "tag", "light", c[1].String())
+	gittest.Text(t, dir, "tag", "-a", "-m", "release", "v1.0", c[1].String())
+	gittest.Text(t, dir, "tag", "nested/deep/tag", c[0].String())
 
 	check := func(stage string) {
 		t.Helper()
 		want := map[string]string{}
-		for _, line := range strings.Split(runGit(t, dir, "show-ref"), "\n") {
+		for _, line := range strings.Split(gittest.Text(t, dir, "show-ref"), "\n") {
 			h, name, _ := strings.Cut(line, " ")
 			want[name] = h
 		}
@@ -50,7 +51,7 @@ func TestReadGitWritten(t *testing.T) {
 		}
 	}
 	check("loose")
-	runGit(t, dir, "gc", "--quiet")
+	gittest.Text(t, dir, "gc", "--quiet")
 	if _, err := os.Stat(filepath.Join(dir, "refs", "tags", "light")); !os.IsNotExist(err) {
 		t.Fatalf("git gc left the loose tag: %v", err)
 	}
@@ -60,24 +61,24 @@ func TestReadGitWritten(t *testing.T) {
 	if err := s.Update(bg, TagPrefix+"light", c[1], c[2], sig(), "move"); err != nil {
 		t.Fatal(err)
 	}
-	if got := runGit(t, dir, "rev-parse", "light"); got != c[2].String() {
+	if got := gittest.Text(t, dir, "rev-parse", "light"); got != c[2].String() {
 		t.Errorf("git rev-parse light = %s, want %s", got, c[2])
 	}
 	check("shadowed")
-	fsck(t, dir)
+	gittest.Fsck(t, dir)
 }
 
 // TestDeletePacked: deleting a packed tag rewrites packed-refs without it
 // and keeps every other line byte for byte.
 func TestDeletePacked(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	s, dir := newStore(t, Options{})
 	c := commits(t, dir, 2)
-	runGit(t, dir, "update-ref", Main, c[1].String())
-	runGit(t, dir, "tag", "-a", "-m", "ann", "ann", c[0].String())
-	runGit(t, dir, "tag", "keep", c[0].String())
-	runGit(t, dir, "tag", "drop", c[1].String())
-	runGit(t, dir, "pack-refs", "--all")
+	gittest.Text(t, dir, "update-ref", Main, c[1].String())
+	gittest.Text(t, dir, "tag", "-a", "-m", "ann", "ann", c[0].String())
+	gittest.Text(t, dir, "tag", "keep", c[0].String())
+	gittest.Text(t, dir, "tag", "drop", c[1].String())
+	gittest.Text(t, dir, "pack-refs", "--all")
 	before, err := os.ReadFile(filepath.Join(dir, "packed-refs"))
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +105,7 @@ func TestDeletePacked(t *testing.T) {
 	if string(after) != strings.Join(kept, "") {
 		t.Errorf("packed-refs after delete:\n%s\nwant:\n%s", after, strings.Join(kept, ""))
 	}
-	if got := runGit(t, dir, "tag", "--list"); got != "keep" {
+	if got := gittest.Text(t, dir, "tag", "--list"); got != "keep" {
 		t.Errorf("git tag --list = %q, want keep", got)
 	}
 	if _, err := s.Read(TagPrefix + "drop"); !errors.Is(err, ErrNotFound) {
@@ -116,7 +117,7 @@ func TestDeletePacked(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "packed-refs.lock")); !os.IsNotExist(err) {
 		t.Errorf("packed-refs.lock left behind: %v", err)
 	}
-	fsck(t, dir)
+	gittest.Fsck(t, dir)
 }
 
 func TestDeleteLoose(t *testing.T) {

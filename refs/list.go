@@ -1,6 +1,7 @@
 package refs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,11 +17,12 @@ import (
 // the hash they resolve to. HEAD is not listed. Lock files and names Git
 // would refuse are ignored; a damaged ref file is an error naming it.
 func (s *Store) List(prefix string) ([]Ref, error) {
+	ctx := context.Background() // a read waits only to retry a transient error
 	found := map[string]Ref{}
-	if err := s.walkLoose("refs", prefix, found); err != nil {
+	if err := s.walkLoose(ctx, "refs", prefix, found); err != nil {
 		return nil, err
 	}
-	packed, _, err := s.loadPacked()
+	packed, _, err := s.loadPacked(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +41,7 @@ func (s *Store) List(prefix string) ([]Ref, error) {
 
 // walkLoose adds the loose refs below directory dir (a ref-name prefix
 // such as "refs/tags") that match prefix.
-func (s *Store) walkLoose(dir, prefix string, found map[string]Ref) error {
+func (s *Store) walkLoose(ctx context.Context, dir, prefix string, found map[string]Ref) error {
 	// Skip subtrees that cannot hold a match.
 	if !strings.HasPrefix(dir+"/", prefix) && !strings.HasPrefix(prefix, dir+"/") {
 		return nil
@@ -54,7 +56,7 @@ func (s *Store) walkLoose(dir, prefix string, found map[string]Ref) error {
 	for _, e := range entries {
 		name := path.Join(dir, e.Name())
 		if e.IsDir() {
-			if err := s.walkLoose(name, prefix, found); err != nil {
+			if err := s.walkLoose(ctx, name, prefix, found); err != nil {
 				return err
 			}
 			continue
@@ -62,7 +64,7 @@ func (s *Store) walkLoose(dir, prefix string, found map[string]Ref) error {
 		if !strings.HasPrefix(name, prefix) || ValidRefName(name) != nil {
 			continue // lock files, temp files, stray names
 		}
-		_, h, err := s.resolve(name)
+		_, h, err := s.resolve(ctx, name)
 		if errors.Is(err, ErrNotFound) {
 			continue // removed since ReadDir, or a dangling symbolic ref
 		}

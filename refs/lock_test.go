@@ -3,12 +3,15 @@ package refs
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/internal/gittest"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -16,7 +19,7 @@ import (
 // fail with a *LockedError naming it, changing nothing — and stock git
 // fails the same way on the same lock.
 func TestStaleLock(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	s, dir := newStore(t, Options{LockTimeout: 50 * time.Millisecond})
 	c := commits(t, dir, 2)
 	if err := s.Update(bg, HEAD, objects.ZeroHash, c[0], sig(), "first"); err != nil {
@@ -26,7 +29,7 @@ func TestStaleLock(t *testing.T) {
 	writeFile(t, lockPath, "someone else's\n")
 	logBefore := readAll(t, filepath.Join(dir, "logs", "HEAD"))
 
-	_, gitErr := gitCmd(dir, "update-ref", Main, c[1].String())
+	_, gitErr := gittest.Output(dir, nil, "update-ref", Main, c[1].String())
 	if gitErr == nil || !strings.Contains(gitErr.Error(), "main.lock") {
 		t.Errorf("git update-ref with main.lock held: %v; want a lock failure", gitErr)
 	}
@@ -57,52 +60,70 @@ func TestStaleLock(t *testing.T) {
 	if err := s.Update(bg, HEAD, c[0], c[1], sig(), "second"); err != nil {
 		t.Fatal(err)
 	}
-	runGit(t, dir, "update-ref", Main, c[0].String(), c[1].String())
-	fsck(t, dir)
+	gittest.Text(t, dir, "update-ref", Main, c[0].String(), c[1].String())
+	gittest.Fsck(t, dir)
 }
 
 // TestOurLockBlocksGit: while circuitvc holds a ref's lock, git cannot
 // update the ref.
 func TestOurLockBlocksGit(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	s, dir := newStore(t, Options{})
 	c := commits(t, dir, 2)
-	runGit(t, dir, "update-ref", Main, c[0].String())
+	gittest.Text(t, dir, "update-ref", Main, c[0].String())
 	lock, err := s.lock(bg, Main, s.path(Main))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := gitCmd(dir, "update-ref", Main, c[1].String(), c[0].String()); err == nil {
+	if out, err := gittest.Output(dir, nil, "update-ref", Main, c[1].String(), c[0].String()); err == nil {
 		t.Errorf("git update-ref succeeded while we held the lock: %s", out)
 	}
-	if _, err := gitCmd(dir, "tag", "-d", "nothing"); err == nil {
+	if _, err := gittest.Output(dir, nil, "tag", "-d", "nothing"); err == nil {
 		t.Error("sanity: git tag -d of a missing tag succeeded")
 	}
 	lock.release()
-	runGit(t, dir, "update-ref", Main, c[1].String(), c[0].String())
+	gittest.Text(t, dir, "update-ref", Main, c[1].String(), c[0].String())
 	if h, _ := s.Read(Main); h != c[1] {
 		t.Errorf("main = %s after git's update, want %s", h, c[1])
 	}
 }
 
+// waitFS tells a test each time a writer finds a ref lock taken and is
+// about to wait for it, so that the test acts during the wait without
+// guessing how long it takes.
+type waitFS struct {
+	fsx.FS
+	waits  int
+	onWait func(n int)
+}
+
+func (w *waitFS) OpenFile(name string, flag int, perm fs.FileMode) (fsx.File, error) {
+	f, err := w.FS.OpenFile(name, flag, perm)
+	if flag&os.O_EXCL != 0 && strings.HasSuffix(name, ".lock") && errors.Is(err, fs.ErrExist) {
+		w.waits++
+		w.onWait(w.waits)
+	}
+	return f, err
+}
+
 // TestLockReleasedWhileWaiting: a lock that goes away during the wait
 // lets the update through.
 func TestLockReleasedWhileWaiting(t *testing.T) {
-	s, dir := newStore(t, Options{LockTimeout: time.Minute})
-	h := fakeHashes(1)[0]
+	_, dir := newStore(t, Options{})
 	lockPath := filepath.Join(dir, "refs", "heads", "main.lock")
 	writeFile(t, lockPath, "")
-	done := make(chan error, 1)
-	go func() { done <- s.Update(bg, HEAD, objects.ZeroHash, h, sig(), "waited") }()
-	time.Sleep(30 * time.Millisecond)
-	select {
-	case err := <-done:
-		t.Fatalf("Update returned while the lock was held: %v", err)
-	default:
-	}
-	os.Remove(lockPath)
-	if err := <-done; err != nil {
+	w := &waitFS{FS: fsx.OS(), onWait: func(n int) {
+		if n == 3 { // the writer has waited twice: let it through
+			os.Remove(lockPath)
+		}
+	}}
+	s := Open(w, dir, Options{LockTimeout: time.Minute})
+	h := fakeHashes(1)[0]
+	if err := s.Update(bg, HEAD, objects.ZeroHash, h, sig(), "waited"); err != nil {
 		t.Fatal(err)
+	}
+	if w.waits != 3 {
+		t.Errorf("Update found the lock taken %d times; want 3", w.waits)
 	}
 	if got, err := s.Read(HEAD); err != nil || got != h {
 		t.Errorf("Read = %s, %v", got, err)
@@ -110,10 +131,10 @@ func TestLockReleasedWhileWaiting(t *testing.T) {
 }
 
 func TestLockWaitCancelled(t *testing.T) {
-	s, dir := newStore(t, Options{LockTimeout: time.Minute})
+	_, dir := newStore(t, Options{})
 	writeFile(t, filepath.Join(dir, "refs", "heads", "main.lock"), "")
 	ctx, cancel := context.WithCancel(bg)
-	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	s := Open(&waitFS{FS: fsx.OS(), onWait: func(int) { cancel() }}, dir, Options{LockTimeout: time.Minute})
 	err := s.Update(ctx, Main, objects.ZeroHash, fakeHashes(1)[0], sig(), "x")
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "main.lock") {
 		t.Fatalf("Update = %v; want context.Canceled naming the lock", err)

@@ -2,8 +2,9 @@ package refs
 
 import (
 	"errors"
-	"os/exec"
 	"testing"
+
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 var refNameCases = []string{
@@ -16,7 +17,7 @@ var refNameCases = []string{
 // TestValidTagNameAgreesWithGit: git check-ref-format is the oracle for
 // every name circuitvc does not reserve.
 func TestValidTagNameAgreesWithGit(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	for _, name := range refNameCases {
 		err := ValidTagName(name)
 		if err != nil && !errors.Is(err, ErrInvalidName) {
@@ -28,7 +29,7 @@ func TestValidTagNameAgreesWithGit(t *testing.T) {
 			}
 			continue
 		}
-		gitOK := exec.Command("git", "check-ref-format", TagPrefix+name).Run() == nil
+		gitOK := gittest.Command("", "check-ref-format", TagPrefix+name).Run() == nil
 		if name != "" && name[0] == '-' {
 			gitOK = false // `git tag` refuses it although check-ref-format does not
 		}
@@ -36,7 +37,7 @@ func TestValidTagNameAgreesWithGit(t *testing.T) {
 			t.Errorf("ValidTagName(%q) = %v; git check-ref-format says ok=%v", name, err, gitOK)
 		}
 		refErr := ValidRefName(TagPrefix + name)
-		if gitFull := exec.Command("git", "check-ref-format", TagPrefix+name).Run() == nil; gitFull != (refErr == nil) {
+		if gitFull := gittest.Command("", "check-ref-format", TagPrefix+name).Run() == nil; gitFull != (refErr == nil) {
 			t.Errorf("ValidRefName(refs/tags/%q) = %v; git says ok=%v", name, refErr, gitFull)
 		}
 	}

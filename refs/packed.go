@@ -2,6 +2,7 @@ package refs
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,8 +19,8 @@ type packedRef struct {
 
 // loadPacked reads and parses packed-refs; a missing file is an empty
 // list.
-func (s *Store) loadPacked() ([]packedRef, []byte, error) {
-	data, err := s.readFile(s.packedPath())
+func (s *Store) loadPacked(ctx context.Context) ([]packedRef, []byte, error) {
+	data, err := s.readFile(ctx, s.packedPath())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}
@@ -34,8 +35,8 @@ func (s *Store) loadPacked() ([]packedRef, []byte, error) {
 }
 
 // readPacked looks one ref up in packed-refs.
-func (s *Store) readPacked(name string) (objects.Hash, bool, error) {
-	refs, _, err := s.loadPacked()
+func (s *Store) readPacked(ctx context.Context, name string) (objects.Hash, bool, error) {
+	refs, _, err := s.loadPacked(ctx)
 	if err != nil {
 		return objects.ZeroHash, false, err
 	}

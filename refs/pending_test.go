@@ -8,7 +8,8 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -120,7 +121,7 @@ func TestPendingFaults(t *testing.T) {
 		points, moved := 0, 0
 		for n := 1; ; n++ {
 			inner := base.Clone()
-			f := fsx.NewFaultFS(inner)
+			f := fsxtest.NewFaultFS(inner)
 			f.FailAt(n, syscall.EIO)
 			s := Open(f, memDir, Options{})
 			p, err := s.Prepare(bg, c.name, c.old, c.new, sig(), "try")

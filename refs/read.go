@@ -2,6 +2,7 @@ package refs
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,7 +24,8 @@ type value struct {
 // does not exist gives an error wrapping ErrNotFound that names it; a
 // damaged one a *CorruptError naming the file and the cause.
 func (s *Store) Read(name string) (objects.Hash, error) {
-	_, h, err := s.resolve(name)
+	ctx := context.Background() // a read waits only to retry a transient error
+	_, h, err := s.resolve(ctx, name)
 	return h, err
 }
 
@@ -32,14 +34,15 @@ func (s *Store) Read(name string) (objects.Hash, error) {
 // does not exist yet, its name is returned with an error wrapping
 // ErrNotFound.
 func (s *Store) Resolve(name string) (string, objects.Hash, error) {
-	return s.resolve(name)
+	ctx := context.Background() // a read waits only to retry a transient error
+	return s.resolve(ctx, name)
 }
 
 // resolve follows name through symbolic refs to a direct ref.
-func (s *Store) resolve(name string) (string, objects.Hash, error) {
+func (s *Store) resolve(ctx context.Context, name string) (string, objects.Hash, error) {
 	orig := name
 	for range maxSymrefDepth + 1 {
-		v, err := s.readRaw(name)
+		v, err := s.readRaw(ctx, name)
 		if err != nil {
 			if name != orig && errors.Is(err, ErrNotFound) {
 				return name, objects.ZeroHash, fmt.Errorf("refs: %s (-> %s): %w", orig, name, ErrNotFound)
@@ -57,15 +60,15 @@ func (s *Store) resolve(name string) (string, objects.Hash, error) {
 
 // readRaw reads one ref without following it: the loose file, else its
 // packed-refs line.
-func (s *Store) readRaw(name string) (value, error) {
+func (s *Store) readRaw(ctx context.Context, name string) (value, error) {
 	if err := ValidRefName(name); err != nil {
 		return value{}, err
 	}
-	v, found, err := s.readLoose(name)
+	v, found, err := s.readLoose(ctx, name)
 	if err != nil || found {
 		return v, err
 	}
-	h, found, err := s.readPacked(name)
+	h, found, err := s.readPacked(ctx, name)
 	if err != nil {
 		return value{}, err
 	}
@@ -77,9 +80,9 @@ func (s *Store) readRaw(name string) (value, error) {
 
 // readLoose reads the loose file of a ref; found is false when there is
 // none (a directory of that name counts as none, as in Git).
-func (s *Store) readLoose(name string) (value, bool, error) {
+func (s *Store) readLoose(ctx context.Context, name string) (value, bool, error) {
 	p := s.path(name)
-	data, err := s.readFile(p)
+	data, err := s.readFile(ctx, p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ENOTDIR) {
 			return value{}, false, nil

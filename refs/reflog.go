@@ -2,6 +2,7 @@ package refs
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -27,10 +28,11 @@ type ReflogEntry struct {
 // before its update was acknowledged — are skipped, as Git skips them;
 // CheckReflog reports them.
 func (s *Store) Reflog(name string) ([]ReflogEntry, error) {
+	ctx := context.Background() // a read waits only to retry a transient error
 	if err := ValidRefName(name); err != nil {
 		return nil, err
 	}
-	data, err := s.readFile(s.logPath(name))
+	data, err := s.readFile(ctx, s.logPath(name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -48,11 +50,12 @@ func (s *Store) Reflog(name string) ([]ReflogEntry, error) {
 // reflog (none when there is no reflog). An unterminated last line is
 // reported too: it is what a crash in the middle of an append leaves.
 func (s *Store) CheckReflog(name string) ([]error, error) {
+	ctx := context.Background() // a read waits only to retry a transient error
 	if err := ValidRefName(name); err != nil {
 		return nil, err
 	}
 	p := s.logPath(name)
-	data, err := s.readFile(p)
+	data, err := s.readFile(ctx, p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

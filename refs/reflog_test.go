@@ -9,13 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/circuitvc/circuitvc/internal/gittest"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
 // TestReflogGitAgrees: the reflogs Update writes are the ones git shows,
 // fsck --strict accepts them, and @{N} means what git means.
 func TestReflogGitAgrees(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	s, dir := newStore(t, Options{})
 	c := commits(t, dir, 4)
 	who := sig()
@@ -35,14 +36,14 @@ func TestReflogGitAgrees(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	fsck(t, dir)
+	gittest.Fsck(t, dir)
 	wantMsgs := []string{"", "restore: back to first", "save: second with a second line", "save: first"}
 	for _, ref := range []string{HEAD, Main} {
 		log, err := s.Reflog(ref)
 		if err != nil || len(log) != 4 {
 			t.Fatalf("Reflog(%s) = %d entries, %v", ref, len(log), err)
 		}
-		gitLog := strings.Split(runGit(t, dir, "reflog", "show", "--format=%H %gs", ref), "\n")
+		gitLog := strings.Split(gittest.Text(t, dir, "reflog", "show", "--format=%H %gs", ref), "\n")
 		for i, e := range log {
 			u := updates[len(updates)-1-i]
 			if e.Old != u.old || e.New != u.new || e.Message != wantMsgs[i] {
@@ -60,8 +61,8 @@ func TestReflogGitAgrees(t *testing.T) {
 		}
 		for n := range 6 {
 			got, err := s.ReflogAt(ref, n)
-			want, gerr := gitCmd(dir, "rev-parse", "--verify", "--quiet", fmt.Sprintf("%s@{%d}", ref, n))
-			if (err != nil) != (gerr != nil) || (err == nil && got.String() != want) {
+			want, gerr := gittest.Output(dir, nil, "rev-parse", "--verify", "--quiet", fmt.Sprintf("%s@{%d}", ref, n))
+			if (err != nil) != (gerr != nil) || (err == nil && got.String() != strings.TrimSpace(want)) {
 				t.Errorf("ReflogAt(%s, %d) = %s, %v; git rev-parse says %q, %v", ref, n, got, err, want, gerr)
 			}
 			if err != nil && !errors.Is(err, ErrNotFound) {
@@ -74,12 +75,12 @@ func TestReflogGitAgrees(t *testing.T) {
 // TestReflogGitWritten: reflogs that git writes parse, including git's
 // own messages and zones.
 func TestReflogGitWritten(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	s, dir := newStore(t, Options{})
 	c := commits(t, dir, 3)
-	runGit(t, dir, "-c", "core.logAllRefUpdates=always", "update-ref", "-m", "one", Backup, c[0].String())
-	runGit(t, dir, "-c", "core.logAllRefUpdates=always", "update-ref", "-m", "two", Backup, c[1].String())
-	runGit(t, dir, "-c", "core.logAllRefUpdates=always", "update-ref", Backup, c[2].String())
+	gittest.Text(t, dir, "-c", "core.logAllRefUpdates=always", "update-ref", "-m", "one", Backup, c[0].String())
+	gittest.Text(t, dir, "-c", "core.logAllRefUpdates=always", "update-ref", "-m", "two", Backup, c[1].String())
+	gittest.Text(t, dir, "-c", "core.logAllRefUpdates=always", "update-ref", Backup, c[2].String())
 	log, err := s.Reflog(Backup)
 	if err != nil || len(log) != 3 {
 		t.Fatalf("Reflog = %+v, %v", log, err)
@@ -147,7 +148,7 @@ func TestReflogDamaged(t *testing.T) {
 // terminates that line first, so the new entry stays whole for us and
 // for git.
 func TestReflogAppendAfterCrash(t *testing.T) {
-	needGit(t)
+	gittest.Need(t)
 	s, dir := newStore(t, Options{})
 	c := commits(t, dir, 2)
 	if err := s.Update(bg, Main, objects.ZeroHash, c[0], sig(), "first"); err != nil {
@@ -167,7 +168,7 @@ func TestReflogAppendAfterCrash(t *testing.T) {
 	if err != nil || len(log) != 2 || log[0].Message != "second" || log[1].Message != "first" {
 		t.Fatalf("Reflog = %+v, %v", log, err)
 	}
-	if got := runGit(t, dir, "reflog", "show", "--format=%gs", Main); got != "second\nfirst" {
+	if got := gittest.Text(t, dir, "reflog", "show", "--format=%gs", Main); got != "second\nfirst" {
 		t.Errorf("git reflog show = %q", got)
 	}
 }

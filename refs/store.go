@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -101,9 +101,9 @@ func Open(fsys fsx.FS, dir string, opts Options) *Store {
 }
 
 // readFile reads a whole file, retrying transient errors.
-func (s *Store) readFile(p string) ([]byte, error) {
+func (s *Store) readFile(ctx context.Context, p string) ([]byte, error) {
 	var data []byte
-	err := fsx.Retry(context.Background(), s.retry, func() (err error) {
+	err := fsx.Retry(ctx, s.retry, func() (err error) {
 		data, err = fsx.ReadFile(s.fsys, p)
 		return err
 	})

@@ -1,6 +1,7 @@
 package refs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +11,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -86,7 +87,7 @@ func (s *Store) prepare(ctx context.Context, name string, old *objects.Hash, new
 	if new.IsZero() {
 		return nil, fmt.Errorf("refs: %s: cannot set a ref to the zero hash (use Delete)", name)
 	}
-	target, err := s.followSymrefs(name)
+	target, err := s.followSymrefs(ctx, name)
 	if err != nil && (old != nil || target == "" || !errors.Is(err, ErrCorrupt)) {
 		return nil, err
 	}
@@ -95,7 +96,7 @@ func (s *Store) prepare(ctx context.Context, name string, old *objects.Hash, new
 		return nil, err
 	}
 	p := &Pending{s: s, target: target, new: new, lock: lock}
-	cur, _, err := s.readDirect(target)
+	cur, _, err := s.readDirect(ctx, target)
 	if err != nil && (old != nil || !errors.Is(err, ErrCorrupt)) {
 		lock.release()
 		return nil, err
@@ -106,7 +107,7 @@ func (s *Store) prepare(ctx context.Context, name string, old *objects.Hash, new
 	}
 	p.line = formatReflogLine(ReflogEntry{Old: cur, New: new, Who: who, Message: msg})
 	if undoable {
-		if p.prior, err = s.looseBytes(target); err != nil {
+		if p.prior, err = s.looseBytes(ctx, target); err != nil {
 			lock.release()
 			return nil, err
 		}
@@ -116,8 +117,8 @@ func (s *Store) prepare(ctx context.Context, name string, old *objects.Hash, new
 
 // looseBytes returns the loose file of ref name as it is, nil when there
 // is none.
-func (s *Store) looseBytes(name string) ([]byte, error) {
-	data, err := s.readFile(s.path(name))
+func (s *Store) looseBytes(ctx context.Context, name string) ([]byte, error) {
+	data, err := s.readFile(ctx, s.path(name))
 	switch {
 	case err == nil:
 		return data, nil
@@ -142,16 +143,16 @@ func (p *Pending) Commit(ctx context.Context) error {
 	if err := p.lock.put([]byte(p.new.String() + "\n")); err != nil {
 		return fmt.Errorf("refs: %s: write %s: %w; nothing was changed", target, p.lock.path, err)
 	}
-	logs, err := s.logsFor(target)
+	logs, err := s.logsFor(ctx, target)
 	if err != nil {
 		return fmt.Errorf("refs: %s: %w; nothing was changed", target, err)
 	}
-	if err := s.appendReflogs(p, logs); err != nil {
-		return p.unlog(fmt.Errorf("refs: %s: %w", target, err))
+	if err := s.appendReflogs(ctx, p, logs); err != nil {
+		return p.unlog(ctx, fmt.Errorf("refs: %s: %w", target, err))
 	}
 	if err := p.lock.commit(ctx); err != nil {
-		if p.lock.path != "" { // the rename failed
-			return p.unlog(fmt.Errorf("refs: %s: rename %s: %w", target, p.lock.path, err))
+		if !p.lock.committed() {
+			return p.unlog(ctx, fmt.Errorf("refs: %s: rename %s: %w", target, p.lock.path, err))
 		}
 		p.moved = true
 		return fmt.Errorf("refs: %s: updated, but %w: the update may not survive a power cut", target, err)
@@ -162,9 +163,9 @@ func (p *Pending) Commit(ctx context.Context) error {
 
 // unlog puts the reflogs back as they were before Commit appended to
 // them, after a failure (err) that left the ref unchanged.
-func (p *Pending) unlog(err error) error {
+func (p *Pending) unlog(ctx context.Context, err error) error {
 	p.lock.release()
-	if uerr := p.s.restoreReflogs(p.logs); uerr != nil {
+	if uerr := p.s.restoreReflogs(ctx, p.logs); uerr != nil {
 		return fmt.Errorf("%w; the ref was not changed, but its reflog lists the update (%v)", err, uerr)
 	}
 	p.logs = nil
@@ -191,7 +192,7 @@ func (p *Pending) Undo(ctx context.Context) error {
 		return err
 	}
 	defer lock.release()
-	cur, _, err := s.readDirect(target)
+	cur, _, err := s.readDirect(ctx, target)
 	if err != nil {
 		return err
 	}
@@ -199,7 +200,7 @@ func (p *Pending) Undo(ctx context.Context) error {
 		return &ConflictError{Ref: target, Expected: p.new, Actual: cur}
 	}
 	if p.prior == nil {
-		if err := s.removeIfExists(s.path(target)); err != nil {
+		if err := s.removeIfExists(ctx, s.path(target)); err != nil {
 			return fmt.Errorf("refs: %s: put back: %w", target, err)
 		}
 	} else {
@@ -211,7 +212,7 @@ func (p *Pending) Undo(ctx context.Context) error {
 		}
 	}
 	p.moved = false
-	if err := s.restoreReflogs(p.logs); err != nil {
+	if err := s.restoreReflogs(ctx, p.logs); err != nil {
 		return fmt.Errorf("refs: %s was put back, but its reflog still lists the update: %w", target, err)
 	}
 	p.logs = nil
@@ -220,16 +221,16 @@ func (p *Pending) Undo(ctx context.Context) error {
 
 // restoreReflogs cuts each reflog back to its length before an update
 // appended to it, or removes it if the update made it.
-func (s *Store) restoreReflogs(marks []reflogMark) error {
+func (s *Store) restoreReflogs(ctx context.Context, marks []reflogMark) error {
 	var errs []error
 	for _, m := range marks {
 		if !m.existed {
-			if err := s.removeIfExists(m.path); err != nil {
+			if err := s.removeIfExists(ctx, m.path); err != nil {
 				errs = append(errs, fmt.Errorf("reflog: %w", err))
 			}
 			continue
 		}
-		data, err := s.readFile(m.path)
+		data, err := s.readFile(ctx, m.path)
 		if err == nil && int64(len(data)) < m.size {
 			err = fmt.Errorf("%s is shorter than before the update", m.path)
 		}
@@ -246,10 +247,10 @@ func (s *Store) restoreReflogs(marks []reflogMark) error {
 // followSymrefs returns the direct ref that name designates: name itself
 // unless it is a symbolic ref. The final ref need not exist. When a ref
 // on the way cannot be read, that ref is returned with the error.
-func (s *Store) followSymrefs(name string) (string, error) {
+func (s *Store) followSymrefs(ctx context.Context, name string) (string, error) {
 	orig := name
 	for range maxSymrefDepth + 1 {
-		v, err := s.readRaw(name)
+		v, err := s.readRaw(ctx, name)
 		if errors.Is(err, ErrNotFound) {
 			return name, nil
 		}
@@ -267,8 +268,8 @@ func (s *Store) followSymrefs(name string) (string, error) {
 
 // readDirect reads a ref that must not be symbolic: its loose file, else
 // packed-refs. A ref that does not exist is ZeroHash without error.
-func (s *Store) readDirect(name string) (objects.Hash, bool, error) {
-	v, err := s.readRaw(name)
+func (s *Store) readDirect(ctx context.Context, name string) (objects.Hash, bool, error) {
+	v, err := s.readRaw(ctx, name)
 	if errors.Is(err, ErrNotFound) {
 		return objects.ZeroHash, false, nil
 	}
@@ -283,12 +284,12 @@ func (s *Store) readDirect(name string) (objects.Hash, bool, error) {
 
 // logsFor lists the reflogs an update of target is written to: its own
 // and, when HEAD points at it, HEAD's.
-func (s *Store) logsFor(target string) ([]string, error) {
+func (s *Store) logsFor(ctx context.Context, target string) ([]string, error) {
 	logs := []string{target}
 	if target == HEAD {
 		return logs, nil
 	}
-	v, err := s.readRaw(HEAD)
+	v, err := s.readRaw(ctx, HEAD)
 	switch {
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrCorrupt):
 		// No (usable) HEAD: it points at nothing, so its log is not ours to write.
@@ -305,9 +306,8 @@ func (s *Store) logsFor(target string) ([]string, error) {
 // it on disk before the lock is renamed over the ref) with one wait on
 // the disk instead of one per file. It closes the lock's file, and
 // records in p each reflog it appended to, for unlog and Undo.
-func (s *Store) appendReflogs(p *Pending, logs []string) error {
-	files := []fsx.File{p.lock.f}
-	p.lock.f = nil
+func (s *Store) appendReflogs(ctx context.Context, p *Pending, logs []string) error {
+	var files []fsx.File
 	defer func() {
 		for _, f := range files {
 			_ = f.Close()
@@ -315,7 +315,7 @@ func (s *Store) appendReflogs(p *Pending, logs []string) error {
 	}()
 	var newDirs []string
 	for _, name := range logs {
-		f, mark, err := s.openReflog(name, p.line, &p.logs)
+		f, mark, err := s.openReflog(ctx, name, p.line, &p.logs)
 		if err != nil {
 			return err
 		}
@@ -324,7 +324,11 @@ func (s *Store) appendReflogs(p *Pending, logs []string) error {
 			newDirs = append(newDirs, filepath.Dir(mark.path))
 		}
 	}
-	if err := syncAll(files); err != nil {
+	syncs := []func() error{func() error { return syncErr(p.lock.path, p.lock.pf.Close()) }}
+	for _, f := range files {
+		syncs = append(syncs, func() error { return syncErr(f.Name(), f.Sync()) })
+	}
+	if err := syncAll(syncs); err != nil {
 		return err
 	}
 	for _, d := range newDirs {
@@ -338,7 +342,7 @@ func (s *Store) appendReflogs(p *Pending, logs []string) error {
 // openReflog appends line to a ref's reflog, without syncing, and
 // returns the open file and what the reflog was before; once anything
 // may have been written, that is also added to marks.
-func (s *Store) openReflog(name string, line []byte, marks *[]reflogMark) (f fsx.File, mark reflogMark, err error) {
+func (s *Store) openReflog(ctx context.Context, name string, line []byte, marks *[]reflogMark) (f fsx.File, mark reflogMark, err error) {
 	p := s.logPath(name)
 	mark.path = p
 	if err := fsx.MkdirAll(s.fsys, filepath.Dir(p), 0o755); err != nil {
@@ -346,7 +350,7 @@ func (s *Store) openReflog(name string, line []byte, marks *[]reflogMark) (f fsx
 	}
 	_, statErr := s.fsys.Stat(p)
 	mark.existed = !errors.Is(statErr, fs.ErrNotExist)
-	err = fsx.Retry(context.Background(), s.retry, func() (err error) {
+	err = fsx.Retry(ctx, s.retry, func() (err error) {
 		f, err = s.fsys.OpenFile(p, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
 		return err
 	})
@@ -373,24 +377,21 @@ func (s *Store) openReflog(name string, line []byte, marks *[]reflogMark) (f fsx
 	return f, mark, nil
 }
 
-// syncAll fsyncs files concurrently and reports the first failure.
-func syncAll(files []fsx.File) error {
-	errs := make([]error, len(files))
+// syncAll runs fsyncs concurrently and reports the first failure.
+func syncAll(syncs []func() error) error {
+	errs := make([]error, len(syncs))
 	var wg sync.WaitGroup
-	for i, f := range files {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := f.Sync(); err != nil {
-				errs[i] = fmt.Errorf("sync %s: %w", f.Name(), err)
-			}
-		}()
+	for i, sync := range syncs {
+		wg.Go(func() { errs[i] = sync() })
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
+	return cmp.Or(errs...)
+}
+
+// syncErr names the file whose fsync failed.
+func syncErr(name string, err error) error {
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", name, err)
 	}
 	return nil
 }

@@ -3,8 +3,7 @@ package worktree
 import (
 	"context"
 	"fmt"
-
-	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"io/fs"
 
 	"github.com/circuitvc/circuitvc/objects"
 )
@@ -50,11 +49,22 @@ type FilePair struct {
 	// OldPath is the path on the old side of a renamed file, else "".
 	OldPath          string
 	Old, New         []byte
-	OldMode, NewMode filemode.FileMode
+	OldMode, NewMode objects.FileMode
 	// OldOK and NewOK say whether the file exists on each side.
 	OldOK, NewOK bool
+	// OldFiles and NewFiles are all the files of each side's version
+	// (TreeFS, WorkFS), for a file that uses others (a KiCad schematic's
+	// sub-sheets and root).
+	OldFiles, NewFiles fs.FS
 	// the blob ids of the sides, for rename detection
 	oldHash, newHash objects.Hash
+}
+
+// PlainPair is the FilePair of two files outside any version, compared
+// as one file at path: both sides exist, as regular files.
+func PlainPair(path string, old, new []byte) FilePair {
+	return FilePair{Path: path, Old: old, New: new, OldOK: true, NewOK: true,
+		OldMode: objects.ModeRegular, NewMode: objects.ModeRegular}
 }
 
 // Renamed reports whether the pair is one file under two paths.
@@ -87,6 +97,10 @@ func (r *Repo) Compare(ctx context.Context, oldC, newC objects.Hash, paths []str
 	} else if newSnap, err = r.snapshot(newC); err != nil {
 		return nil, err
 	}
+	oldFiles, newFiles := r.snapshotFS(oldSnap), r.snapshotFS(newSnap)
+	if work != nil {
+		newFiles = r.WorkFS()
+	}
 	var out []FilePair
 	for _, p := range unionPaths(oldSnap, newSnap, paths) {
 		o, ook := oldSnap[p]
@@ -94,7 +108,8 @@ func (r *Repo) Compare(ctx context.Context, oldC, newC objects.Hash, paths []str
 		if ook == nok && o == n {
 			continue
 		}
-		fp := FilePair{Path: p, OldOK: ook, NewOK: nok, OldMode: o.Mode, NewMode: n.Mode, oldHash: o.Hash, newHash: n.Hash}
+		fp := FilePair{Path: p, OldOK: ook, NewOK: nok, OldMode: o.Mode, NewMode: n.Mode, oldHash: o.Hash, newHash: n.Hash,
+			OldFiles: oldFiles, NewFiles: newFiles}
 		if ook {
 			if _, fp.Old, err = r.objects.Read(o.Hash); err != nil {
 				return nil, err

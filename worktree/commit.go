@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -23,27 +21,34 @@ type batch struct {
 // addBlob queues the bytes of working file p; h is their blob id,
 // already computed.
 func (b *batch) addBlob(p string, data []byte, h objects.Hash) {
-	b.objs = append(b.objs, objects.Object{Type: plumbing.BlobObject, Data: data, Hash: h})
+	b.objs = append(b.objs, objects.Object{Type: objects.BlobObject, Data: data, Hash: h})
 	b.files = append(b.files, p)
 }
 
 // addCommit queues the trees of snap and a commit of them on parent,
 // returning the commit's hash.
 func (b *batch) addCommit(parent objects.Hash, snap Snapshot, who objects.Signature, msg string) (objects.Hash, error) {
+	var parents []objects.Hash
+	if !parent.IsZero() {
+		parents = []objects.Hash{parent}
+	}
+	return b.addCommitOf(parents, snap, who, msg)
+}
+
+// addCommitOf is addCommit with any parents: none for a first version,
+// two for a merge.
+func (b *batch) addCommitOf(parents []objects.Hash, snap Snapshot, who objects.Signature, msg string) (objects.Hash, error) {
 	tree, trees, err := treeObjects(snap)
 	if err != nil {
 		return objects.ZeroHash, err
 	}
-	c := &objects.Commit{Tree: tree, Author: who, Committer: who, Message: strings.TrimRight(msg, "\n") + "\n"}
-	if !parent.IsZero() {
-		c.Parents = []objects.Hash{parent}
-	}
+	c := &objects.Commit{Tree: tree, Parents: parents, Author: who, Committer: who, Message: strings.TrimRight(msg, "\n") + "\n"}
 	data, err := objects.EncodeCommit(c)
 	if err != nil {
 		return objects.ZeroHash, err
 	}
-	h := objects.HashObject(plumbing.CommitObject, data)
-	b.objs = append(append(b.objs, trees...), objects.Object{Type: plumbing.CommitObject, Data: data, Hash: h})
+	h := objects.HashObject(objects.CommitObject, data)
+	b.objs = append(append(b.objs, trees...), objects.Object{Type: objects.CommitObject, Data: data, Hash: h})
 	return h, nil
 }
 

@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"strconv"
 	"time"
 
 	gitconfig "github.com/go-git/go-git/v5/plumbing/format/config"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 )
 
 // Config is the [circuitvc] section of .circuitvc/config, in git-config
@@ -21,6 +22,7 @@ type Config struct {
 	// Track lists the patterns of files saved without being named
 	// (circuitvc.track, one per line). A pattern without "/" matches a
 	// base name anywhere; with "/" it matches the path from the root.
+	// "!PATTERN" leaves out what the patterns before it matched.
 	Track []string
 	// LockTimeout bounds waits for the store's locks (circuitvc.lockTimeout).
 	LockTimeout time.Duration
@@ -34,7 +36,9 @@ type Config struct {
 // DefaultConfig is what init writes.
 func DefaultConfig() Config {
 	return Config{
-		Track:       []string{"*.circuit.json", "diagram.json"},
+		// KiCad boards are tracked as files (diffed as text); *.net is
+		// left out: netlists are exports, and other tools' too.
+		Track:       []string{"*.circuit.json", "diagram.json", "*.kicad_sch", "*.kicad_pcb", "!_autosave-*"},
 		LockTimeout: 5 * time.Second,
 		Validate:    true,
 		AutoGC:      2000,
@@ -77,6 +81,12 @@ func readConfig(fsys fsx.FS, dir string) (Config, error) {
 	s := cfg.Section("circuitvc")
 	if v := s.OptionAll("track"); len(v) > 0 {
 		c.Track = v
+	}
+	for _, pat := range c.Track {
+		// A malformed pattern would match nothing, silently.
+		if _, err := path.Match(pat, ""); err != nil {
+			return c, fmt.Errorf("%s: circuitvc.track %q: %w", configPath(dir), pat, err)
+		}
 	}
 	if err := parseOpt(s, "lockTimeout", time.ParseDuration, &c.LockTimeout); err != nil {
 		return c, fmt.Errorf("%s: %w", configPath(dir), err)

@@ -16,7 +16,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -35,7 +36,7 @@ type crashStats struct {
 	refLocks  int // states with a leftover ref .lock (blocks the next update until removed)
 }
 
-func (st *crashStats) debris(fsys *fsx.MemFS, t testing.TB) {
+func (st *crashStats) debris(fsys *fsxtest.MemFS, t testing.TB) {
 	for p := range workState(t, fsys) {
 		if isWorkTemp(p) {
 			st.workTemps++
@@ -58,7 +59,10 @@ func crashLoop(t *testing.T, sc *scenario) crashStats {
 	ctx := context.Background()
 	var st crashStats
 	for n := 0; ; n++ {
-		c := fsx.NewCrashFS(sc.base)
+		if !fsxtest.Sampled(n) {
+			continue
+		}
+		c := fsxtest.NewCrashFS(sc.base)
 		r, err := openRepo(t, c)
 		if err != nil {
 			t.Fatal(err)
@@ -67,7 +71,7 @@ func crashLoop(t *testing.T, sc *scenario) crashStats {
 		err = sc.run(ctx, r)
 		r.Close()
 		acked := err == nil
-		if err != nil && !errors.Is(err, fsx.ErrPowerCut) {
+		if err != nil && !errors.Is(err, fsxtest.ErrPowerCut) {
 			t.Errorf("%s cut after op %d: err = %v, want the power cut", sc.name, n, err)
 		}
 		mayMove := refRenamed(c.Log())
@@ -104,7 +108,7 @@ func crashLoop(t *testing.T, sc *scenario) crashStats {
 // that ref (a restore whose files are already in place need not move
 // backup); either way the ref and its lock are untouched. Once the file is
 // removed, as the message says, the command succeeds.
-func staleLockRecovery(t *testing.T, fsys *fsx.MemFS, sc *scenario, desc string) {
+func staleLockRecovery(t *testing.T, fsys *fsxtest.MemFS, sc *scenario, desc string) {
 	t.Helper()
 	_, locks := storeDebris(fsys)
 	lockedRef := strings.TrimSuffix(filepath.ToSlash(locks[0]), ".lock")
@@ -133,6 +137,7 @@ func staleLockRecovery(t *testing.T, fsys *fsx.MemFS, sc *scenario, desc string)
 // TestPowerCutEveryPrefix cuts power after every operation of save and
 // of restore.
 func TestPowerCutEveryPrefix(t *testing.T) {
+	t.Parallel()
 	var cuts, states int
 	for _, mk := range []func(testing.TB) *scenario{saveScenario, restoreScenario, cleanRestoreScenario, rebackupScenario} {
 		sc := mk(t)
@@ -161,6 +166,7 @@ type step struct {
 // in flight, and every working file must hold its last acknowledged bytes
 // or the bytes being written when power failed.
 func TestPowerCutSaveSequence(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	base, r := initMem(t)
 	writeWorkFile(t, r, "a.circuit.json", circuitV("10k"))
@@ -182,7 +188,7 @@ func TestPowerCutSaveSequence(t *testing.T) {
 	// time and message: the same every run).
 	var want []objects.Hash
 	{
-		c := fsx.NewCrashFS(base)
+		c := fsxtest.NewCrashFS(base)
 		r, err := openRepo(t, c)
 		if err != nil {
 			t.Fatal(err)
@@ -199,7 +205,10 @@ func TestPowerCutSaveSequence(t *testing.T) {
 
 	var cuts, states, inFlightKept int
 	for n := 0; ; n++ {
-		c := fsx.NewCrashFS(base)
+		if !fsxtest.Sampled(n) {
+			continue
+		}
+		c := fsxtest.NewCrashFS(base)
 		r, err := openRepo(t, c)
 		if err != nil {
 			t.Fatal(err)
@@ -211,7 +220,7 @@ func TestPowerCutSaveSequence(t *testing.T) {
 		for _, s := range steps {
 			h, err := runStep(ctx, r, s)
 			if err != nil {
-				if !errors.Is(err, fsx.ErrPowerCut) {
+				if !errors.Is(err, fsxtest.ErrPowerCut) {
 					t.Fatalf("cut after %d ops: step %+v: %v", n, s, err)
 				}
 				inFlight = &s
@@ -270,7 +279,7 @@ func runStep(ctx context.Context, r *Repo, s step) (objects.Hash, error) {
 
 // checkSequence checks one post-crash state of the save sequence and
 // reports whether the save in flight survived.
-func checkSequence(t *testing.T, fsys *fsx.MemFS, acked, want []objects.Hash, files map[string][]byte, inFlight *step, desc string) bool {
+func checkSequence(t *testing.T, fsys *fsxtest.MemFS, acked, want []objects.Hash, files map[string][]byte, inFlight *step, desc string) bool {
 	t.Helper()
 	r, err := openRepo(t, fsys)
 	if err != nil {

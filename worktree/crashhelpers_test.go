@@ -17,9 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -32,8 +31,8 @@ const scRoot = "/w"
 // the command may leave behind.
 type scenario struct {
 	name    string
-	base    *fsx.MemFS   // the store before the command, all durable
-	oldHead objects.Hash // HEAD before the command
+	base    *fsxtest.MemFS // the store before the command, all durable
+	oldHead objects.Hash   // HEAD before the command
 	oldLog  []objects.Hash
 	newSnap Snapshot          // the files of the commit a completed command makes
 	before  map[string]string // working files before the command
@@ -55,9 +54,9 @@ func openRepo(t testing.TB, fsys fsx.FS) (*Repo, error) {
 }
 
 // initMem makes an empty store in scRoot on a new MemFS.
-func initMem(t testing.TB) (*fsx.MemFS, *Repo) {
+func initMem(t testing.TB) (*fsxtest.MemFS, *Repo) {
 	t.Helper()
-	m := fsx.NewMemFS()
+	m := fsxtest.NewMemFS()
 	if err := fsx.MkdirAll(m, scRoot, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -333,9 +332,9 @@ func storeDebris(fsys fsx.FS) (tmpObjects, locks []string) {
 // refRenamed reports whether the log holds the rename that moves the
 // current branch (refs/heads/main.lock over refs/heads/main): only after
 // it may HEAD have moved.
-func refRenamed(log []fsx.Op) bool {
+func refRenamed(log []fsxtest.Op) bool {
 	main := filepath.FromSlash(refs.Main)
-	return slices.ContainsFunc(log, func(op fsx.Op) bool {
+	return slices.ContainsFunc(log, func(op fsxtest.Op) bool {
 		return op.Name == "rename" && op.Err == nil && strings.HasSuffix(op.To, main)
 	})
 }
@@ -465,7 +464,7 @@ func checkWork(t testing.TB, r *Repo, fsys fsx.FS, sc *scenario, acked, anyBacku
 // inBackup reports whether the backup ref (or, with anyEntry, any entry
 // of its reflog) names a commit holding data at p.
 func inBackup(r *Repo, p, data string, anyEntry bool) bool {
-	want := objects.HashObject(plumbing.BlobObject, []byte(data))
+	want := objects.HashObject(objects.BlobObject, []byte(data))
 	tips := []objects.Hash{}
 	if h, err := r.refs.Read(refs.Backup); err == nil {
 		tips = append(tips, h)
@@ -521,7 +520,7 @@ func followUp(t testing.TB, fsys fsx.FS, sc *scenario, desc string) {
 
 // mentions reports whether err's message names the file of op, or says
 // what went wrong: the test's bar for "a clear error".
-func mentions(err error, op fsx.Op) bool {
+func mentions(err error, op fsxtest.Op) bool {
 	msg := err.Error()
 	names := []string{op.Path, op.To}
 	// A temp file of an atomic replace (".<name>.tmp-…") is named after

@@ -6,9 +6,8 @@
 // as commits (validating circuits first), restores any revision atomically
 // after backing up unsaved work, and reports status, history and problems.
 // It composes the plumbing packages objects and refs; all file I/O goes
-// through internal/fsx.
+// through fsx.
 //
-// The package also carries the persistence API of the original circuit
-// persistence module (Persistence, WithFileLock and friends) for tools that
-// embed circuitvc as a library.
+// The persistence API of the original circuit persistence module (JSON
+// files with atomic writes, backups, locks) is package persist.
 package worktree

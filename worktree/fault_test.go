@@ -16,9 +16,8 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -38,13 +37,16 @@ func faultLoop(t *testing.T, sc *scenario, errno error, ops string) faultStats {
 	ctx := context.Background()
 	var st faultStats
 	for k := 1; ; k++ {
+		if !fsxtest.Sampled(k) {
+			continue
+		}
 		inner := sc.base.Clone()
-		f := fsx.NewFaultFS(inner)
+		f := fsxtest.NewFaultFS(inner)
 		r, err := openRepo(t, f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.Inject(fsx.Fault{Op: ops, After: k - 1, Err: errno})
+		f.Inject(fsxtest.Fault{Op: ops, After: k - 1, Err: errno})
 		err = sc.run(ctx, r)
 		r.Close()
 		fired := f.Fired()
@@ -97,6 +99,7 @@ func faultLoop(t *testing.T, sc *scenario, errno error, ops string) faultStats {
 // EIO and ENOSPC, and the operations where a permission error can happen
 // (open, mkdir, rename, link, remove, chmod, lock) with EACCES.
 func TestFaultEveryOperation(t *testing.T) {
+	t.Parallel()
 	scenarios := map[string]func(testing.TB) *scenario{"save": saveScenario, "restore": restoreScenario,
 		"clean restore": cleanRestoreScenario, "restore over a backup": rebackupScenario}
 	cases := []struct {
@@ -137,12 +140,12 @@ func TestFaultTransientRetried(t *testing.T) {
 	cases := []struct {
 		name  string
 		sc    func(testing.TB) *scenario
-		fault fsx.Fault
+		fault fsxtest.Fault
 	}{
-		{"save read EINTR", saveScenario, fsx.Fault{Op: "read", Path: "/w/a.circuit.json", Err: syscall.EINTR}},
-		{"save open EAGAIN", saveScenario, fsx.Fault{Op: "open", Path: "/w/c.circuit.json", Err: syscall.EAGAIN}},
-		{"restore rename EBUSY", restoreScenario, fsx.Fault{Op: "rename", Path: "a.circuit.json.tmp-", Err: syscall.EBUSY}},
-		{"restore write EINTR", restoreScenario, fsx.Fault{Op: "write", Path: "d.circuit.json.tmp-", Err: syscall.EINTR}},
+		{"save read EINTR", saveScenario, fsxtest.Fault{Op: "read", Path: "/w/a.circuit.json", Err: syscall.EINTR}},
+		{"save open EAGAIN", saveScenario, fsxtest.Fault{Op: "open", Path: "/w/c.circuit.json", Err: syscall.EAGAIN}},
+		{"restore rename EBUSY", restoreScenario, fsxtest.Fault{Op: "rename", Path: "a.circuit.json.tmp-", Err: syscall.EBUSY}},
+		{"restore write EINTR", restoreScenario, fsxtest.Fault{Op: "write", Path: "d.circuit.json.tmp-", Err: syscall.EINTR}},
 	}
 	for _, c := range cases {
 		for _, times := range []int{limit, limit + 1} {
@@ -150,7 +153,7 @@ func TestFaultTransientRetried(t *testing.T) {
 				t.Parallel()
 				sc := c.sc(t)
 				inner := sc.base.Clone()
-				f := fsx.NewFaultFS(inner)
+				f := fsxtest.NewFaultFS(inner)
 				r, err := openRepo(t, f)
 				if err != nil {
 					t.Fatal(err)
@@ -199,13 +202,17 @@ func TestFaultTransientRetried(t *testing.T) {
 // *PartialRestoreError that lists every working file left changed and
 // names a backup holding the bytes of the unsaved ones; never lost work.
 func TestRestoreDiskDiesAtEveryOperation(t *testing.T) {
+	t.Parallel()
 	for _, mk := range []func(testing.TB) *scenario{restoreScenario, cleanRestoreScenario, rebackupScenario} {
 		sc := mk(t)
 		t.Run(sc.name, func(t *testing.T) {
 			points, partials := 0, 0
 			for n := 1; ; n++ {
+				if !fsxtest.Sampled(n) {
+					continue
+				}
 				inner := sc.base.Clone()
-				f := fsx.NewFaultFS(inner)
+				f := fsxtest.NewFaultFS(inner)
 				r, err := openRepo(t, f)
 				if err != nil {
 					t.Fatal(err)
@@ -286,7 +293,7 @@ func checkPartial(t *testing.T, fsys fsx.FS, sc *scenario, e *PartialRestoreErro
 	}
 	for _, p := range e.Files {
 		old, existed := sc.before[p]
-		if existed && snap[p].Hash != objects.HashObject(plumbing.BlobObject, []byte(old)) {
+		if existed && snap[p].Hash != objects.HashObject(objects.BlobObject, []byte(old)) {
 			t.Errorf("%s: %s as it was is not in the version named, %s", desc, p, e.Previous)
 		}
 	}

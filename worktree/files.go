@@ -11,10 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -61,18 +58,23 @@ func checkPath(p string) error {
 // abs is the OS path of a tree path.
 func (r *Repo) abs(p string) string { return filepath.Join(r.root, filepath.FromSlash(p)) }
 
-// matchTracked reports whether p matches one of the configured patterns.
+// matchTracked reports whether p is tracked by the configured patterns:
+// the last pattern that matches decides, and one written "!PATTERN"
+// leaves out what it matches (KiCad's _autosave-* copies). readConfig
+// checked the patterns, so Match cannot fail.
 func (r *Repo) matchTracked(p string) bool {
+	tracked := false
 	for _, pat := range r.cfg.Track {
+		pat, exclude := strings.CutPrefix(pat, "!")
 		subject := path.Base(p)
 		if strings.Contains(pat, "/") {
 			subject = p
 		}
 		if ok, _ := path.Match(pat, subject); ok {
-			return true
+			tracked = !exclude
 		}
 	}
-	return false
+	return tracked
 }
 
 // walkMatching lists the working files that match the tracked patterns.
@@ -130,7 +132,7 @@ func (r *Repo) trackedPaths(head Snapshot, extra []string) ([]string, error) {
 // workFile is one working file as found on disk.
 type workFile struct {
 	Path    string
-	Mode    filemode.FileMode
+	Mode    objects.FileMode
 	Missing bool
 	// Hash is the file's blob id, from the stat cache or from Data.
 	Hash objects.Hash
@@ -144,7 +146,7 @@ type workFile struct {
 // when the file's stat data vouch for it, else by reading it. A file that
 // does not exist is reported as Missing, not as an error.
 func (r *Repo) statWork(ctx context.Context, p string) (workFile, error) {
-	wf := workFile{Path: p, Mode: filemode.Regular}
+	wf := workFile{Path: p, Mode: objects.ModeRegular}
 	if err := r.checkParents(p); err != nil {
 		return wf, err
 	}
@@ -160,7 +162,7 @@ func (r *Repo) statWork(ctx context.Context, p string) (workFile, error) {
 		return wf, &PathError{Path: p, Err: fmt.Errorf("not a regular file (%v); circuitvc tracks regular files only", fi.Mode().Type())}
 	}
 	if fi.Mode().Perm()&0o111 != 0 {
-		wf.Mode = filemode.Executable
+		wf.Mode = objects.ModeExecutable
 	}
 	wf.info = fi
 	if h, ok := r.statCache().lookup(p, fi); ok {
@@ -185,7 +187,7 @@ func (r *Repo) loadWork(ctx context.Context, wf *workFile) error {
 		return err
 	}
 	wf.loaded = true
-	wf.Hash = objects.HashObject(plumbing.BlobObject, wf.Data)
+	wf.Hash = objects.HashObject(objects.BlobObject, wf.Data)
 	r.statCache().remember(wf.Path, wf.info, wf.Hash)
 	return nil
 }
@@ -203,7 +205,7 @@ func (r *Repo) readWork(ctx context.Context, p string) (workFile, error) {
 // permissions of a file of that mode (filePerm). It refuses
 // to write through a symbolic link in any parent directory, so a hostile
 // tree cannot reach outside the working tree.
-func (r *Repo) writeWork(ctx context.Context, p string, data []byte, mode filemode.FileMode) error {
+func (r *Repo) writeWork(ctx context.Context, p string, data []byte, mode objects.FileMode) error {
 	if err := checkPath(p); err != nil {
 		return &PathError{Path: p, Err: err}
 	}

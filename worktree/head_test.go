@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -22,7 +23,7 @@ func TestDamagedHead(t *testing.T) {
 	store := filepath.Join(scRoot, DirName)
 	cases := []struct {
 		name       string
-		damage     func(t *testing.T, m *fsx.MemFS)
+		damage     func(t *testing.T, m *fsxtest.MemFS)
 		branch     string   // asked of InitOrRepair
 		refused    []string // the error names these
 		wantBranch string   // HEAD after the repair
@@ -126,8 +127,8 @@ func TestInitOverHealthyStore(t *testing.T) {
 	}
 }
 
-func removeStoreFile(names ...string) func(*testing.T, *fsx.MemFS) {
-	return func(t *testing.T, m *fsx.MemFS) {
+func removeStoreFile(names ...string) func(*testing.T, *fsxtest.MemFS) {
+	return func(t *testing.T, m *fsxtest.MemFS) {
 		for _, n := range names {
 			if err := m.Remove(filepath.Join(scRoot, DirName, filepath.FromSlash(n))); err != nil {
 				t.Fatal(err)
@@ -136,8 +137,8 @@ func removeStoreFile(names ...string) func(*testing.T, *fsx.MemFS) {
 	}
 }
 
-func writeStoreFile(name, data string) func(*testing.T, *fsx.MemFS) {
-	return func(t *testing.T, m *fsx.MemFS) {
+func writeStoreFile(name, data string) func(*testing.T, *fsxtest.MemFS) {
+	return func(t *testing.T, m *fsxtest.MemFS) {
 		if err := fsx.WriteFile(m, filepath.Join(scRoot, DirName, filepath.FromSlash(name)), []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -146,8 +147,8 @@ func writeStoreFile(name, data string) func(*testing.T, *fsx.MemFS) {
 
 // renameBranch moves a branch's ref file and reflog, as a clone from a
 // remote with another branch name leaves them.
-func renameBranch(from, to string) func(*testing.T, *fsx.MemFS) {
-	return func(t *testing.T, m *fsx.MemFS) {
+func renameBranch(from, to string) func(*testing.T, *fsxtest.MemFS) {
+	return func(t *testing.T, m *fsxtest.MemFS) {
 		for _, pre := range []string{"", "logs/"} {
 			dir := filepath.Join(scRoot, DirName)
 			if err := m.Rename(filepath.Join(dir, filepath.FromSlash(pre+from)), filepath.Join(dir, filepath.FromSlash(pre+to))); err != nil {
@@ -158,7 +159,7 @@ func renameBranch(from, to string) func(*testing.T, *fsx.MemFS) {
 }
 
 // twoBranches leaves history on dev and old, neither main nor master.
-func twoBranches(t *testing.T, m *fsx.MemFS) {
+func twoBranches(t *testing.T, m *fsxtest.MemFS) {
 	renameBranch(refs.Main, "refs/heads/dev")(t, m)
 	s := refs.Open(m, filepath.Join(scRoot, DirName), refs.Options{})
 	h, err := s.Read("refs/heads/dev")

@@ -13,7 +13,8 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -23,9 +24,9 @@ import (
 // leave the history and the working files as they were.
 func TestHostileFileSystem(t *testing.T) {
 	storeDir := filepath.Join(scRoot, DirName)
-	faulty := func(f fsx.Fault) func(fsx.FS) fsx.FS {
+	faulty := func(f fsxtest.Fault) func(fsx.FS) fsx.FS {
 		return func(inner fsx.FS) fsx.FS {
-			ff := fsx.NewFaultFS(inner)
+			ff := fsxtest.NewFaultFS(inner)
 			ff.Inject(f)
 			return ff
 		}
@@ -33,39 +34,39 @@ func TestHostileFileSystem(t *testing.T) {
 	cases := []struct {
 		name  string
 		sc    func(testing.TB) *scenario
-		prep  func(t *testing.T, m *fsx.MemFS) // damage the store or tree first
-		undo  func(t *testing.T, m *fsx.MemFS) // give back what the checks need
+		prep  func(t *testing.T, m *fsxtest.MemFS) // damage the store or tree first
+		undo  func(t *testing.T, m *fsxtest.MemFS) // give back what the checks need
 		wrap  func(fsx.FS) fsx.FS
 		cause error
 		names string // the error must contain this
 	}{
 		{name: "save disk full on object write", sc: saveScenario, cause: syscall.ENOSPC, names: "save a.circuit.json",
-			wrap: faulty(fsx.Fault{Op: "write", Path: "/objects/", Times: -1, Err: syscall.ENOSPC})},
+			wrap: faulty(fsxtest.Fault{Op: "write", Path: "/objects/", Times: -1, Err: syscall.ENOSPC})},
 		{name: "restore disk full on object write", sc: restoreScenario, cause: syscall.ENOSPC, names: "back up a.circuit.json",
-			wrap: faulty(fsx.Fault{Op: "write", Path: "/objects/", Times: -1, Err: syscall.ENOSPC})},
+			wrap: faulty(fsxtest.Fault{Op: "write", Path: "/objects/", Times: -1, Err: syscall.ENOSPC})},
 		{name: "restore disk full on working file write", sc: restoreScenario, cause: syscall.ENOSPC, names: "a.circuit.json",
-			wrap: faulty(fsx.Fault{Op: "write", Path: "a.circuit.json.tmp-", Times: -1, Err: syscall.ENOSPC})},
+			wrap: faulty(fsxtest.Fault{Op: "write", Path: "a.circuit.json.tmp-", Times: -1, Err: syscall.ENOSPC})},
 		{name: "save permission denied on ref lock", sc: saveScenario, cause: syscall.EACCES, names: "refs/heads/main.lock",
-			wrap: faulty(fsx.Fault{Op: "open", Path: "refs/heads/main.lock", Times: -1, Err: syscall.EACCES})},
+			wrap: faulty(fsxtest.Fault{Op: "open", Path: "refs/heads/main.lock", Times: -1, Err: syscall.EACCES})},
 		{name: "restore permission denied on backup ref lock", sc: restoreScenario, cause: syscall.EACCES, names: "refs/circuitvc/backup.lock",
-			wrap: faulty(fsx.Fault{Op: "open", Path: "refs/circuitvc/backup.lock", Times: -1, Err: syscall.EACCES})},
+			wrap: faulty(fsxtest.Fault{Op: "open", Path: "refs/circuitvc/backup.lock", Times: -1, Err: syscall.EACCES})},
 		{name: "save unreadable working file", sc: saveScenario, cause: fs.ErrPermission, names: "a.circuit.json",
-			prep: func(t *testing.T, m *fsx.MemFS) {
+			prep: func(t *testing.T, m *fsxtest.MemFS) {
 				if err := m.Chmod(filepath.Join(scRoot, "a.circuit.json"), 0o200); err != nil {
 					t.Fatal(err)
 				}
 			},
-			undo: func(t *testing.T, m *fsx.MemFS) {
+			undo: func(t *testing.T, m *fsxtest.MemFS) {
 				if err := m.Chmod(filepath.Join(scRoot, "a.circuit.json"), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}},
 		{name: "save read-only store", sc: saveScenario, cause: syscall.EROFS, names: storeDir,
-			wrap: func(inner fsx.FS) fsx.FS { return fsx.ReadOnly(inner, storeDir) }},
+			wrap: func(inner fsx.FS) fsx.FS { return fsxtest.ReadOnly(inner, storeDir) }},
 		{name: "restore read-only store", sc: restoreScenario, cause: syscall.EROFS, names: storeDir,
-			wrap: func(inner fsx.FS) fsx.FS { return fsx.ReadOnly(inner, storeDir) }},
+			wrap: func(inner fsx.FS) fsx.FS { return fsxtest.ReadOnly(inner, storeDir) }},
 		{name: "save read-only store directories", sc: saveScenario, cause: fs.ErrPermission, names: storeDir,
-			prep: func(t *testing.T, m *fsx.MemFS) {
+			prep: func(t *testing.T, m *fsxtest.MemFS) {
 				for _, d := range []string{"objects", "refs/heads", "logs", "logs/refs/heads", ""} {
 					if err := m.Chmod(filepath.Join(storeDir, d), 0o555); err != nil {
 						t.Fatal(err)

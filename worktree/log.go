@@ -3,12 +3,12 @@ package worktree
 import (
 	"container/heap"
 	"context"
+	"errors"
 	"path"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-
 	"github.com/circuitvc/circuitvc/objects"
+	"github.com/circuitvc/circuitvc/refs"
 )
 
 // LogEntry is one version in history.
@@ -117,11 +117,11 @@ func (r *Repo) lookup(tree objects.Hash, p string) (Entry, error) {
 		case found == nil:
 			return Entry{}, nil
 		case i == len(parts)-1:
-			if found.Mode == filemode.Dir {
+			if found.Mode == objects.ModeDir {
 				return Entry{}, nil
 			}
 			return Entry{Mode: found.Mode, Hash: found.Hash}, nil
-		case found.Mode != filemode.Dir:
+		case found.Mode != objects.ModeDir:
 			return Entry{}, nil
 		}
 		tree = found.Hash
@@ -143,4 +143,30 @@ func (q *commitQueue) Pop() any {
 	e := old[len(old)-1]
 	*q = old[:len(old)-1]
 	return e
+}
+
+// Decorations names the versions that refs point at, as git log
+// --decorate does: "current", "backup" and "tag: NAME", in that order.
+// A ref that does not exist names nothing; one that cannot be read is an
+// error.
+func (r *Repo) Decorations() (map[Hash][]string, error) {
+	out := map[Hash][]string{}
+	for _, ref := range []struct{ name, label string }{{refs.HEAD, "current"}, {refs.Backup, "backup"}} {
+		h, err := r.refs.Read(ref.name)
+		if errors.Is(err, refs.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[h] = append(out[h], ref.label)
+	}
+	tags, err := r.Tags()
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tags {
+		out[t.Commit] = append(out[t.Commit], "tag: "+t.Name)
+	}
+	return out, nil
 }

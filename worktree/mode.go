@@ -3,9 +3,8 @@ package worktree
 import (
 	"io/fs"
 
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/objects"
 )
 
 // workMode is what a tree entry's mode is as a working file: the one
@@ -17,25 +16,25 @@ import (
 // core.symlinks=false. Where the file system has no executable bit
 // (Windows), 100755 is a regular file too, as with git's
 // core.fileMode=false.
-func workMode(m filemode.FileMode) filemode.FileMode {
-	if canonMode(m) == filemode.Executable && execBit {
-		return filemode.Executable
+func workMode(m objects.FileMode) objects.FileMode {
+	if canonMode(m) == objects.ModeExecutable && execBit {
+		return objects.ModeExecutable
 	}
-	return filemode.Regular
+	return objects.ModeRegular
 }
 
 // canonMode is the mode git itself writes for an entry (git's
 // canon_mode): any regular file is 100644, or 100755 when its owner may
 // execute it; other types keep theirs. New trees are written with it, so
 // a version that keeps a file from an old git-made tree stays valid.
-func canonMode(m filemode.FileMode) filemode.FileMode {
+func canonMode(m objects.FileMode) objects.FileMode {
 	if m&0o170000 != 0o100000 {
 		return m
 	}
 	if m&0o100 != 0 {
-		return filemode.Executable
+		return objects.ModeExecutable
 	}
-	return filemode.Regular
+	return objects.ModeRegular
 }
 
 // sameFile reports whether two entries are the same working file: the
@@ -58,12 +57,12 @@ func workEntry(wf workFile, head Snapshot) Entry {
 // filePerm gives a working file of mode m the permissions restore
 // writes: those of the file it replaces (0644 for a new one) with the
 // executable bits set where the file is readable, or cleared.
-func filePerm(m filemode.FileMode) fsx.PermFunc {
+func filePerm(m objects.FileMode) fsx.PermFunc {
 	return func(old fs.FileMode, exists bool) fs.FileMode {
 		if !exists {
 			old = 0o644
 		}
-		if workMode(m) == filemode.Executable {
+		if workMode(m) == objects.ModeExecutable {
 			return old | (old&0o444)>>2
 		}
 		return old &^ 0o111

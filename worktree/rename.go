@@ -1,8 +1,6 @@
 package worktree
 
 import (
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/memory"
 
@@ -48,7 +46,7 @@ func findRenames(deleted, added []renameSide) (map[string]string, error) {
 	}
 	store := memory.NewStorage()
 	for _, s := range append(append([]renameSide(nil), deleted...), added...) {
-		if s.Entry.Mode != filemode.Regular {
+		if s.Entry.Mode != objects.ModeRegular {
 			continue // the detector compares regular files only
 		}
 		data, err := s.load()
@@ -65,7 +63,7 @@ func findRenames(deleted, added []renameSide) (map[string]string, error) {
 // putBlob copies data into store as a blob.
 func putBlob(store *memory.Storage, data []byte) error {
 	obj := store.NewEncodedObject()
-	obj.SetType(plumbing.BlobObject)
+	obj.SetType(objects.BlobObject)
 	obj.SetSize(int64(len(data)))
 	w, err := obj.Writer()
 	if err == nil {

@@ -8,8 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
+	"github.com/circuitvc/circuitvc/internal/gittest"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -147,7 +146,7 @@ func TestRenames(t *testing.T) {
 	if strings.Count(got, "renamed amp.circuit.json → ") != 1 || strings.Count(got, "new copy") != 1 || strings.Contains(got, "deleted") {
 		t.Errorf("status after copy and move: %q", got)
 	}
-	gitFsck(t, r)
+	gittest.Fsck(t, r.Dir())
 }
 
 // BenchmarkFindRenames measures the content comparison of a moved and
@@ -163,7 +162,7 @@ func BenchmarkFindRenames(b *testing.B) {
 	}
 	edited := []byte(strings.Replace(string(old), `"resistance":`, `"resistance": 1,"was":`, 1))
 	side := func(p string, data []byte) renameSide {
-		return renameSide{Path: p, Entry: Entry{Mode: 0o100644, Hash: objects.HashObject(plumbing.BlobObject, data)}, load: constant(data)}
+		return renameSide{Path: p, Entry: Entry{Mode: 0o100644, Hash: objects.HashObject(objects.BlobObject, data)}, load: constant(data)}
 	}
 	deleted := []renameSide{side("led.circuit.json", old)}
 	added := []renameSide{side("boards/led.circuit.json", edited)}

@@ -8,10 +8,28 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
+
+// Hash names a version, or a file's bytes: a Git object name.
+type Hash = objects.Hash
+
+// Signature is who made a version, and when.
+type Signature = objects.Signature
+
+// Commit is a version as stored: its tree, parents, author, committer and
+// message.
+type Commit = objects.Commit
+
+// FileMode is the mode of a file in a version, as Git writes it
+// (0o100644 for a file, 0o100755 for an executable one).
+type FileMode = objects.FileMode
+
+// BlobID is the name Git gives a file holding data, as git hash-object
+// prints it.
+func BlobID(data []byte) Hash { return objects.HashObject(objects.BlobObject, data) }
 
 // DirName is the name of the store directory at the root of a working tree.
 const DirName = ".circuitvc"
@@ -149,12 +167,6 @@ func (r *Repo) Dir() string { return r.dir }
 
 // Config is the store's configuration as read at open.
 func (r *Repo) Config() Config { return r.cfg }
-
-// Objects gives the object store, for plumbing commands.
-func (r *Repo) Objects() *objects.Store { return r.objects }
-
-// Refs gives the ref store, for plumbing commands.
-func (r *Repo) Refs() *refs.Store { return r.refs }
 
 // Close releases what the store holds open.
 func (r *Repo) Close() error { return r.objects.Close() }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/circuitvc/circuitvc/internal/gittest"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
@@ -76,7 +77,7 @@ func TestSaveStatusRestore(t *testing.T) {
 	if got := readWorkFile(t, r, "amp.circuit.json"); got != string(circuitV("unsaved")) {
 		t.Fatalf("after restore --to backup: %s", got)
 	}
-	gitFsck(t, r)
+	gittest.Fsck(t, r.Dir())
 }
 
 func wantStatus(t *testing.T, r *Repo, want map[string]ChangeKind) {
@@ -137,7 +138,7 @@ func TestRestoreRemovesAndKeeps(t *testing.T) {
 	if !errors.As(err, &pe) || !errors.Is(err, ErrPathNotFound) {
 		t.Errorf("restore of a file absent from the revision: err = %v", err)
 	}
-	gitFsck(t, r)
+	gittest.Fsck(t, r.Dir())
 }
 
 func TestResolve(t *testing.T) {
@@ -277,6 +278,9 @@ func TestNoOpRestoreKeepsBackup(t *testing.T) {
 }
 
 func TestSaveBigFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a file over 16 MiB")
+	}
 	ctx := context.Background()
 	r := newRepo(t, nil)
 	pad := strings.Repeat("x", bigFile)

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -54,6 +52,9 @@ func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult
 	}
 	defer release()
 	defer r.saveStatCache()
+	if err := r.refuseDuringMerge(); err != nil {
+		return nil, err
+	}
 	job, err := r.planJob(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -279,7 +280,7 @@ func (p *restorePlan) changes() bool { return len(p.write)+len(p.remove) > 0 }
 type plannedFile struct {
 	path string
 	data []byte
-	mode filemode.FileMode
+	mode objects.FileMode
 }
 
 // planRestore works out how to make the working files equal want: files

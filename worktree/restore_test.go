@@ -11,10 +11,10 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -123,14 +123,14 @@ func commitEntries(t *testing.T, r *Repo, files Snapshot, data map[string][]byte
 	}
 	var tree []byte
 	for _, p := range files.Paths() {
-		if _, err := r.objects.Write(plumbing.BlobObject, data[p]); err != nil {
+		if _, err := r.objects.Write(objects.BlobObject, data[p]); err != nil {
 			t.Fatal(err)
 		}
 		e := files[p]
 		tree = append(tree, fmt.Sprintf("%o %s\x00", uint32(e.Mode), p)...)
 		tree = append(tree, e.Hash[:]...)
 	}
-	th, err := r.objects.Write(plumbing.TreeObject, tree)
+	th, err := r.objects.Write(objects.TreeObject, tree)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func commitEntries(t *testing.T, r *Repo, files Snapshot, data map[string][]byte
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := r.objects.Write(plumbing.CommitObject, cdata)
+	c, err := r.objects.Write(objects.CommitObject, cdata)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func commitEntries(t *testing.T, r *Repo, files Snapshot, data map[string][]byte
 // second restore writes nothing (issue 8, item 3).
 func TestRestoreModesConverge(t *testing.T) {
 	ctx := context.Background()
-	r := newRepo(t, fsx.NewMemFS())
+	r := newRepo(t, fsxtest.NewMemFS())
 	writeWorkFile(t, r, "run.sh", []byte("#!/bin/sh\n"))
 	writeWorkFile(t, r, "a.circuit.json", circuitV("1"))
 	mustSave(t, r, "v1", "run.sh")
@@ -163,13 +163,13 @@ func TestRestoreModesConverge(t *testing.T) {
 		"link.circuit.json": []byte("a.circuit.json"),
 		"old.json":          []byte("{}\n"),
 	}
-	modes := map[string]filemode.FileMode{
-		"run.sh": filemode.Executable, "a.circuit.json": filemode.Regular,
-		"link.circuit.json": filemode.Symlink, "old.json": filemode.Deprecated,
+	modes := map[string]objects.FileMode{
+		"run.sh": objects.ModeExecutable, "a.circuit.json": objects.ModeRegular,
+		"link.circuit.json": objects.ModeSymlink, "old.json": filemode.Deprecated,
 	}
 	files := Snapshot{}
 	for p, d := range data {
-		files[p] = Entry{Mode: modes[p], Hash: objects.HashObject(plumbing.BlobObject, d)}
+		files[p] = Entry{Mode: modes[p], Hash: objects.HashObject(objects.BlobObject, d)}
 	}
 	commitEntries(t, r, files, data)
 
@@ -218,7 +218,7 @@ func TestRestoreModesConverge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for p, want := range map[string]filemode.FileMode{"run.sh": filemode.Executable, "link.circuit.json": filemode.Symlink, "old.json": filemode.Regular} {
+	for p, want := range map[string]objects.FileMode{"run.sh": objects.ModeExecutable, "link.circuit.json": objects.ModeSymlink, "old.json": objects.ModeRegular} {
 		if snap[p].Mode != want {
 			t.Errorf("saved %s with mode %v, want %v", p, snap[p].Mode, want)
 		}
@@ -233,16 +233,16 @@ func TestRestoreModesConverge(t *testing.T) {
 // (issue 8, item 2).
 func TestRestoreFailureChangesNothing(t *testing.T) {
 	store := filepath.Join(scRoot, DirName)
-	writeStore := func(name, data string) func(*testing.T, *fsx.MemFS) {
-		return func(t *testing.T, m *fsx.MemFS) {
+	writeStore := func(name, data string) func(*testing.T, *fsxtest.MemFS) {
+		return func(t *testing.T, m *fsxtest.MemFS) {
 			if err := fsx.WriteFile(m, filepath.Join(store, filepath.FromSlash(name)), []byte(data), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	faulty := func(f fsx.Fault) func(fsx.FS) fsx.FS {
+	faulty := func(f fsxtest.Fault) func(fsx.FS) fsx.FS {
 		return func(inner fsx.FS) fsx.FS {
-			ff := fsx.NewFaultFS(inner)
+			ff := fsxtest.NewFaultFS(inner)
 			ff.Inject(f)
 			return ff
 		}
@@ -250,7 +250,7 @@ func TestRestoreFailureChangesNothing(t *testing.T) {
 	cases := []struct {
 		name  string
 		sc    func(testing.TB) *scenario
-		prep  func(*testing.T, *fsx.MemFS)
+		prep  func(*testing.T, *fsxtest.MemFS)
 		wrap  func(fsx.FS) fsx.FS
 		cause error
 		names string
@@ -262,7 +262,7 @@ func TestRestoreFailureChangesNothing(t *testing.T) {
 		{name: "stale lock on a first backup", sc: restoreScenario, prep: writeStore("refs/circuitvc/backup.lock", ""),
 			cause: refs.ErrLocked, names: "refs/circuitvc/backup.lock"},
 		{name: "store lock held", sc: restoreScenario, cause: fsx.ErrLocked, names: DirName,
-			prep: func(t *testing.T, m *fsx.MemFS) {
+			prep: func(t *testing.T, m *fsxtest.MemFS) {
 				release, err := m.TryLock(filepath.Join(store, lockName))
 				if err != nil {
 					t.Fatal(err)
@@ -270,13 +270,13 @@ func TestRestoreFailureChangesNothing(t *testing.T) {
 				t.Cleanup(func() { release() })
 			}},
 		{name: "read-only store", sc: rebackupScenario, cause: syscall.EROFS, names: store,
-			wrap: func(inner fsx.FS) fsx.FS { return fsx.ReadOnly(inner, store) }},
+			wrap: func(inner fsx.FS) fsx.FS { return fsxtest.ReadOnly(inner, store) }},
 		{name: "working directory not writable", sc: restoreScenario, cause: syscall.EACCES, names: "d.circuit.json",
-			wrap: faulty(fsx.Fault{Op: "open", Path: ".d.circuit.json.tmp-", Times: -1, Err: syscall.EACCES})},
+			wrap: faulty(fsxtest.Fault{Op: "open", Path: ".d.circuit.json.tmp-", Times: -1, Err: syscall.EACCES})},
 		{name: "working file cannot be removed", sc: restoreScenario, cause: syscall.EACCES, names: "c.circuit.json",
-			wrap: faulty(fsx.Fault{Op: "remove", Path: "/w/c.circuit.json", Times: -1, Err: syscall.EACCES})},
+			wrap: faulty(fsxtest.Fault{Op: "remove", Path: "/w/c.circuit.json", Times: -1, Err: syscall.EACCES})},
 		{name: "disk full on the current ref", sc: rebackupScenario, cause: syscall.ENOSPC, names: "refs/heads/main",
-			wrap: faulty(fsx.Fault{Op: "write", Path: "refs/heads/main.lock", Times: -1, Err: syscall.ENOSPC})},
+			wrap: faulty(fsxtest.Fault{Op: "write", Path: "refs/heads/main.lock", Times: -1, Err: syscall.ENOSPC})},
 		{name: "damaged backup ref", sc: rebackupScenario, prep: writeStore("refs/circuitvc/backup", "garbage\n"),
 			cause: refs.ErrCorrupt, names: "refs/circuitvc/backup"},
 	}

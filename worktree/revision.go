@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -120,7 +118,7 @@ func (r *Repo) onlyCommit(ambiguous *objects.AmbiguousError) (objects.Hash, erro
 			return objects.ZeroHash, err
 		}
 		rc.Close()
-		if t == plumbing.CommitObject {
+		if t == objects.CommitObject {
 			commits = append(commits, h)
 		}
 		names = append(names, fmt.Sprintf("%s (%s)", h.String()[:digits], t))

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -70,10 +68,10 @@ func TestResolveAmbiguousPrefix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return objects.Object{Type: plumbing.CommitObject, Data: data}
+		return objects.Object{Type: objects.CommitObject, Data: data}
 	}
 	blob := func(i int) objects.Object {
-		return objects.Object{Type: plumbing.BlobObject, Data: fmt.Appendf(nil, "blob %d\n", i)}
+		return objects.Object{Type: objects.BlobObject, Data: fmt.Appendf(nil, "blob %d\n", i)}
 	}
 	taken := func(p string) bool { // only the twins may match
 		_, err := r.objects.ResolvePrefix(p)

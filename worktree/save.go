@@ -91,6 +91,10 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 	if err != nil {
 		return nil, err
 	}
+	parents, merging, err := r.mergeParents(head)
+	if err != nil {
+		return nil, err
+	}
 	headSnap, err := r.snapshot(head)
 	if err != nil {
 		return nil, err
@@ -100,22 +104,26 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	if len(changes) == 0 {
+	if len(changes) == 0 && merging == nil {
 		return nil, ErrNothingToSave
 	}
 	var warnings []*circuit.Error
+	files := versionFiles{old: r.snapshotFS(headSnap), new: r.WorkFS(), oldReads: &circuit.Reads{}, newReads: &circuit.Reads{}}
 	if r.cfg.Validate && !opts.NoVerify {
-		if warnings, err = validateChanges(changes); err != nil {
+		if warnings, err = validateChanges(changes, files); err != nil {
 			return nil, err
 		}
 	}
 	msg := opts.Message
-	if msg == "" {
-		msg = r.summarize(changes)
+	switch {
+	case msg == "" && merging != nil:
+		msg = merging.Message
+	case msg == "":
+		msg = r.summarize(changes, files)
 	}
 	var b batch
 	snap := applyChanges(headSnap, changes, &b)
-	commit, err := b.addCommit(head, snap, opts.Author, msg)
+	commit, err := b.addCommitOf(parents, snap, opts.Author, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +132,11 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 	}
 	if err := r.moveHead(ctx, head, commit, opts.Author, msg, "commit"); err != nil {
 		return nil, err
+	}
+	if merging != nil {
+		if err := r.endMerge(); err != nil {
+			return nil, err
+		}
 	}
 	res := &SaveResult{Commit: commit, Parent: head, Message: msg, Warnings: warnings}
 	for _, c := range changes {
@@ -196,10 +209,19 @@ func isCircuitCandidate(p string, data []byte) bool {
 // checks such files in full.
 const bigFile = 16 << 20
 
-// validateChanges checks the changed circuits; it fails with
-// *ValidationError when any finding is an error, and otherwise returns
-// the warnings.
-func validateChanges(changes []pending) ([]*circuit.Error, error) {
+// versionFiles are the files of the current version and the working
+// files, which a circuit file may use (a KiCad schematic's sub-sheets),
+// and what is read of each, shared by the files of a save.
+type versionFiles struct {
+	old, new           fs.FS
+	oldReads, newReads *circuit.Reads
+}
+
+// validateChanges checks the changed circuits, with the working files
+// they use (files.new); it fails with *ValidationError when any finding
+// is an error, and otherwise returns the warnings. A finding two files
+// share (a KiCad sub-sheet's, also reported by its root) is listed once.
+func validateChanges(changes []pending, files versionFiles) ([]*circuit.Error, error) {
 	var problems, warnings []*circuit.Error
 	for i := range changes {
 		c := &changes[i]
@@ -209,7 +231,7 @@ func validateChanges(changes []pending) ([]*circuit.Error, error) {
 		if len(c.Data) > bigFile && json.Valid(c.Data) {
 			continue
 		}
-		model, findings := circuit.Check(c.Path, c.Data, circuit.ValidateOptions{})
+		model, findings := circuit.CheckSource(circuit.Source{Name: c.Path, Data: c.Data, Files: files.new, Reads: files.newReads}, circuit.ValidateOptions{})
 		c.model = model
 		for _, f := range findings {
 			if f.Level == circuit.LevelError {
@@ -219,8 +241,9 @@ func validateChanges(changes []pending) ([]*circuit.Error, error) {
 			}
 		}
 	}
+	warnings = circuit.Unique(warnings)
 	if len(problems) > 0 {
-		return warnings, &ValidationError{Problems: problems}
+		return warnings, &ValidationError{Problems: circuit.Unique(problems)}
 	}
 	return warnings, nil
 }
@@ -253,10 +276,10 @@ func firstLine(s string) string {
 
 // summarize makes the one-line message of a save without -m: the
 // semantic change of each file, so that log never has to re-diff.
-func (r *Repo) summarize(changes []pending) string {
+func (r *Repo) summarize(changes []pending, files versionFiles) string {
 	parts := make([]string, 0, len(changes))
 	for _, c := range changes {
-		parts = append(parts, r.summarizeOne(c, len(changes) > 1))
+		parts = append(parts, r.summarizeOne(c, len(changes) > 1, files))
 	}
 	s := strings.Join(parts, "; ")
 	const max = 200
@@ -272,20 +295,26 @@ func (r *Repo) summarize(changes []pending) string {
 
 // summarizeData describes the change from old to the new bytes, reusing
 // the model validation read when there is one.
-func summarizeData(c pending, old []byte) string {
+func summarizeData(c pending, old []byte, files versionFiles) string {
+	from := c.Path
+	if c.kind == Renamed {
+		from = c.from
+	}
+	oldSrc := circuit.Source{Name: from, Data: old, Files: files.old, Reads: files.oldReads}
+	newSrc := circuit.Source{Name: c.Path, Data: c.Data, Files: files.new, Reads: files.newReads}
 	if c.model == nil {
-		return circuit.Summarize(c.Path, old, c.Data)
+		return circuit.SummarizeSources(oldSrc, newSrc)
 	}
 	if c.kind == Added {
 		return circuit.SummarizeCircuits(nil, c.model)
 	}
-	if prev, err := circuit.Parse(c.Path, old); err == nil {
+	if prev, err := circuit.ParseSource(oldSrc); err == nil {
 		return circuit.SummarizeCircuits(prev, c.model)
 	}
-	return circuit.Summarize(c.Path, old, c.Data)
+	return circuit.SummarizeSources(oldSrc, newSrc)
 }
 
-func (r *Repo) summarizeOne(c pending, named bool) string {
+func (r *Repo) summarizeOne(c pending, named bool, files versionFiles) string {
 	plain := map[ChangeKind]string{Added: "add ", Modified: "edit ", Deleted: "remove "}[c.kind] + c.Path
 	if c.kind == Renamed {
 		plain = "renamed: " + c.from + " → " + c.Path
@@ -304,7 +333,7 @@ func (r *Repo) summarizeOne(c pending, named bool) string {
 		}
 		old = data
 	}
-	s := summarizeData(c, old)
+	s := summarizeData(c, old, files)
 	switch {
 	case s == "":
 		return plain

@@ -11,9 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -130,8 +128,8 @@ func parseStatLine(l string) (string, statEntry, bool) {
 		}
 		n[i] = v
 	}
-	h := plumbing.NewHash(f[5])
-	if h.String() != f[5] {
+	h, err := objects.ParseHash(f[5])
+	if err != nil || h.String() != f[5] {
 		return "", statEntry{}, false
 	}
 	k := statKey{size: n[0], mtime: n[1], ctime: n[2], ino: n[3], mode: fs.FileMode(n[4])}

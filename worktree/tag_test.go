@@ -3,9 +3,13 @@ package worktree
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
+	"github.com/circuitvc/circuitvc/internal/gittest"
 	"github.com/circuitvc/circuitvc/refs"
 )
 
@@ -83,5 +87,36 @@ func TestSetAndDeleteTag(t *testing.T) {
 			t.Errorf("delete missing tag %q: %v", name, err)
 		}
 	}
-	gitFsck(t, r)
+	gittest.Fsck(t, r.Dir())
+}
+
+// TestDecorations: current, backup and tags name their versions, and a
+// tag list that cannot be read is an error, not a silent omission.
+func TestDecorations(t *testing.T) {
+	ctx := context.Background()
+	f := fsxtest.NewFaultFS(fsxtest.NewMemFS())
+	r := newRepo(t, f)
+	writeWorkFile(t, r, "a.circuit.json", circuitV("1"))
+	first := mustSave(t, r, "v1").Commit
+	if _, _, err := r.SetTag(ctx, TagOptions{Name: "rev-a", Who: testSig}); err != nil {
+		t.Fatal(err)
+	}
+	writeWorkFile(t, r, "a.circuit.json", circuitV("2"))
+	res, err := r.Restore(ctx, RestoreOptions{To: "rev-a", Author: testSig})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deco, err := r.Decorations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Restoring the current version makes no new one: current is rev-a.
+	want := map[Hash][]string{first: {"current", "tag: rev-a"}, res.Backup: {"backup"}}
+	if !reflect.DeepEqual(deco, want) {
+		t.Errorf("Decorations = %v, want %v", deco, want)
+	}
+	f.Inject(fsxtest.Fault{Op: "readdir", Path: "refs/tags", Err: syscall.EIO})
+	if _, err := r.Decorations(); !errors.Is(err, syscall.EIO) {
+		t.Errorf("Decorations with refs/tags unreadable = %v; want EIO", err)
+	}
 }

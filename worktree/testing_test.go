@@ -2,13 +2,11 @@ package worktree
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/fsx"
+	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/objects"
 )
 
@@ -66,21 +64,4 @@ func mustSave(t testing.TB, r *Repo, msg string, paths ...string) *SaveResult {
 		t.Fatalf("save %q: %v", msg, err)
 	}
 	return res
-}
-
-// gitFsck runs stock git's strictest check on the store, when git exists.
-func gitFsck(t testing.TB, r *Repo) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		return
-	}
-	out, err := exec.Command("git", "--git-dir="+r.Dir(), "fsck", "--strict").CombinedOutput()
-	if err != nil || len(out) > 0 {
-		t.Fatalf("git fsck --strict: %v\n%s", err, out)
-	}
-}
-
-func TestMain(m *testing.M) {
-	os.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	os.Exit(m.Run())
 }

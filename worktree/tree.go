@@ -6,15 +6,12 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-
 	"github.com/circuitvc/circuitvc/objects"
 )
 
 // Entry is one file of a version: its mode and blob.
 type Entry struct {
-	Mode filemode.FileMode
+	Mode objects.FileMode
 	Hash objects.Hash
 }
 
@@ -71,11 +68,11 @@ func (r *Repo) readTree(h objects.Hash, prefix string, into Snapshot) error {
 			return &PathError{Path: p, Err: fmt.Errorf("%w: tree %s holds a hostile entry %q", ErrUnsafePath, short(h), e.Name)}
 		}
 		switch {
-		case e.Mode == filemode.Dir:
+		case e.Mode == objects.ModeDir:
 			if err := r.readTree(e.Hash, p, into); err != nil {
 				return err
 			}
-		case e.Mode == filemode.Submodule:
+		case e.Mode == objects.ModeSubmodule:
 			// not ours to materialise; keep nothing
 		default:
 			into[p] = Entry{Mode: e.Mode, Hash: e.Hash}
@@ -118,7 +115,7 @@ func treeObjects(s Snapshot) (objects.Hash, []objects.Object, error) {
 			if err != nil {
 				return objects.ZeroHash, err
 			}
-			t.Entries = append(t.Entries, objects.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+			t.Entries = append(t.Entries, objects.TreeEntry{Name: name, Mode: objects.ModeDir, Hash: h})
 		}
 		for name, e := range d.files {
 			t.Entries = append(t.Entries, objects.TreeEntry{Name: name, Mode: canonMode(e.Mode), Hash: e.Hash})
@@ -127,8 +124,8 @@ func treeObjects(s Snapshot) (objects.Hash, []objects.Object, error) {
 		if err != nil {
 			return objects.ZeroHash, fmt.Errorf("tree %s: %w", at, err)
 		}
-		h := objects.HashObject(plumbing.TreeObject, data)
-		out = append(out, objects.Object{Type: plumbing.TreeObject, Data: data, Hash: h})
+		h := objects.HashObject(objects.TreeObject, data)
+		out = append(out, objects.Object{Type: objects.TreeObject, Data: data, Hash: h})
 		return h, nil
 	}
 	h, err := encode(root, "")

@@ -7,9 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -21,14 +18,14 @@ func rawTree(t *testing.T, r *Repo, entries ...objects.TreeEntry) objects.Hash {
 	var b []byte
 	for _, e := range entries {
 		mode := "100644"
-		if e.Mode == filemode.Dir {
+		if e.Mode == objects.ModeDir {
 			mode = "40000"
 		}
 		b = append(b, mode+" "+e.Name...)
 		b = append(b, 0)
 		b = append(b, e.Hash[:]...)
 	}
-	h, err := r.objects.Write(plumbing.TreeObject, b)
+	h, err := r.objects.Write(objects.TreeObject, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,15 +37,15 @@ func TestRestoreRefusesHostileTrees(t *testing.T) {
 	r := newRepo(t, nil)
 	writeWorkFile(t, r, "a.circuit.json", circuitV("1"))
 	mustSave(t, r, "honest")
-	blob, err := r.objects.Write(plumbing.BlobObject, []byte("pwned\n"))
+	blob, err := r.objects.Write(objects.BlobObject, []byte("pwned\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	file := func(name string) objects.TreeEntry {
-		return objects.TreeEntry{Name: name, Mode: filemode.Regular, Hash: blob}
+		return objects.TreeEntry{Name: name, Mode: objects.ModeRegular, Hash: blob}
 	}
 	dir := func(name string, sub objects.Hash) objects.TreeEntry {
-		return objects.TreeEntry{Name: name, Mode: filemode.Dir, Hash: sub}
+		return objects.TreeEntry{Name: name, Mode: objects.ModeDir, Hash: sub}
 	}
 	inner := rawTree(t, r, file("evil.circuit.json"))
 	hooks := rawTree(t, r, file("post-checkout"))

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-
 	"github.com/circuitvc/circuitvc/objects"
 	"github.com/circuitvc/circuitvc/refs"
 )
@@ -154,9 +152,9 @@ func (w *walker) tree(h objects.Hash, from string) {
 	}
 	for _, e := range t.Entries {
 		switch e.Mode {
-		case filemode.Dir:
+		case objects.ModeDir:
 			w.tree(e.Hash, from)
-		case filemode.Submodule:
+		case objects.ModeSubmodule:
 		default:
 			if w.seen[e.Hash] {
 				continue

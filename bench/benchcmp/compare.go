@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/circuitvc/circuitvc/bench/internal/scale"
 	"github.com/circuitvc/circuitvc/internal/circuit/gen"
-	"github.com/circuitvc/circuitvc/internal/scale"
 	"github.com/circuitvc/circuitvc/objects"
 )
 

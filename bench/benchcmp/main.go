@@ -20,7 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/circuitvc/circuitvc/internal/scale"
+	"github.com/circuitvc/circuitvc/bench/internal/scale"
 )
 
 // options are the command-line settings.

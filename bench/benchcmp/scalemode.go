@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/circuitvc/circuitvc/internal/scale"
+	"github.com/circuitvc/circuitvc/bench/internal/scale"
 )
 
 // runScale grows each selected dimension and runs every command at each

@@ -95,6 +95,9 @@ func valueKey(c *Component) string {
 // impliedUnit is the unit a value of a part of this type is in when it
 // does not say (10k on a resistor is 10kΩ).
 func impliedUnit(typ string) string {
+	if u := kicadImpliedUnit(typ); u != "" {
+		return u
+	}
 	t := strings.ToLower(typ)
 	switch {
 	case strings.Contains(t, "resistor"), strings.Contains(t, "potentiometer"):

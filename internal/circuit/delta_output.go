@@ -85,6 +85,15 @@ func (d *Delta) summaryItems() []string {
 	for _, m := range d.PinsMoved {
 		items = append(items, m.Pin+" "+m.From+"→"+m.To)
 	}
+	for _, s := range d.SheetsAdded {
+		items = append(items, "+sheet "+s.Path)
+	}
+	for _, s := range d.SheetsRemoved {
+		items = append(items, "-sheet "+s.Path)
+	}
+	for _, s := range d.SheetsChanged {
+		items = append(items, "sheet "+s.Path+" "+s.OldFile+"→"+s.NewFile)
+	}
 	for _, m := range d.Metadata {
 		items = append(items, m.Attr+" "+short(m.Old)+"→"+short(m.New))
 	}
@@ -202,6 +211,16 @@ func (d *Delta) WriteText(w io.Writer) error {
 	for _, m := range d.PinsMoved {
 		fmt.Fprintf(tw, "  >\t%s\tmoved from %s to %s\n", m.Pin, m.From, m.To)
 	}
+	section("sheets:", len(d.SheetsAdded)+len(d.SheetsRemoved)+len(d.SheetsChanged))
+	for _, s := range d.SheetsAdded {
+		fmt.Fprintf(tw, "  +\t%s\t%s\n", s.Path, s.File)
+	}
+	for _, s := range d.SheetsRemoved {
+		fmt.Fprintf(tw, "  -\t%s\t%s\n", s.Path, s.File)
+	}
+	for _, s := range d.SheetsChanged {
+		fmt.Fprintf(tw, "  ~\t%s\t%s → %s\n", s.Path, s.OldFile, s.NewFile)
+	}
 	section("metadata:", len(d.Metadata))
 	for _, m := range d.Metadata {
 		fmt.Fprintf(tw, "  ~\t%s\t%s → %s\n", m.Attr, shown(m.Old), shown(m.New))
@@ -312,6 +331,7 @@ func (d *Delta) MarshalJSON() ([]byte, error) {
 			Changed: make([]netChangeJSON, 0, len(d.NetsChanged)),
 		},
 		PinsMoved: make([]pinMoveJSON, 0, len(d.PinsMoved)),
+		Sheets:    sheetsJSON(d),
 		Metadata:  make([]metaJSON, 0, len(d.Metadata)),
 		BOM:       make([]bomChangeJSON, 0, len(d.BOM)),
 		Other:     make([]jsonChangeJSON, 0, len(d.Other)),
@@ -365,6 +385,7 @@ type deltaJSON struct {
 	Components compSectionJSON  `json:"components"`
 	Nets       netSectionJSON   `json:"nets"`
 	PinsMoved  []pinMoveJSON    `json:"pins_moved"`
+	Sheets     sheetSectionJSON `json:"sheets"`
 	Metadata   []metaJSON       `json:"metadata"`
 	BOM        []bomChangeJSON  `json:"bom"`
 	Other      []jsonChangeJSON `json:"other"`

@@ -31,6 +31,12 @@ type Delta struct {
 	// PinsMoved left one net for another.
 	PinsMoved []PinMove
 
+	// SheetsAdded and SheetsRemoved are hierarchical sheet instances
+	// (KiCad) by path; SheetsChanged show another file under the same
+	// path.
+	SheetsAdded, SheetsRemoved []Sheet
+	SheetsChanged              []SheetChange
+
 	// Metadata changes, by key; Old or New is "" when the key was added
 	// or removed. The format version appears as key "version".
 	Metadata []Change
@@ -88,7 +94,8 @@ type BOMChange struct {
 func (d *Delta) Empty() bool {
 	return len(d.Added)+len(d.Removed)+len(d.Renamed)+len(d.Changed)+
 		len(d.NetsAdded)+len(d.NetsRemoved)+len(d.NetsRenamed)+len(d.NetsChanged)+
-		len(d.PinsMoved)+len(d.Metadata)+len(d.BOM)+len(d.Other) == 0
+		len(d.PinsMoved)+len(d.SheetsAdded)+len(d.SheetsRemoved)+len(d.SheetsChanged)+
+		len(d.Metadata)+len(d.BOM)+len(d.Other) == 0
 }
 
 // Diff compares two circuits, which may come from different formats.
@@ -103,6 +110,7 @@ func Diff(old, new *Circuit) *Delta {
 	d := &Delta{}
 	renames := diffComponents(d, old, new)
 	diffNets(d, old, new, renames)
+	diffSheets(d, old.Sheets, new.Sheets)
 	d.Metadata = diffMetadata(old, new)
 	d.BOM = diffBOM(old, new)
 	d.Other = diffOthers(old.others, new.others)

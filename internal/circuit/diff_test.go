@@ -213,7 +213,7 @@ bom:
 		`"changed":[{"ref":"R1","changes":[{"attr":"value","old":"10k","new":"4.7k"}]}]},` +
 		`"nets":{"added":[],"removed":[],"renamed":[{"old":"SIG","new":"DATA"},{"old":"VCC","new":"+3V3"}],` +
 		`"changed":[{"name":"+3V3","added":["C1.1"],"removed":[]},{"name":"DATA","added":[],"removed":["R2.1"]},{"name":"GND","added":["C1.2"],"removed":[]}]},` +
-		`"pins_moved":[{"pin":"U1.2","from":"GND","to":"+3V3"}],"metadata":[{"key":"rev","old":"A","new":"B"}],` +
+		`"pins_moved":[{"pin":"U1.2","from":"GND","to":"+3V3"}],"sheets":{"added":[],"removed":[],"changed":[]},"metadata":[{"key":"rev","old":"A","new":"B"}],` +
 		`"bom":[{"value":"100nF","footprint":"0402","mpn":"","type":"","variant":"","old_qty":0,"new_qty":1,"old_refs":[],"new_refs":["C1"]},` +
 		`{"value":"10k","footprint":"0603","mpn":"","type":"","variant":"","old_qty":1,"new_qty":0,"old_refs":["R1"],"new_refs":[]},` +
 		`{"value":"4.7k","footprint":"0603","mpn":"","type":"","variant":"","old_qty":0,"new_qty":1,"old_refs":[],"new_refs":["R1"]},` +

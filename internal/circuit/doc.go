@@ -1,8 +1,10 @@
 // Package circuit understands circuit files: it reads native
-// *.circuit.json, Wokwi diagram.json and tscircuit Circuit JSON into one
-// normalised model, validates them with precise locations, computes
-// semantic diffs and exports BOMs and netlists. It imports nothing else
-// from circuitvc and does no file I/O: callers pass bytes.
+// *.circuit.json, Wokwi diagram.json, tscircuit Circuit JSON, KiCad
+// schematics and KiCad netlists into one normalised model, validates them
+// with precise locations, computes semantic diffs and exports BOMs and
+// netlists. It imports nothing else from circuitvc but internal/kicad and
+// does no file I/O of its own: callers pass bytes, and for a KiCad
+// hierarchy an fs.FS of the files beside them (Source).
 //
 // # Model
 //
@@ -29,6 +31,21 @@
 //     subcircuits is prefixed with the subcircuit's name (amp1/R1).
 //     Geometry is skipped unread; elements of types circuit-json does
 //     not define are kept for the diff ("other").
+//   - KiCad schematic (.kicad_sch, KiCad 6 to 9) and netlist (.net), read
+//     by internal/kicad with nets computed from the drawing: placed
+//     symbols are components (the reference, the library id as the type,
+//     Value, Footprint, the MPN from the first field of a common name
+//     such as MPN, Manufacturer, DNP, the first unit's position; other
+//     fields, in_bom no and on_board no as exclude_from_bom and
+//     exclude_from_board, and the sheet path below the root are
+//     properties); power symbols and flags are not. Nets are named as
+//     KiCad names them; names KiCad makes from a pin (Net-(R1-Pad1),
+//     unconnected-(…)) are Auto, and a pin alone on such a net is on no
+//     net. Hierarchical sheets below the file are Circuit.Sheets. A
+//     sub-sheet is read through the root that uses it (found beside it
+//     in Source.Files), as the part of the whole design placed on it:
+//     its components under the references the root gives them, its nets
+//     under the design's names.
 //
 // Values are quantities (see ParseQuantity): diffs and BOM groups
 // compare 4k7 and 4.7kΩ, or 1uF and 1µF, as equal.
@@ -39,7 +56,8 @@
 // attributes and connections under a new reference) and changed
 // (attribute old → new); nets added, removed, renamed (same pins, or
 // most of them, under a new name) and changed (pins gained or lost);
-// pins moved between nets; metadata; the BOM delta per group of
+// pins moved between nets; hierarchical sheets added, removed or showing
+// another file; metadata; the BOM delta per group of
 // value + footprint + MPN (+ the Wokwi attributes of BOMAttributes); and
 // changes inside unknown elements (other). Nets whose names the file
 // does not give (Net.Auto) are matched by their pins.
@@ -63,6 +81,9 @@
 //	    "changed": [{"name": "GND", "added": ["C12.2"], "removed": []}]
 //	  },
 //	  "pins_moved": [{"pin": "U3.8", "from": "GND", "to": "+5V"}],
+//	  "sheets":     {"added":   [{"path": "/power/", "file": "power.kicad_sch"}],
+//	                 "removed": [],
+//	                 "changed": [{"path": "/io/", "old_file": "io.kicad_sch", "new_file": "io2.kicad_sch"}]},
 //	  "metadata":   [{"key": "revision", "old": "A", "new": "B"}],
 //	  "bom": [{"value": "10k", "footprint": "0603", "mpn": "", "type": "resistor", "variant": "",
 //	           "old_qty": 3, "new_qty": 2, "old_refs": ["R1", "R2", "R5"], "new_refs": ["R1", "R2"]}],
@@ -83,6 +104,7 @@
 // # Errors
 //
 // Parse and Validate report *Error values with file, 1-based line and
-// column (in characters), JSON path and what was expected; they wrap
-// ErrSyntax, ErrInvalid or ErrNotCircuit for errors.Is.
+// column (in characters), JSON path (none for KiCad files) and what was
+// expected; they wrap ErrSyntax, ErrInvalid or ErrNotCircuit for
+// errors.Is.
 package circuit

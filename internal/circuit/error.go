@@ -60,6 +60,26 @@ func Errors(findings []*Error) []*Error {
 	return out
 }
 
+// Unique returns findings without repeats (the same level, place and
+// message), in order: a KiCad sub-sheet's findings are also its root's.
+func Unique(findings []*Error) []*Error {
+	type key struct {
+		level           Level
+		file, path, msg string
+		line, col       int
+	}
+	seen := make(map[key]bool, len(findings))
+	var out []*Error
+	for _, e := range findings {
+		k := key{e.Level, e.File, e.Path, e.Msg, e.Line, e.Col}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // Error is one finding in one file, located precisely.
 //
 // Line and Col are 1-based; Col counts Unicode characters, not bytes, so

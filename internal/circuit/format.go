@@ -21,12 +21,20 @@ const (
 	// FormatTscircuit is tscircuit Circuit JSON, a flat array of typed
 	// elements.
 	FormatTscircuit
+	// FormatKiCad is a KiCad schematic (.kicad_sch, KiCad 6 and later).
+	FormatKiCad
+	// FormatKiCadNetlist is KiCad's S-expression netlist export (.net).
+	FormatKiCadNetlist
 )
 
 // String returns the format's short name: unknown, json, native, wokwi,
-// tscircuit.
+// tscircuit, kicad, kicad-netlist.
 func (f Format) String() string {
 	switch f {
+	case FormatKiCad:
+		return "kicad"
+	case FormatKiCadNetlist:
+		return "kicad-netlist"
 	case FormatJSON:
 		return "json"
 	case FormatNative:
@@ -42,7 +50,7 @@ func (f Format) String() string {
 
 // IsCircuit reports whether f is one of the circuit formats.
 func (f Format) IsCircuit() bool {
-	return f == FormatNative || f == FormatWokwi || f == FormatTscircuit
+	return f == FormatNative || f == FormatWokwi || f == FormatTscircuit || f.isKiCad()
 }
 
 // Detect decides a file's format from its content, using the name only as
@@ -52,16 +60,22 @@ func (f Format) IsCircuit() bool {
 // is tscircuit; when an object has both kinds of key, a name ending in
 // .circuit.json or diagram.json decides. Other JSON is FormatJSON.
 //
+// A file that starts with (kicad_sch is a KiCad schematic, one that
+// starts with (export a KiCad netlist.
+//
 // When the content is not valid JSON the name decides, so that Validate
 // can report the syntax error against the format the user meant:
-// *.circuit.json is FormatNative, diagram.json FormatWokwi, other *.json
-// FormatJSON, and anything else FormatUnknown.
+// *.circuit.json is FormatNative, diagram.json FormatWokwi, *.kicad_sch
+// FormatKiCad, other *.json FormatJSON, and anything else FormatUnknown.
 func Detect(name string, data []byte) Format { return detect(name, data, true) }
 
 // detect is Detect; with whole false it trusts the sniffed beginning of
 // a document and skips checking the rest, for callers that parse the
 // whole document next anyway and report its syntax errors themselves.
 func detect(name string, data []byte, whole bool) Format {
+	if f := kicadFormat(name, data); f != FormatUnknown {
+		return f
+	}
 	p := newParser(data)
 	p.skipBOM()
 	f, _ := sniff(p, name)

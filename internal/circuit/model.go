@@ -27,6 +27,9 @@ type Circuit struct {
 	Components []*Component
 	// Nets in natural name order.
 	Nets []*Net
+	// Sheets are the hierarchical sheets below the file (KiCad), in
+	// hierarchy order; nil for formats without sheets.
+	Sheets []Sheet
 
 	// others are elements of types the format's definition does not
 	// know (tscircuit), kept so that a change inside them shows in the
@@ -72,6 +75,14 @@ type Component struct {
 	// flattened to dotted keys and non-strings kept as compact JSON. It
 	// may be nil when there are none.
 	Properties map[string]string
+}
+
+// Sheet is one instance of a hierarchical sheet.
+type Sheet struct {
+	// Path names the instance in the hierarchy: "/power/", "/amp/filter/".
+	Path string
+	// File is the schematic it shows, relative to the file's directory.
+	File string
 }
 
 // Position places a component.

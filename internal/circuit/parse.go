@@ -1,9 +1,6 @@
 package circuit
 
-import (
-	"sort"
-	"sync"
-)
+import "sort"
 
 // Parse reads a circuit in any supported format (see Detect) into the
 // normalised model. It fails only when no model can be built: malformed
@@ -13,6 +10,9 @@ import (
 // circuit can still be diffed; Validate reports them. The error is always
 // an *Error with file, line, column and JSON path.
 func Parse(name string, data []byte) (*Circuit, error) {
+	if kicadFormat(name, data) != FormatUnknown {
+		return ParseSource(Source{Name: name, Data: data})
+	}
 	c, s := decode(name, data)
 	if len(s.fatals) > 0 {
 		return nil, s.fatals[0]
@@ -216,29 +216,8 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// ParseBoth parses two versions of one file at once (on two cores when
-// there are two), for a diff. A nil side is absent and gives a nil
-// circuit. ok is false when a present side is not a circuit or the two
-// are of different formats.
+// ParseBoth parses two versions of one file at once, for a diff: see
+// ParsePair.
 func ParseBoth(name string, old, new []byte) (sides [2]*Circuit, ok bool) {
-	var errs [2]error
-	var wg sync.WaitGroup
-	for i, data := range [2][]byte{old, new} {
-		if data == nil {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sides[i], errs[i] = Parse(name, data)
-		}()
-	}
-	wg.Wait()
-	if errs[0] != nil || errs[1] != nil || (old == nil && new == nil) {
-		return sides, false
-	}
-	if sides[0] != nil && sides[1] != nil && sides[0].Format != sides[1].Format {
-		return sides, false
-	}
-	return sides, true
+	return ParsePair(Source{Name: name, Data: old}, Source{Name: name, Data: new})
 }

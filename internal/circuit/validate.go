@@ -61,7 +61,8 @@ func compileSchema(url string, src []byte) (*jsonschema.Schema, error) {
 // component does not declare, pins on two nets, duplicate net names and,
 // for Wokwi, connections to parts that do not exist; and breaches of
 // opts.Schema. Text files (FormatUnknown by Detect) without a user schema
-// have nothing to check.
+// have nothing to check. KiCad files get their own checks (see
+// CheckSource); opts.Schema does not apply to them.
 func Validate(name string, data []byte, opts ValidateOptions) []*Error {
 	_, errs := Check(name, data, opts)
 	return errs
@@ -71,6 +72,9 @@ func Validate(name string, data []byte, opts ValidateOptions) []*Error {
 // Parse would (nil when data holds no readable circuit), so that a caller
 // needing both reads the file once.
 func Check(name string, data []byte, opts ValidateOptions) (*Circuit, []*Error) {
+	if f := kicadFormat(name, data); f != FormatUnknown {
+		return CheckSource(Source{Name: name, Data: data}, opts)
+	}
 	f := detect(name, data, false) // the decode below finds any syntax error
 	var model *Circuit
 	if f == FormatUnknown && opts.Schema == nil {

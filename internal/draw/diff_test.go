@@ -47,7 +47,7 @@ func wokwiPair(t testing.TB, rel string) pair {
 // nativePair changes R2's value, removes D1, adds C3 on GND and moves
 // U1.3 from OUT to CTRL.
 func nativePair(t testing.TB) pair {
-	data := mustRead(t, "../../cli/demo/blinker.circuit.json")
+	data := mustRead(t, "../../testdata/blinker.circuit.json")
 	s := string(data)
 	for _, r := range [][2]string{
 		{`"value": "10k"`, `"value": "22k"`},

@@ -106,7 +106,7 @@ func TestReportBigBoard(t *testing.T) {
 func TestReportFiles(t *testing.T) {
 	w := wokwiPair(t, "wokwi/wokwi-dht22/dht22-uno/diagram.json")
 	n := nativePair(t)
-	added := mustParse(t, "new.circuit.json", mustRead(t, "../../cli/demo/blinker.circuit.json"))
+	added := mustParse(t, "new.circuit.json", mustRead(t, "../../testdata/blinker.circuit.json"))
 	page := report(t,
 		FileDiff{Path: "diagram.json", Old: w.old, New: w.new, Changes: Compare(w.old, w.new)},
 		FileDiff{Path: "blinker.circuit.json", Old: n.old, New: n.new, Changes: Compare(n.old, n.new)},

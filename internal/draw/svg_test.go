@@ -235,7 +235,7 @@ func checkWokwi(t *testing.T, d *Drawing, data []byte) {
 // TestNativeDraws draws the bundled demo circuit: every component and
 // net, laid out without positions, the same way every time.
 func TestNativeDraws(t *testing.T) {
-	data := mustRead(t, "../../cli/demo/blinker.circuit.json")
+	data := mustRead(t, "../../testdata/blinker.circuit.json")
 	d := mustParse(t, "blinker.circuit.json", data)
 	svg := svgOf(t, d, "", nil)
 	els := parseSVG(t, svg)

@@ -52,6 +52,9 @@ type Unit struct {
 	X, Y, Rotation float64
 	// Mirror is "", "x" or "y".
 	Mirror string
+	// File, Line and Col place the unit's (symbol …) in its file.
+	File      string
+	Line, Col int
 }
 
 // Field returns the value of the field with the given name, compared
@@ -72,18 +75,35 @@ var mpnFields = []string{"MPN", "Manufacturer Part Number", "Manufacturer_Part_N
 // MPN returns the manufacturer part number from the first field that
 // holds one under a common name, or "".
 func (c *Component) MPN() string {
+	_, v := c.mpnField()
+	return v
+}
+
+// MPNField returns the name of the field MPN reads, as the file spells
+// it, or "".
+func (c *Component) MPNField() string {
+	n, _ := c.mpnField()
+	return n
+}
+
+func (c *Component) mpnField() (name, value string) {
 	for _, n := range mpnFields {
-		if v := c.Field(n); v != "" {
-			return v
+		for _, f := range c.Fields {
+			if strings.EqualFold(f.Name, n) && f.Value != "" {
+				return f.Name, f.Value
+			}
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // Net is a set of connected pins under the name KiCad gives it.
 type Net struct {
 	Name  string
 	Nodes []Node
+	// Power marks a net of a schematic that a power symbol is on (GND,
+	// +5V): a pin alone on it is connected, as KiCad's ERC sees it.
+	Power bool
 }
 
 // Node is one pin on a net.
@@ -99,6 +119,10 @@ type Node struct {
 	// unconnected. Read from a netlist, it is KiCad's "+no_connect" mark,
 	// which also follows a flag on a sheet pin down the hierarchy.
 	NoConnect bool
+	// File, Line and Col place the symbol unit the pin belongs to (for a
+	// netlist, the (node …)), for messages about the pin.
+	File      string
+	Line, Col int
 }
 
 // String returns "REF.PIN".
@@ -139,7 +163,22 @@ type Warning struct {
 	File      string
 	Line, Col int
 	Msg       string
+	// Kind classifies the warning for callers that treat some kinds as
+	// errors; Ref is the reference it concerns, if any.
+	Kind WarningKind
+	Ref  string
 }
+
+// WarningKind classifies a Warning.
+type WarningKind int
+
+const (
+	// WarnOther is any warning not classified below.
+	WarnOther WarningKind = iota
+	// WarnDuplicate: two placed symbols share a reference and unit, or a
+	// netlist lists a component or a net twice.
+	WarnDuplicate
+)
 
 // String formats the warning as "file:line:col: msg".
 func (w Warning) String() string {

@@ -9,7 +9,9 @@
 // position, rotation and mirror; wires, junctions and no-connect flags;
 // local, global and hierarchical labels; power symbols and hidden power
 // pins; sheet pins; buses, their aliases and their members across the
-// hierarchy. ReadNetlist reads KiCad's own netlist export.
+// hierarchy. FindRoot finds the root schematic that uses a sub-sheet, so
+// that the sub-sheet can be read as KiCad reads it. ReadNetlist reads
+// KiCad's own netlist export.
 //
 // KiCad's kicad-cli is the oracle: the tests compare ReadSchematic with
 // `kicad-cli sch export netlist` and `… bom` on every demo project KiCad

@@ -16,6 +16,9 @@ type Netlist struct {
 	// Source is the schematic the netlist was exported from; Tool the
 	// program that wrote it ("Eeschema 9.0.8").
 	Source, Tool string
+	// Sheets are the sheet instances of the design, the root first, each
+	// with the file its title block names as its source.
+	Sheets []Sheet
 }
 
 // ReadNetlist reads a .net file from fsys.
@@ -40,6 +43,10 @@ func ParseNetlist(name string, src []byte) (*Netlist, error) {
 	design := root.Child("design")
 	nl.Source = design.Child("source").Arg(0)
 	nl.Tool = design.Child("tool").Arg(0)
+	for _, sh := range design.Children("sheet") {
+		tb := sh.Child("title_block")
+		nl.Sheets = append(nl.Sheets, Sheet{Path: sh.Child("name").Arg(0), File: tb.Child("source").Arg(0), TitleBlock: netlistTitleBlock(tb)})
+	}
 	refs := map[string]bool{}
 	for _, c := range root.Child("components").Children("comp") {
 		comp, err := netlistComponent(name, c)
@@ -47,7 +54,8 @@ func ParseNetlist(name string, src []byte) (*Netlist, error) {
 			return nil, err
 		}
 		if refs[comp.Reference] {
-			nl.Warnings = append(nl.Warnings, Warning{File: name, Line: c.Line, Col: c.Col, Msg: fmt.Sprintf("component %s is listed twice", comp.Reference)})
+			nl.Warnings = append(nl.Warnings, Warning{File: name, Line: c.Line, Col: c.Col, Msg: fmt.Sprintf("component %s is listed twice", comp.Reference),
+				Kind: WarnDuplicate, Ref: comp.Reference})
 		}
 		refs[comp.Reference] = true
 		nl.Components = append(nl.Components, comp)
@@ -55,13 +63,18 @@ func ParseNetlist(name string, src []byte) (*Netlist, error) {
 	names := map[string]bool{}
 	for _, n := range root.Child("nets").Children("net") {
 		net := &Net{Name: n.Child("name").Arg(0)}
+		if net.Name == "" {
+			return nil, formatErr(name, n, "net without (name …)")
+		}
 		if names[net.Name] {
-			nl.Warnings = append(nl.Warnings, Warning{File: name, Line: n.Line, Col: n.Col, Msg: fmt.Sprintf("net %q is listed twice", net.Name)})
+			nl.Warnings = append(nl.Warnings, Warning{File: name, Line: n.Line, Col: n.Col, Msg: fmt.Sprintf("net %q is listed twice", net.Name),
+				Kind: WarnDuplicate})
 		}
 		names[net.Name] = true
 		for _, nd := range n.Children("node") {
 			node := Node{Ref: nd.Child("ref").Arg(0), Pin: nd.Child("pin").Arg(0),
-				Function: nd.Child("pinfunction").Arg(0), Type: nd.Child("pintype").Arg(0)}
+				Function: nd.Child("pinfunction").Arg(0), Type: nd.Child("pintype").Arg(0),
+				File: name, Line: nd.Line, Col: nd.Col}
 			// KiCad 8 and later write "passive+no_connect" for a flagged pin.
 			if t, found := strings.CutSuffix(node.Type, "+no_connect"); found || node.Type == "no_connect" {
 				node.Type, node.NoConnect = t, true
@@ -124,4 +137,24 @@ func lastAtom(n *Expr) string {
 		}
 	}
 	return ""
+}
+
+// netlistTitleBlock reads a netlist sheet's (title_block (title "…")
+// (comment (number "1") (value "…")) …) as ReadSchematic reads a
+// schematic's, leaving out the source file and empty entries.
+func netlistTitleBlock(tb *Expr) []Field {
+	var out []Field
+	for _, e := range tb.listItems() {
+		f := Field{Name: e.Head(), Value: e.Arg(0)}
+		switch f.Name {
+		case "source":
+			continue
+		case "comment":
+			f = Field{Name: "comment" + e.Child("number").Arg(0), Value: e.Child("value").Arg(0)}
+		}
+		if f.Value != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -30,6 +30,25 @@ func TestReadNetlist(t *testing.T) {
 	}
 }
 
+func TestNetlistSheets(t *testing.T) {
+	nl := fixtureNetlist(t, "hier/hier.kicad_sch")
+	var got []string
+	for _, s := range nl.Sheets {
+		got = append(got, s.Path+"="+s.File)
+	}
+	if strings.Join(got, " ") != "/=hier.kicad_sch /amp1/=amp.kicad_sch /amp2/=amp.kicad_sch" || len(nl.Sheets[0].TitleBlock) != 0 {
+		t.Errorf("sheets %v, title block %v", got, nl.Sheets[0].TitleBlock)
+	}
+	src := `(export (version "E") (design (sheet (number "1") (name "/") (title_block (title "Amp") (rev) (source "a.kicad_sch") (comment (number "2") (value "ok"))))))`
+	nl, err := ParseNetlist("a.net", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb := nl.Sheets[0].TitleBlock; len(tb) != 2 || tb[0] != (Field{"title", "Amp"}) || tb[1] != (Field{"comment2", "ok"}) {
+		t.Errorf("title block %v", tb)
+	}
+}
+
 func TestParseNetlistErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, src string
@@ -39,6 +58,7 @@ func TestParseNetlistErrors(t *testing.T) {
 		{"schematic", "(kicad_sch (version 1))", ErrFormat, "n.net:1:1: not a KiCad netlist"},
 		{"syntax", "(export (nets (net (name \"x\")", ErrSyntax, "n.net:1:30: unexpected end of file"},
 		{"node without ref", "(export (nets (net (name \"x\")\n (node (pin \"1\")))))", ErrFormat, "n.net:2:2: net \"x\": node without (ref …)"},
+		{"net without name", "(export (nets\n (net (node (ref \"R1\") (pin \"1\")))))", ErrFormat, "n.net:2:2: net without (name …)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseNetlist("n.net", []byte(tc.src))

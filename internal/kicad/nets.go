@@ -178,6 +178,10 @@ func (b *netBuilder) nets(groups [][]*subgraph) []*Net {
 	seen := map[*Net]map[nodeKey]bool{}
 	for _, g := range groups {
 		name := netName(g)
+		power := false
+		for _, sg := range g {
+			power = power || sg.prio == prioLocalPower || sg.prio == prioGlobalPower
+		}
 		for _, sg := range g {
 			for _, it := range sg.items {
 				if it.kind != pinItem || !it.use.inNetlist() {
@@ -185,7 +189,7 @@ func (b *netBuilder) nets(groups [][]*subgraph) []*Net {
 				}
 				n := byName[name]
 				if n == nil {
-					n = &Net{Name: name}
+					n = &Net{Name: name, Power: power}
 					byName[name] = n
 					seen[n] = map[nodeKey]bool{}
 					out = append(out, n)
@@ -196,7 +200,8 @@ func (b *netBuilder) nets(groups [][]*subgraph) []*Net {
 				}
 				seen[n][k] = true
 				n.Nodes = append(n.Nodes, Node{Ref: k.ref, Pin: k.pin, Function: shownName(it.pin.name), Type: it.pin.etype,
-					NoConnect: sg.noConnect || it.pin.etype == "no_connect"})
+					NoConnect: sg.noConnect || it.pin.etype == "no_connect",
+					File:      it.use.sheet.file.name, Line: it.use.at.Line, Col: it.use.at.Col})
 			}
 		}
 	}

@@ -28,6 +28,9 @@ type Sheet struct {
 	Path string
 	// File is the file's path in the file system read from.
 	File string
+	// TitleBlock holds the file's title block: title, date, rev,
+	// company, comment1…comment9, as written.
+	TitleBlock []Field
 }
 
 // maxSheetInstances bounds the hierarchy, so that a few files whose
@@ -55,7 +58,7 @@ func ReadSchematic(fsys fs.FS, name string) (*Schematic, error) {
 		return nil, err
 	}
 	for _, in := range h.instances {
-		sch.Sheets = append(sch.Sheets, Sheet{Path: in.path, File: in.file.name})
+		sch.Sheets = append(sch.Sheets, Sheet{Path: in.path, File: in.file.name, TitleBlock: in.file.titleBlock})
 	}
 	sch.Components = h.components()
 	sch.Nets = newNetBuilder(h).build()
@@ -190,8 +193,14 @@ func (h *hierarchy) loadSheet(parent *sheetFile, s *sheetRef) (*sheetFile, error
 	name := path.Join(path.Dir(parent.name), file)
 	f, err := h.load(name)
 	var e *Error
-	if errors.As(err, &e) && errors.Is(e.Err, fs.ErrNotExist) {
+	switch {
+	case errors.As(err, &e) && errors.Is(e.Err, fs.ErrNotExist):
 		h.warn(parent.name, s.at, "sheet %q: file %s not found; sheet skipped", s.name, name)
+		return nil, nil
+	case errors.As(err, &e) && errors.Is(e.Err, fs.ErrInvalid):
+		// A file outside what the caller can read (above the root of
+		// a working tree): the rest of the design is still read.
+		h.warn(parent.name, s.at, "sheet %q: file %s cannot be read here (%v); sheet skipped", s.name, name, e.Err)
 		return nil, nil
 	}
 	return f, err
@@ -290,6 +299,8 @@ func (h *hierarchy) components() []*Component {
 			if first := seen[placed{u.ref, u.unit}]; first != nil {
 				h.warn(in.file.name, u.at, "duplicate reference %s: unit %d is also placed on sheet %s (%s:%d:%d)",
 					u.ref, u.unit, first.sheet.path, first.sheet.file.name, first.at.Line, first.at.Col)
+				w := &h.warnings[len(h.warnings)-1]
+				w.Kind, w.Ref = WarnDuplicate, u.ref
 			} else {
 				seen[placed{u.ref, u.unit}] = u
 			}
@@ -303,7 +314,8 @@ func (h *hierarchy) components() []*Component {
 				lowest[u.ref] = u.unit
 				fillComponent(c, u)
 			}
-			c.Units = append(c.Units, Unit{Unit: u.unit, X: u.x, Y: u.y, Rotation: u.rot, Mirror: u.mirror})
+			c.Units = append(c.Units, Unit{Unit: u.unit, X: u.x, Y: u.y, Rotation: u.rot, Mirror: u.mirror,
+				File: in.file.name, Line: u.at.Line, Col: u.at.Col})
 		}
 	}
 	for _, c := range out {

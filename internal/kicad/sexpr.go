@@ -110,6 +110,20 @@ func (n *Expr) Children(head string) []*Expr {
 	return out
 }
 
+// listItems returns the sub-lists after the head, or none for nil.
+func (n *Expr) listItems() []*Expr {
+	if n == nil {
+		return nil
+	}
+	var out []*Expr
+	for _, c := range n.List[min(1, len(n.List)):] {
+		if c.IsList {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // HasAtom reports whether the list holds the bare atom a after its head,
 // as in (pin … hide) written by KiCad 6 to 8.
 func (n *Expr) HasAtom(a string) bool {

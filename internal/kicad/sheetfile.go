@@ -33,6 +33,7 @@ type sheetFile struct {
 	noConnects []pt
 	labels     []*label
 	aliases    map[string][]string // (bus_alias NAME (members …))
+	titleBlock []Field
 
 	// legacyInstances holds KiCad 6's (symbol_instances …) of a root file:
 	// symbol path (sheet UUIDs then symbol UUID) → instance.
@@ -218,8 +219,24 @@ func (f *sheetFile) item(c *Expr) error {
 		f.aliases[c.Arg(0)] = members
 	case "symbol_instances":
 		err = f.legacySymbolInstances(c)
+	case "title_block":
+		f.titleBlock = titleBlock(c)
 	}
 	return err
+}
+
+// titleBlock reads (title_block (title "…") (rev "…") (comment 1 "…") …)
+// as fields named title, rev, comment1 and so on, in file order.
+func titleBlock(c *Expr) []Field {
+	var out []Field
+	for _, e := range c.listItems() {
+		if e.Head() == "comment" {
+			out = append(out, Field{Name: "comment" + e.Arg(0), Value: e.Arg(1)})
+			continue
+		}
+		out = append(out, Field{Name: e.Head(), Value: e.Arg(0)})
+	}
+	return out
 }
 
 func (f *sheetFile) line(c *Expr) error {

@@ -51,6 +51,7 @@ func (s *readerStats) record(what string, r result, err error) {
 // bytes are in history (in the commit that carries its message when it
 // made one), and each process's last edit is in the final version.
 func TestConcurrentSaves(t *testing.T) {
+	t.Parallel()
 	needBinary(t)
 	git := gitPath(t)
 	const procs, edits = 8, 25

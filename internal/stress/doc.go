@@ -43,17 +43,20 @@
 //
 // # Running longer
 //
-// Defaults keep the package under a few minutes on two cores: 200 kill
-// iterations (50 with -short). Ask for more with KILL_ITERATIONS:
+// Defaults keep the package near a minute on two cores, inside the
+// project's test gate: 100 kill iterations (none with -short, unless
+// KILL_ITERATIONS is set). Ask for more with KILL_ITERATIONS:
 //
 //	KILL_ITERATIONS=5000 go test ./internal/stress -run TestKill -v -timeout 2h
 //
 // The kill test uses the 1.4 MB tscircuit file
 // $CIRCUITVC_CORPUS/tscircuit/led-water-accelerometer.json when
 // CIRCUITVC_CORPUS is set, else a generated native circuit of similar
-// shape. Every KILL_EPOCH iterations (default 50) it starts over in a
-// fresh store, so that the per-iteration full verify and fsck stay cheap;
-// set KILL_EPOCH=0 to keep one store for the whole run. KILL_FSCK_EVERY
+// shape. Every KILL_EPOCH iterations (default 25) it starts over in a
+// fresh store, so that the per-iteration full verify and fsck stay cheap
+// (their cost grows with the store); the stores run as parallel subtests
+// (TestKill/stores/storeN), each with its own random stream of the seed.
+// Set KILL_EPOCH=0 to keep one store for the whole run. KILL_FSCK_EVERY
 // (default 1: every iteration) runs git fsck --strict only every Nth
 // iteration (and always at the end of each epoch). KILL_SEED fixes the
 // random seed (the seed of each run is logged) to replay a failure.

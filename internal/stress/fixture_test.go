@@ -55,6 +55,11 @@ func (f fixture) edit(data []byte, rng *rand.Rand, tag int) []byte {
 	if f.quote {
 		repl = fmt.Sprintf("%dk%d", rng.IntN(100), tag)
 	}
+	if string(data[m[2]:m[3]]) == repl {
+		// The value may be there already (a board holds many "3.1"s),
+		// and an edit must change the bytes.
+		repl += "0"
+	}
 	var b bytes.Buffer
 	b.Grow(len(data) + len(repl))
 	b.Write(data[:m[2]])

@@ -17,6 +17,7 @@ import (
 // circuitvc save with exit 4 naming the lock, and git update-ref in its
 // compare-and-swap form racing circuitvc save loses no update of either.
 func TestGitExclusion(t *testing.T) {
+	t.Parallel()
 	needBinary(t)
 	git := gitPath(t)
 	if git == "" {

@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 // Exit codes of circuitvc (cli/exit.go), repeated here because the tests
@@ -80,27 +82,24 @@ func needBinary(t *testing.T) {
 // gitPath is git's path, or "" (and a log line) when git is absent.
 func gitPath(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("git")
-	if err != nil {
+	if !gittest.Available() {
 		t.Logf("git not on PATH: skipping the git oracle checks")
 		return ""
 	}
-	return p
+	return "git"
 }
 
-// subEnv is the environment of every subprocess: fixed identities, no
-// colour, no inherited store override.
+// subEnv is the environment of every subprocess: git's for tests
+// (fixed identities, no configuration), no colour, no inherited store
+// override.
 func subEnv() []string {
 	var env []string
-	for _, kv := range os.Environ() {
+	for _, kv := range gittest.Env() {
 		if !strings.HasPrefix(kv, "CIRCUITVC_DIR=") && !strings.HasPrefix(kv, "GIT_DIR=") {
 			env = append(env, kv)
 		}
 	}
-	return append(env, "CIRCUITVC_AUTHOR="+author, "NO_COLOR=1",
-		"GIT_AUTHOR_NAME=Stress Git", "GIT_AUTHOR_EMAIL=git@example.com",
-		"GIT_COMMITTER_NAME=Stress Git", "GIT_COMMITTER_EMAIL=git@example.com",
-		"GIT_CONFIG_NOSYSTEM=1")
+	return append(env, "CIRCUITVC_AUTHOR="+author, "NO_COLOR=1")
 }
 
 // result is how one subprocess ended.
@@ -252,12 +251,8 @@ func fsckClean(t *testing.T, git, dir, when string) {
 	if git == "" {
 		return
 	}
-	r, err := run(dir, git, "--git-dir=.circuitvc", "fsck", "--strict", "--no-progress", "--no-dangling")
-	if err != nil {
-		t.Fatalf("git fsck: %v", err)
-	}
-	if r.code != 0 || len(bytes.TrimSpace(r.stdout)) != 0 || len(bytes.TrimSpace(r.stderr)) != 0 {
-		t.Fatalf("%s: git fsck --strict not clean: %s", when, r)
+	if err := gittest.FsckError(filepath.Join(dir, ".circuitvc")); err != nil {
+		t.Fatalf("%s: %v", when, err)
 	}
 }
 

@@ -4,6 +4,7 @@ package stress
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -26,10 +27,7 @@ type killConfig struct {
 
 func killConfigFromEnv(t *testing.T) killConfig {
 	t.Helper()
-	c := killConfig{iterations: 200, epoch: 50, fsckEvery: 1, seed: uint64(time.Now().UnixNano())}
-	if testing.Short() {
-		c.iterations = 50
-	}
+	c := killConfig{iterations: 100, epoch: 25, fsckEvery: 1, seed: uint64(time.Now().UnixNano())}
 	for _, v := range []struct {
 		env string
 		dst *int
@@ -72,22 +70,67 @@ type killStats struct {
 	epochs                            int
 }
 
+// add counts o's runs in s too.
+func (s *killStats) add(o killStats) {
+	s.iterations += o.iterations
+	s.saves += o.saves
+	s.restores += o.restores
+	s.killed += o.killed
+	s.completed += o.completed
+	s.earlyKills += o.earlyKills
+	s.ackSaves += o.ackSaves
+	s.ackRestores += o.ackRestores
+	s.verifies += o.verifies
+	s.fsckRuns += o.fsckRuns
+	s.lockProbes += o.lockProbes
+	s.reflogBreaks += o.reflogBreaks
+	s.workTemps += o.workTemps
+	s.objTemps += o.objTemps
+	s.dangling += o.dangling
+	s.epochs += o.epochs
+	for name, n := range o.staleLocks {
+		s.staleLocks[name] += n
+	}
+}
+
 // TestKill SIGKILLs circuitvc save and restore at random moments and
 // checks after every kill that nothing acknowledged was lost, the store
-// verifies (circuitvc and git fsck) and the working file is whole.
+// verifies (circuitvc and git fsck) and the working file is whole. Each
+// store is a parallel subtest: the work waits on the disk as much as on
+// the processor.
 func TestKill(t *testing.T) {
+	t.Parallel()
+	if testing.Short() && os.Getenv("KILL_ITERATIONS") == "" {
+		t.Skip("SIGKILL recovery: run without -short (or set KILL_ITERATIONS)")
+	}
 	needBinary(t)
 	cfg := killConfigFromEnv(t)
 	git := gitPath(t)
 	fx := killFixture(t)
-	t.Logf("kill: seed %d (KILL_SEED to replay), %d iterations, fresh store every %d, git fsck every %d iteration(s) and at each store's end; file %s (%d bytes) from %s",
+	t.Logf("kill: seed %d (KILL_SEED to replay; -run 'TestKill/stores/store2$' one store), %d iterations, fresh store every %d, git fsck every %d iteration(s) and at each store's end; file %s (%d bytes) from %s",
 		cfg.seed, cfg.iterations, cfg.epoch, cfg.fsckEvery, fx.name, len(fx.data), fx.source)
-	rng := rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15))
+	var mu sync.Mutex
 	st := killStats{staleLocks: map[string]int{}}
 	start := time.Now()
-	for done := 0; done < cfg.iterations; done += cfg.epoch {
-		k := &killRun{t: t, cfg: cfg, git: git, fx: fx, rng: rng, st: &st, dir: t.TempDir()}
-		k.epoch(min(cfg.epoch, cfg.iterations-done))
+	t.Run("stores", func(t *testing.T) {
+		for i, done := 0, 0; done < cfg.iterations; i, done = i+1, done+cfg.epoch {
+			n := min(cfg.epoch, cfg.iterations-done)
+			t.Run(fmt.Sprintf("store%d", i), func(t *testing.T) {
+				t.Parallel()
+				// Each store draws from its own stream of the seed, so
+				// that stores run at once and the seed still replays.
+				rng := rand.New(rand.NewPCG(cfg.seed, uint64(i)))
+				own := killStats{staleLocks: map[string]int{}}
+				k := &killRun{t: t, cfg: cfg, git: git, fx: fx, rng: rng, st: &own, dir: t.TempDir()}
+				k.epoch(n)
+				mu.Lock()
+				defer mu.Unlock()
+				st.add(own)
+			})
+		}
+	})
+	if t.Failed() {
+		return
 	}
 	locks := make([]string, 0, len(st.staleLocks))
 	for name, n := range st.staleLocks {
@@ -115,6 +158,16 @@ type killRun struct {
 	acked   map[string]digest // acknowledged commit → its working file's bytes
 	est     map[string]time.Duration
 	tag     int
+	hist    []logEntry // history as last read; nil once a command may have changed it
+}
+
+// history is the store's history, read again only after a command that
+// may have changed it (start and probe forget it).
+func (k *killRun) history() []logEntry {
+	if k.hist == nil {
+		k.hist = history(k.t, k.dir)
+	}
+	return k.hist
 }
 
 func (k *killRun) path() string { return filepath.Join(k.dir, k.fx.name) }
@@ -213,6 +266,7 @@ func (r result) summary() string {
 // uninterrupted runs take.
 func (k *killRun) start(op string, delay time.Duration, args ...string) result {
 	k.t.Helper()
+	k.hist = nil
 	r, took, err := runKill(k.dir, delay, bin, args...)
 	if err != nil {
 		k.t.Fatalf("circuitvc %s: %v", strings.Join(args, " "), err)
@@ -246,7 +300,7 @@ func (k *killRun) save(delay time.Duration, msg string, data []byte) result {
 	if short == "" {
 		t.Fatalf("save %q of new content printed no commit: %s", msg, r)
 	}
-	head := history(t, k.dir)[0]
+	head := k.history()[0]
 	if !strings.HasPrefix(head.Hash, short) {
 		t.Fatalf("save %q printed %s but current is %s", msg, short, head.Hash)
 	}
@@ -263,7 +317,7 @@ var restoreCommit = regexp.MustCompile(`as version ([0-9a-f]{7,40})`)
 // restore's commit is acknowledged.
 func (k *killRun) restore(delay time.Duration) result {
 	t := k.t
-	h := history(t, k.dir)
+	h := k.history()
 	rev := "current~" + strconv.Itoa(1+k.rng.IntN(max(1, len(h)-1)))
 	switch x := k.rng.IntN(10); {
 	case len(h) < 2:
@@ -286,7 +340,7 @@ func (k *killRun) restore(delay time.Duration) result {
 		return r
 	}
 	if m := restoreCommit.FindSubmatch(r.stdout); m != nil {
-		head := history(t, k.dir)[0]
+		head := k.history()[0]
 		if !strings.HasPrefix(head.Hash, string(m[1])) {
 			t.Fatalf("restore printed version %s but current is %s", m[1], head.Hash)
 		}
@@ -341,7 +395,7 @@ func (k *killRun) afterKill(when string, fsck bool) {
 			fsckRes, fsckErr = run(k.dir, k.git, "--git-dir=.circuitvc", "fsck", "--strict", "--no-progress", "--no-dangling")
 		}()
 	}
-	h := history(t, k.dir)
+	h := k.history()
 	wg.Wait()
 	if verifyErr != nil || verifyRes.code != exitOK {
 		t.Fatalf("%s: circuitvc verify: %v %s", when, verifyErr, verifyRes)
@@ -406,12 +460,13 @@ func (k *killRun) probe(lock string, args ...string) {
 	t := k.t
 	k.st.lockProbes++
 	edit := k.writeEdit()
-	before := history(t, k.dir)[0].Hash
+	before := k.history()[0].Hash
+	k.hist = nil
 	r := cvc(t, k.dir, append([]string{"--lock-timeout", "150ms"}, args...)...)
 	if r.code != exitLocked || !strings.Contains(string(r.stderr), lock) {
 		t.Fatalf("with a stale %s, circuitvc %s: want exit %d and a message naming the lock, got %s", lock, strings.Join(args, " "), exitLocked, r)
 	}
-	if after := history(t, k.dir)[0].Hash; after != before {
+	if after := k.history()[0].Hash; after != before {
 		t.Fatalf("circuitvc %s failed on %s but moved current %s → %s", strings.Join(args, " "), lock, before, after)
 	}
 	if got := k.readWork(); !bytes.Equal(got, edit) {

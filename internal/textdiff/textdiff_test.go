@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 func TestUnified(t *testing.T) {
@@ -172,9 +174,7 @@ func rebuild(ops []op, skip opKind) string {
 
 // TestMatchesGit compares headers and bodies with git diff --no-index -U3.
 func TestMatchesGit(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not on PATH")
-	}
+	gittest.Need(t)
 	num := func(n int, edit func(i int) string) string {
 		var sb strings.Builder
 		for i := 1; i <= n; i++ {
@@ -242,9 +242,8 @@ func gitDiff(t *testing.T, a, b string) string {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command("git", "-c", "core.autocrlf=false", "diff", "--no-index", "--no-color", "-U3", "old", "new")
+	cmd := gittest.Command("", "-c", "core.autocrlf=false", "diff", "--no-index", "--no-color", "-U3", "old", "new")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
 	out, err := cmd.Output()
 	var ee *exec.ExitError
 	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) {

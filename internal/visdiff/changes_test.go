@@ -229,7 +229,7 @@ func TestWokwiEdits(t *testing.T) {
 // removed and a capacitor added in its place, and a pin of the timer
 // moved from OUT to CTRL.
 func TestNativeEdits(t *testing.T) {
-	data := mustRead(t, "../../cli/demo/blinker.circuit.json")
+	data := mustRead(t, "../../testdata/blinker.circuit.json")
 	edited := jsonEdit(t, data, func(doc map[string]any) {
 		comps := doc["components"].([]any)
 		for i, c := range comps {

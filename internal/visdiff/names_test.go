@@ -16,7 +16,7 @@ import (
 // drawn under its reference, and every drawn reference and pin is the
 // model's.
 func TestDrawingNamesAsTheModel(t *testing.T) {
-	files := []string{"testdata/two-amps.json", "../../cli/demo/blinker.circuit.json"}
+	files := []string{"testdata/two-amps.json", "../../testdata/blinker.circuit.json"}
 	if dir := os.Getenv("CIRCUITVC_CORPUS"); dir != "" {
 		more, err := filepath.Glob(filepath.Join(dir, "*", "*.json"))
 		if err != nil {
