@@ -37,7 +37,10 @@ func newStore(t testing.TB) *store {
 func (s *store) run(args ...string) string {
 	s.t.Helper()
 	var out, errs bytes.Buffer
-	env := cli.OSEnv()
+	env, err := cli.OSEnv()
+	if err != nil {
+		s.t.Fatal(err)
+	}
 	env.Dir, env.Stdout, env.Stderr = s.dir, &out, &errs
 	env.Getenv = func(k string) string {
 		if k == "CIRCUITVC_AUTHOR" {
