@@ -12,8 +12,8 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
-	"github.com/circuitvc/circuitvc/internal/circuit"
 	"github.com/circuitvc/circuitvc/fsx"
+	"github.com/circuitvc/circuitvc/internal/circuit"
 	"github.com/circuitvc/circuitvc/internal/visdiff"
 )
 
