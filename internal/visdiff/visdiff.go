@@ -7,6 +7,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/circuitvc/circuitvc/internal/circuit"
 	"github.com/circuitvc/circuitvc/internal/draw"
 )
 
@@ -75,6 +76,7 @@ func build(f *File, opt Options) draw.FileDiff {
 		if fd.Text == "" {
 			fd.Text = "This file cannot be drawn.\n"
 		}
+		fd.Note = joinNote(fd.Note, textNote(f))
 		return fd
 	}
 	for s, err := range errs {
@@ -125,6 +127,22 @@ func onlyGeometric(cs draw.ChangeSet) draw.ChangeSet {
 		}
 	}
 	return out
+}
+
+// textNote says why a file is shown as text: a circuit in a format
+// that is not drawn (a KiCad schematic or netlist) shows its semantic
+// diff, any other file its line diff.
+func textNote(f *File) string {
+	if f.Semantic == nil {
+		return "Not a circuit: its changes are shown as text."
+	}
+	format := "this format"
+	for _, c := range []*circuit.Circuit{f.Semantic.Old, f.Semantic.New} {
+		if c != nil {
+			format = c.Format.String()
+		}
+	}
+	return "A " + format + " circuit: not drawn (the report draws tscircuit, Wokwi and native circuits); its circuit diff is shown as text."
 }
 
 func joinNote(a, b string) string {

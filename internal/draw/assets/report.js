@@ -199,10 +199,7 @@
     var f = cur();
     list.appendChild(el('h2', '', f.path));
     if (f.note) list.appendChild(el('p', 'note', f.note));
-    if (f.text) {
-      list.appendChild(el('p', 'note', 'Not a circuit that can be drawn: its changes are shown as text.'));
-      return;
-    }
+    if (f.text) return;
     var n = { added: 0, removed: 0, changed: 0 };
     f.changes.forEach(function (c) { if (n[c.status] != null) n[c.status]++; });
     var counts = el('div', 'counts');
