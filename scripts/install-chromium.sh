@@ -18,7 +18,7 @@ if [ -n "${CIRCUITVC_CHROMIUM:-}" ] && [ -x "${CIRCUITVC_CHROMIUM}" ]; then
   echo "chromium: using $CIRCUITVC_CHROMIUM"
   exit 0
 fi
-for b in chromium chromium-browser google-chrome; do
+for b in chromium chromium-browser google-chrome google-chrome-stable; do
   if command -v "$b" >/dev/null 2>&1; then
     echo "chromium: using $(command -v "$b")"
     exit 0
