@@ -34,7 +34,7 @@ type FileDiff struct {
 	// a.json", "mode 644 → 755").
 	Note string
 	// Text is shown instead of drawings for a file that is drawn on
-	// neither side (one that is not a circuit): its line diff, or what
+	// neither side (not a circuit, or a KiCad one): its line diff, or what
 	// changed in words. Lines starting with + and - are coloured as in a
 	// unified diff.
 	Text string

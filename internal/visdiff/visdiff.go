@@ -30,7 +30,8 @@ type File struct {
 	// change, "formatting only").
 	Note string
 	// Text is shown in place of drawings when the file cannot be drawn
-	// (it is not a circuit): its line diff, or what changed in words.
+	// (it is not a circuit, or a KiCad one): its line diff, or what
+	// changed in words.
 	Text string
 }
 
@@ -44,7 +45,7 @@ type Options struct {
 // Build draws every file and says what changed on its drawings: the
 // semantic diff's changes, then what only the geometry shows (see the
 // package documentation). A file that cannot be drawn on either side is
-// shown by its Text; a version that cannot be drawn while the other can
+// shown by its Text, with a note that says why; a version that cannot be drawn while the other can
 // is named in the file's note.
 func Build(ctx context.Context, files []File, opt Options) ([]draw.FileDiff, error) {
 	out := make([]draw.FileDiff, 0, len(files))
