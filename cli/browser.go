@@ -45,5 +45,9 @@ func browserCommand(getenv func(string) string, path string) (name string, args 
 		}
 		return f[0], args, ""
 	}
-	return platformOpener(getenv, path)
+	name, args, why = platformOpener(getenv, path)
+	if b := getenv("BROWSER"); name == "" && b != "" {
+		why = fmt.Sprintf("no command of $BROWSER (%s) was found, and %s", b, why)
+	}
+	return name, args, why
 }
