@@ -32,6 +32,11 @@ FILEs to limit a comparison of versions to those files.
 Circuits are compared in circuit terms (components, nets, pins, BOM); other
 JSON structurally; anything else as a unified line diff with 3 lines of
 context. --format json prints the documented JSON form for scripts.
+--format html writes one self-contained web page that draws each circuit
+(tscircuit schematic and PCB, Wokwi breadboard, native graph) with every
+change coloured and listed, to -o FILE or standard output; --open opens it
+in the default browser ($BROWSER, else the system's), writing it to a
+temporary file when no -o is given.
 A file deleted under one path and added under another with the same or at
 least 50 % similar content (as git measures it) is shown as renamed, with
 its changes if any.
@@ -52,27 +57,34 @@ Examples:
    circuitvc diff v1 -- amp.circuit.json
    circuitvc diff --format unified backup
    circuitvc diff old.circuit.json new.circuit.json
-   circuitvc diff --exit-code --stat current`,
-		Flags: []ucli.Flag{
-			&ucli.StringFlag{Name: "format", Value: "semantic", Usage: "`FORMAT`: semantic, unified or json"},
+   circuitvc diff --exit-code --stat current
+   circuitvc diff v1 --format html -o report.html --open`,
+		Flags: append([]ucli.Flag{
+			&ucli.StringFlag{Name: "format", Value: "semantic", Usage: "`FORMAT`: semantic, unified, json or html"},
 			&ucli.BoolFlag{Name: "stat", Usage: "only count changed lines per file"},
 			&ucli.BoolFlag{Name: "exit-code", Usage: "exit 1 when the diff shows differences (see above)"},
 			&ucli.IntFlag{Name: "unified", Aliases: []string{"U"}, Value: 3, Usage: "`N` lines of context in line diffs"},
 			&ucli.BoolFlag{Name: "full", Usage: "print every reference and pin of long lists (default: ranges, cut with a count)"},
-		},
+		}, htmlFlags()...),
 		Action: func(c *ucli.Context) error {
 			format := c.String("format")
-			if !slices.Contains([]string{"semantic", "unified", "json"}, format) {
-				return usagef("diff --format %q: want semantic, unified or json", format)
+			if !slices.Contains([]string{"semantic", "unified", "json", "html"}, format) {
+				return usagef("diff --format %q: want semantic, unified, json or html", format)
+			}
+			if err := checkHTMLFlags(c, env, format); err != nil {
+				return err
 			}
 			cmp, err := diffPairs(c, env)
 			if err != nil {
 				return err
 			}
 			different := len(cmp.pairs) > 0
-			if c.Bool("stat") {
+			switch {
+			case format == "html":
+				different, err = writeHTMLDiff(c, env, cmp)
+			case c.Bool("stat"):
 				err = writeStat(env.Stdout, cmp.pairs)
-			} else {
+			default:
 				different, err = renderDiff(c, env, cmp)
 			}
 			if err == nil && different && c.Bool("exit-code") {
@@ -224,6 +236,7 @@ type fileDiff struct {
 	text  interface{ WriteText(io.Writer) error }
 	other interface{ WriteText(io.Writer) error }
 	pair  worktree.FilePair
+	sides [2]*circuit.Circuit // a circuit's two versions (nil where absent)
 }
 
 // different reports whether the file counts as a difference for
@@ -349,7 +362,7 @@ func circuitDiff(d *fileDiff, p worktree.FilePair, cmp *comparison, context int)
 	if format == nil {
 		format = sides[0]
 	}
-	d.Format, d.Delta, d.text = format.Format.String(), delta, delta
+	d.Format, d.Delta, d.text, d.sides = format.Format.String(), delta, delta, sides
 	if delta.Empty() && p.OldOK && p.NewOK {
 		if other, err := circuit.DiffJSON(p.Old, p.New); err == nil && !other.Empty() {
 			d.Other, d.other = other, other

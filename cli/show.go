@@ -13,15 +13,21 @@ func showCommand(env *Env) *ucli.Command {
 		ArgsUsage: "REV[:FILE]",
 		Description: `With REV, prints the version's author, date, message and files.
 With REV:FILE, prints the file's bytes exactly as saved (FILE is relative to
-the root of the working tree).
+the root of the working tree); with --format svg, a drawing of the circuit
+instead (--view picks the schematic or PCB of a tscircuit file).
 
 Examples:
    circuitvc show current
    circuitvc show current~2:amp.circuit.json > old.circuit.json
-   circuitvc show backup`,
+   circuitvc show backup
+   circuitvc show v1:board.json --format svg --view pcb > board.svg`,
+		Flags: showFlags(),
 		Action: func(c *ucli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("show takes one REV or REV:FILE")
+			}
+			if err := checkShowFlags(c); err != nil {
+				return err
 			}
 			repo, err := openRepo(c, env)
 			if err != nil {
@@ -37,6 +43,9 @@ Examples:
 				data, err := repo.FileAt(h, rev, file)
 				if err != nil {
 					return err
+				}
+				if c.String("format") == "svg" {
+					return writeFileSVG(env, file, data, c.String("view"))
 				}
 				_, err = env.Stdout.Write(data)
 				return err

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install Debian's Chromium for the browser test of the visual diff
-# (internal/draw), unless a Chromium is already on the PATH or named by
-# CIRCUITVC_CHROMIUM. Needs root and Debian's package archive; does
-# nothing else. The test finds the browser the same way.
+# report (cli/browser_test.go, through internal/browsertest), unless a
+# Chromium is already on the PATH or named by CIRCUITVC_CHROMIUM. Needs
+# root and Debian's package archive; does nothing else. The test finds
+# the browser the same way. .ci/run calls it.
 #
 # The test starts Chromium with the flags this machine needs:
 #   --headless --no-sandbox --disable-gpu --disable-quic --no-first-run
@@ -17,7 +18,7 @@ if [ -n "${CIRCUITVC_CHROMIUM:-}" ] && [ -x "${CIRCUITVC_CHROMIUM}" ]; then
   echo "chromium: using $CIRCUITVC_CHROMIUM"
   exit 0
 fi
-for b in chromium chromium-browser google-chrome; do
+for b in chromium chromium-browser google-chrome google-chrome-stable; do
   if command -v "$b" >/dev/null 2>&1; then
     echo "chromium: using $(command -v "$b")"
     exit 0

@@ -526,10 +526,12 @@ func diffNets(d *Delta, old, new *Circuit, renames map[string]string) {
 	sort.Slice(d.PinsMoved, func(i, j int) bool { return naturalLess(d.PinsMoved[i].Pin, d.PinsMoved[j].Pin) })
 }
 
-// pairAutoNets pairs each auto-named old net with the auto-named new
-// net that shares most of its pins (old pins already under renamed
-// references), so that a net whose generated name changed (its first
-// pin was renamed or removed) stays the same net.
+// pairAutoNets pairs auto-named old and new nets by the pins they share
+// (old pins already under renamed references), so that a net whose
+// generated name changed (its first pin was renamed or removed) stays
+// the same net. Pairs that share most pins are made first: when two old
+// nets merge into one new net, the new net continues the old net that
+// brought most of its pins, and the other lost its pins to it.
 func pairAutoNets(old, new []*Net) [][2]int {
 	owner := map[string]int{}
 	for i, n := range new {
@@ -542,27 +544,37 @@ func pairAutoNets(old, new []*Net) [][2]int {
 	if len(owner) == 0 {
 		return nil
 	}
-	taken := make([]bool, len(new))
-	var pairs [][2]int
+	type candidate struct{ old, new, shared int }
+	var cands []candidate
 	for oi, o := range old {
 		if !o.Auto {
 			continue
 		}
 		counts := map[int]int{}
 		for _, p := range o.Pins {
-			if i, ok := owner[p]; ok && !taken[i] {
+			if i, ok := owner[p]; ok {
 				counts[i]++
 			}
 		}
-		best, bestN := -1, 0
 		for i, n := range counts {
-			if n > bestN || (n == bestN && i < best) {
-				best, bestN = i, n
-			}
+			cands = append(cands, candidate{oi, i, n})
 		}
-		if best >= 0 {
-			taken[best] = true
-			pairs = append(pairs, [2]int{oi, best})
+	}
+	slices.SortFunc(cands, func(a, b candidate) int {
+		if a.shared != b.shared {
+			return b.shared - a.shared
+		}
+		if a.old != b.old {
+			return a.old - b.old
+		}
+		return a.new - b.new
+	})
+	takenOld, takenNew := make([]bool, len(old)), make([]bool, len(new))
+	var pairs [][2]int
+	for _, c := range cands {
+		if !takenOld[c.old] && !takenNew[c.new] {
+			takenOld[c.old], takenNew[c.new] = true, true
+			pairs = append(pairs, [2]int{c.old, c.new})
 		}
 	}
 	return pairs

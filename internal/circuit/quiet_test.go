@@ -26,6 +26,23 @@ func TestWireMoveIsANetChange(t *testing.T) {
 	}
 }
 
+// TestWireToAnotherNet: moving a Wokwi wire end from one net to another
+// is that pin moving, and the net it left losing its other pin; the net
+// it joined keeps its name and pins.
+func TestWireToAnotherNet(t *testing.T) {
+	doc := func(end string) []byte {
+		return []byte(`{"version": 1, "parts": [{"id": "uno", "type": "wokwi-arduino-uno"}, {"id": "dht", "type": "wokwi-dht22"}],
+		 "connections": [["uno:GND.1", "dht:GND", "black", []], ["uno:2", "dht:SDA", "green", []], ["` + end + `", "dht:VCC", "red", []]]}`)
+	}
+	d := Diff(mustParse(t, "diagram.json", doc("uno:5V")), mustParse(t, "diagram.json", doc("uno:GND.1")))
+	if len(d.PinsMoved) != 1 || d.PinsMoved[0] != (PinMove{Pin: "dht.VCC", From: "5V", To: "GND"}) {
+		t.Errorf("pins moved %+v, want dht.VCC from 5V to GND", d.PinsMoved)
+	}
+	if len(d.NetsRemoved) != 1 || d.NetsRemoved[0].Name != "5V" || len(d.NetsChanged) != 0 {
+		t.Errorf("nets removed %+v, changed %+v; want 5V removed", d.NetsRemoved, d.NetsChanged)
+	}
+}
+
 // TestRenameKeepsAutoNets: renaming a part does not rename the nets
 // whose generated names come from it.
 func TestRenameKeepsAutoNets(t *testing.T) {

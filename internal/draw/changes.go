@@ -9,7 +9,7 @@ import (
 type Kind string
 
 // Change kinds. Component, Net, Pin, Element and Connection changes are
-// drawn; Metadata and BOM changes appear in the change list only.
+// drawn; Metadata, BOM and Other changes appear in the change list only.
 const (
 	// Component: Key is the reference (native id, Wokwi part id,
 	// tscircuit source_component name). Every item of the component is
@@ -28,9 +28,12 @@ const (
 	Element Kind = "element"
 	// Connection: Key is ConnKey of a Wokwi connection's endpoints.
 	Connection Kind = "connection"
-	// Metadata and BOM changes are listed, not drawn.
+	// Metadata, BOM and Other changes are listed, not drawn. Other is
+	// a change the drawing has no identity for (inside an element
+	// without an id).
 	Metadata Kind = "metadata"
 	BOM      Kind = "bom"
+	Other    Kind = "other"
 )
 
 // Status is how an item changed. Items no change names are Unchanged.
@@ -224,7 +227,7 @@ func sortedUnique(s []int) []int {
 // drawn reports whether changes of kind k can be found on a picture.
 func (k Kind) drawn() bool {
 	switch k {
-	case Metadata, BOM:
+	case Metadata, BOM, Other:
 		return false
 	}
 	return true

@@ -22,18 +22,19 @@ func Compare(old, new *Drawing) ChangeSet {
 			os, inOld := o.items[kind][k]
 			ns, inNew := n.items[kind][k]
 			c := Change{Kind: kind, Key: k, Old: o.info[k], New: n.info[k]}
+			name := orDefault(o.noun[k], n.noun[k]) + k
+			if kind == Connection {
+				name = "wire " + strings.Replace(k, " ", " – ", 1)
+			}
 			switch {
 			case !inOld:
-				c.Status, c.Summary = Added, "+ "+k
+				c.Status, c.Summary = Added, "+ "+name
 			case !inNew:
-				c.Status, c.Summary = Removed, "− "+k
+				c.Status, c.Summary = Removed, "− "+name
 			case os != ns:
-				c.Status, c.Summary = Changed, k+" "+changedWhere(o.views[kind][k], n.views[kind][k])
+				c.Status, c.Summary = Changed, name+" "+changedWhere(o.views[kind][k], n.views[kind][k], c.Old, c.New)
 			default:
 				continue
-			}
-			if kind == Connection {
-				c.Summary = strings.Replace(c.Summary, " ", " wire ", 1)
 			}
 			cs.Changes = append(cs.Changes, c)
 		}
@@ -81,10 +82,13 @@ type sigs struct {
 	views map[Kind]map[string]map[string]string
 	nets  map[string][]string
 	info  map[string]string
+	// noun names what an element is ("trace "), from its first item.
+	noun map[string]string
 }
 
 func signatures(d *Drawing) sigs {
-	s := sigs{items: map[Kind]map[string]string{}, views: map[Kind]map[string]map[string]string{}, nets: map[string][]string{}}
+	s := sigs{items: map[Kind]map[string]string{}, views: map[Kind]map[string]map[string]string{}, nets: map[string][]string{},
+		noun: map[string]string{}}
 	for _, k := range []Kind{Component, Element, Connection} {
 		s.items[k] = map[string]string{}
 		s.views[k] = map[string]map[string]string{}
@@ -105,7 +109,13 @@ func signatures(d *Drawing) sigs {
 			case it.ID == "":
 				return // nets are compared by their pins
 			}
+			if it.derived {
+				return
+			}
 			buf = itemSig(buf[:0], l.Name, it, v.prec)
+			if _, seen := s.items[kind][key]; !seen && kind == Element {
+				s.noun[key] = it.Kind + " "
+			}
 			s.items[kind][key] += string(buf)
 			if s.views[kind][key] == nil {
 				s.views[kind][key] = map[string]string{}
@@ -131,7 +141,8 @@ func signatures(d *Drawing) sigs {
 }
 
 // itemSig appends a canonical text of the item: layer, kind, colour and
-// every shape at the view's precision. Where an automatic layout placed
+// every shape at the view's precision, or the item's own signature when
+// its drawing follows from other items. Where an automatic layout placed
 // the item, only its text counts: adding a part moves the others.
 func itemSig(b []byte, layer string, it *Item, prec int) []byte {
 	b = append(b, layer...)
@@ -139,6 +150,11 @@ func itemSig(b []byte, layer string, it *Item, prec int) []byte {
 	b = append(b, it.Kind...)
 	b = append(b, '|')
 	b = append(b, it.Color...)
+	if it.sig != "" {
+		b = append(b, '|')
+		b = append(b, it.sig...)
+		return append(b, '\n')
+	}
 	for i := range it.Shapes {
 		sh := &it.Shapes[i]
 		b = append(b, ';', byte('0'+sh.Op))
@@ -161,9 +177,13 @@ func itemSig(b []byte, layer string, it *Item, prec int) []byte {
 	return append(b, '\n')
 }
 
-// changedWhere says how a changed item changed: the views that draw
-// it differently, or that only attributes that are not drawn differ.
-func changedWhere(old, new map[string]string) string {
+// changedWhere says how a changed item changed: the parts of its
+// description that differ ("colour green → blue"), else the views that
+// draw it differently, else that attributes that are not drawn differ.
+func changedWhere(old, new map[string]string, oldInfo, newInfo string) string {
+	if d := infoDiff(oldInfo, newInfo); d != "" {
+		return d
+	}
 	var views []string
 	for _, v := range unionKeys(old, new) {
 		if old[v] != new[v] {
@@ -174,6 +194,31 @@ func changedWhere(old, new map[string]string) string {
 		return "attributes changed"
 	}
 	return "changed in the " + strings.Join(views, " and ") + " drawing"
+}
+
+// infoDiff compares two descriptions made of "; "-separated "name
+// value" parts (a Wokwi wire's "colour green; route v10 h5"), saying
+// which parts changed, or "" when they cannot be compared so.
+func infoDiff(old, new string) string {
+	if old == "" || new == "" || !strings.Contains(old+new, "; ") {
+		return ""
+	}
+	parts := func(s string) map[string]string {
+		m := map[string]string{}
+		for _, p := range strings.Split(s, "; ") {
+			k, v, _ := strings.Cut(p, " ")
+			m[k] = v
+		}
+		return m
+	}
+	o, n := parts(old), parts(new)
+	var out []string
+	for _, k := range unionKeys(o, n) {
+		if o[k] != n[k] {
+			out = append(out, k+" "+orDefault(o[k], "none")+" → "+orDefault(n[k], "none"))
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func unionKeys[V any](a, b map[string]V) []string {

@@ -29,7 +29,9 @@
 //
 // Each view is a stack of layers, which the report can hide and show.
 // Every item carries its identity as SVG attributes: data-ref (the
-// component's reference), data-id (a tscircuit element's *_id),
+// component's reference, named as the semantic model names it: a
+// tscircuit name used in two subcircuits is prefixed with the
+// subcircuit's, amp1/R1), data-id (a tscircuit element's *_id),
 // data-conn (a Wokwi connection, see ConnKey), data-pin ("REF.PIN") and
 // data-net (the net it draws or touches).
 //
@@ -40,28 +42,23 @@
 // removed ones red, of changed ones amber; everything else is dimmed.
 // A net change marks the traces, wires and labels of the net, found by
 // its name or by any of its pins, so the drawing and the semantic diff
-// need not name unnamed nets alike. The semantic diff fills a ChangeSet
-// like this:
-//
-//	added component     Change{Kind: Component, Key: ref, Status: Added, New: attrs}
-//	removed component   Change{Kind: Component, Key: ref, Status: Removed, Old: attrs}
-//	renamed component   Change{Kind: Component, Key: old, NewKey: new, Status: Changed}
-//	changed attributes  Change{Kind: Component, Key: ref, Status: Changed, Old: "value 10k", New: "value 4.7k"}
-//	net added/removed   Change{Kind: Net, Key: name, Status: …, NewPins or OldPins: its pins}
-//	net renamed/changed Change{Kind: Net, Key: old, NewKey: new, Status: Changed, OldPins: …, NewPins: …}
-//	pin moved           Change{Kind: Pin, Key: "U3.8", Status: Changed, Summary: "U3.8 moved from GND to +5V"}
-//	metadata, BOM       Change{Kind: Metadata or BOM, Summary: …} (listed, not drawn)
+// need not name unnamed nets alike. Package internal/visdiff fills a
+// ChangeSet from the semantic diff (its documentation has the table).
 //
 // Compare adds what only geometry shows (a part moved, a trace
 // re-routed, a Wokwi wire recoloured) by comparing two drawings item by
 // item; ChangeSet.Merge appends its changes for keys the semantic diff
-// did not name.
+// did not name. Where an item's drawing follows from other items, it
+// compares what the file says instead: a Wokwi wire by its colour and
+// routing hints (it runs wherever its parts are), a Wokwi part by its
+// type, place and attributes (its pins follow).
 //
 // # Report
 //
 // WriteReport writes one page for any number of files: inline SVG, CSS
-// and JavaScript, no network requests, no external fonts. Per file and
-// view it shows the old and new drawings side by side under one pan and
+// and JavaScript, no network requests, no external fonts. A file that
+// is drawn on neither side (not a circuit) shows its text instead. Per
+// file and view it shows the old and new drawings side by side under one pan and
 // zoom (drag, wheel, Fit), or overlaid with an opacity slider; layer
 // toggles; the change list, where a click zooms to and flashes the
 // change's items on both sides; and hovering an item shows its identity

@@ -85,7 +85,9 @@ func drawNative(doc *nativeFile, opt Options) *Drawing {
 	placeNative(comps)
 	b := newBuilder("graph", 1, [2]string{"nets", "Nets"}, [2]string{"components", "Components"})
 	for _, c := range comps {
-		b.add("components", c.item(simple))
+		for _, it := range c.items(simple) {
+			b.add("components", it)
+		}
 	}
 	for _, n := range nets {
 		if n.name == "" {
@@ -98,7 +100,7 @@ func drawNative(doc *nativeFile, opt Options) *Drawing {
 	}
 	v := b.done()
 	if simple {
-		v.Simplified = fmt.Sprintf("%d components: drawn as plain boxes; only changed components are labelled and only changed nets drawn", len(comps))
+		v.Simplified = fmt.Sprintf("%d components: drawn as plain boxes; only changed components are labelled and only changed nets drawn, while there are no more than a few thousand", len(comps))
 	}
 	d.Views = []*View{v}
 	return d
@@ -300,29 +302,32 @@ func (c *nativeComp) setBox(cx, cy float64) {
 	}
 }
 
-// item draws the component's box, reference, value and pins. In a
-// simplified drawing it is a bulk item: an unchanged box is merged into
-// one path and its text left out.
-func (c *nativeComp) item(simple bool) *Item {
+// items draws the component's box, reference and value, and each pin as
+// an item of its own. In a simplified drawing the box is a bulk item (an
+// unchanged box is merged into one path and its text left out) and pins
+// are not drawn.
+func (c *nativeComp) items(simple bool) []*Item {
 	it := &Item{Kind: "component", Ref: c.ref, Bulk: simple, Shapes: []Shape{c.box}, auto: c.pos == nil}
 	it.Shapes = append(it.Shapes, Shape{Op: OpText, X: c.box.X + nodeW/2, Y: c.box.Y + 13, H: nativeFnt + 1, Text: c.ref, Anchor: "middle", Class: "ref"})
 	if c.info != "" {
 		it.Shapes = append(it.Shapes, Shape{Op: OpText, X: c.box.X + nodeW/2, Y: c.box.Y + c.box.H + nativeFnt, H: nativeFnt * 0.85, Text: clip(c.info, 28), Anchor: "middle", Class: "val"})
 	}
 	if simple {
-		return it
+		return []*Item{it}
 	}
+	out := make([]*Item, 0, 1+len(c.pins))
+	out = append(out, it)
 	left := (len(c.pins) + 1) / 2
 	for i, p := range c.pins {
 		pt := c.pinAt[p]
-		it.Shapes = append(it.Shapes, Shape{Op: OpCircle, X: pt.X, Y: pt.Y, W: 2.5, Class: "pin"})
 		t := Shape{Op: OpText, X: pt.X + 5, Y: pt.Y + 3.5, H: nativeFnt * 0.8, Text: p}
 		if i >= left {
 			t.X, t.Anchor = pt.X-5, "end"
 		}
-		it.Shapes = append(it.Shapes, t)
+		out = append(out, &Item{Kind: "pin", Ref: c.ref, Pin: c.ref + "." + p, auto: c.pos == nil,
+			Shapes: []Shape{{Op: OpCircle, X: pt.X, Y: pt.Y, W: 2.5, Class: "pin"}, t}})
 	}
-	return it
+	return out
 }
 
 func clip(s string, n int) string {

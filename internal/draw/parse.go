@@ -83,6 +83,8 @@ func Parse(name string, data []byte, opt Options) (*Drawing, error) {
 		default:
 			err = fmt.Errorf("%w: a JSON object with neither \"parts\" nor \"components\"", ErrNotCircuit)
 		}
+	case len(trim) > 0 && trim[0] == '(':
+		err = fmt.Errorf("%w: a KiCad file (only tscircuit, Wokwi and native circuits are drawn)", ErrNotCircuit)
 	default:
 		err = fmt.Errorf("%w: not JSON", ErrNotCircuit)
 	}

@@ -125,3 +125,23 @@ func TestCompare(t *testing.T) {
 		t.Errorf("Merge: %+v", sem.Changes)
 	}
 }
+
+// TestCompareWokwi: a part moved drags its wires along, but only the
+// part changed; a recoloured wire says how.
+func TestCompareWokwi(t *testing.T) {
+	doc := func(top, colour string) []byte {
+		return []byte(`{"parts": [{"id": "uno", "type": "wokwi-arduino-uno", "left": 0, "top": 0},
+			{"id": "led", "type": "wokwi-led", "left": 100, "top": ` + top + `}],
+		  "connections": [["uno:13", "led:A", "` + colour + `", ["v-10", "*", "h0"]], ["uno:GND.1", "led:C", "black", []]]}`)
+	}
+	cs := Compare(mustParse(t, "diagram.json", doc("-80", "green")), mustParse(t, "diagram.json", doc("-120", "blue")))
+	var got []string
+	for _, c := range cs.Changes {
+		got = append(got, fmt.Sprintf("%s %s %s", c.Kind, c.Status, c.Summary))
+	}
+	want := []string{"component changed led changed in the breadboard drawing",
+		"connection changed wire led:A – uno:13 colour green → blue"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Compare found\n%q\nwant\n%q", got, want)
+	}
+}

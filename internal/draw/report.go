@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
+	"strings"
 )
 
 //go:embed assets/report.css
@@ -28,6 +30,14 @@ type FileDiff struct {
 	OldLabel, NewLabel string
 	// Changes are the items to highlight and the change list.
 	Changes ChangeSet
+	// Note is a line shown above the change list ("renamed from
+	// a.json", "mode 644 → 755").
+	Note string
+	// Text is shown instead of drawings for a file that is drawn on
+	// neither side (not a circuit, or a KiCad one): its line diff, or what
+	// changed in words. Lines starting with + and - are coloured as in a
+	// unified diff.
+	Text string
 }
 
 // ReportOptions tune WriteReport.
@@ -106,6 +116,9 @@ type fileData struct {
 	// Info describes components by reference, per side, for hovering
 	// unchanged items (left out of simplified drawings).
 	Info [2]map[string]string `json:"info"`
+	Note string               `json:"note,omitempty"`
+	// Text: the file is shown as text, not drawn.
+	Text bool `json:"text,omitempty"`
 }
 
 type viewData struct {
@@ -139,10 +152,19 @@ var viewTitles = map[string]string{"schematic": "Schematic", "pcb": "PCB", "brea
 
 // writeFile writes one file's section: per view, the two panes.
 func writeFile(page *bytes.Buffer, i int, f *FileDiff) (fileData, error) {
+	// Empty lists, not null: the page's script walks them.
+	fd := fileData{Path: f.Path, Old: orDefault(f.OldLabel, "old"), New: orDefault(f.NewLabel, "new"), Note: f.Note,
+		Views: []viewData{}, Changes: []changeData{}}
 	if f.Old == nil && f.New == nil {
-		return fileData{}, fmt.Errorf("draw: report: %s: neither side drawn", f.Path)
+		if f.Text == "" {
+			return fileData{}, fmt.Errorf("draw: report: %s: neither side drawn, and no text", f.Path)
+		}
+		fd.Text = true
+		page.WriteString(`<section class="file" data-file="` + strconv.Itoa(i) + `">` + "\n")
+		writeText(page, f.Text)
+		page.WriteString("</section>\n")
+		return fd, nil
 	}
-	fd := fileData{Path: f.Path, Old: orDefault(f.OldLabel, "old"), New: orDefault(f.NewLabel, "new")}
 	for _, c := range f.Changes.Changes {
 		fd.Changes = append(fd.Changes, changeData{Kind: c.Kind, Status: c.Status, Key: c.Key, NewKey: c.NewKey,
 			Summary: orDefault(c.Summary, c.Key), Old: c.Old, New: c.New})
@@ -170,6 +192,36 @@ func writeFile(page *bytes.Buffer, i int, f *FileDiff) (fileData, error) {
 	}
 	page.WriteString("</section>\n")
 	return fd, nil
+}
+
+// writeText writes a file's text in place of its drawings, colouring
+// the lines of a unified diff.
+func writeText(page *bytes.Buffer, text string) {
+	page.WriteString(`<div class="text"><pre>`)
+	for line := range strings.Lines(text) {
+		cls := ""
+		switch {
+		case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"):
+			cls = "th"
+		case strings.HasPrefix(line, "@@"):
+			cls = "hunk"
+		case strings.HasPrefix(line, "+"):
+			cls = "add"
+		case strings.HasPrefix(line, "-"):
+			cls = "del"
+		}
+		if cls == "" {
+			escape(page, line)
+			continue
+		}
+		page.WriteString(`<span class="` + cls + `">`)
+		escape(page, strings.TrimSuffix(line, "\n"))
+		page.WriteString("</span>")
+		if strings.HasSuffix(line, "\n") {
+			page.WriteByte('\n')
+		}
+	}
+	page.WriteString("</pre></div>\n")
 }
 
 // writeView writes the old and new panes of one view, and records in
@@ -211,7 +263,7 @@ func writeView(page *bytes.Buffer, name string, sides [2]*Drawing, cs *ChangeSet
 				c.Boxes = map[string][2]*[4]float64{}
 			}
 			pair := c.Boxes[name]
-			pair[s] = &[4]float64{b.MinX, b.MinY, b.W(), b.H()}
+			pair[s] = &[4]float64{round3(b.MinX), round3(b.MinY), round3(b.W()), round3(b.H())}
 			c.Boxes[name] = pair
 		}
 		page.WriteString("</div>\n")
@@ -223,6 +275,10 @@ func writeView(page *bytes.Buffer, name string, sides [2]*Drawing, cs *ChangeSet
 	page.WriteString("</div>\n")
 	return vd
 }
+
+// round3 rounds a box coordinate for the page's data: a thousandth is
+// finer than any view's precision.
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 
 func viewsOf(d *Drawing) []*View {
 	if d == nil {

@@ -130,6 +130,62 @@ func TestReportFiles(t *testing.T) {
 	}
 }
 
+// TestReportText shows a file that cannot be drawn by its text: a
+// unified diff's lines coloured, everything escaped, the file marked as
+// text for the page's script, and its note kept.
+func TestReportText(t *testing.T) {
+	n := nativePair(t)
+	text := "--- a/notes.txt\n+++ b/notes.txt\n@@ -1 +1 @@\n-<old> & co\n+new\n context"
+	page := report(t,
+		FileDiff{Path: "blinker.circuit.json", Old: n.old, New: n.new, Changes: Compare(n.old, n.new), Note: "mode 100644 → 100755"},
+		FileDiff{Path: "notes.txt", Text: text})
+	for _, want := range []string{`<span class="th">--- a/notes.txt</span>`, `<span class="hunk">@@ -1 +1 @@</span>`,
+		`<span class="del">-&lt;old&gt; &amp; co</span>`, `<span class="add">+new</span>`, "\n context</pre>"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	data := reportJSON(t, page)
+	if f := data.Files[1]; !f.Text || len(f.Views) != 0 || f.Changes == nil {
+		t.Errorf("the text file's data: %+v", f)
+	}
+	if f := data.Files[0]; f.Text || f.Note != "mode 100644 → 100755" {
+		t.Errorf("the circuit's data: text %v, note %q", f.Text, f.Note)
+	}
+	if err := WriteReport(io.Discard, []FileDiff{{Path: "empty"}}, ReportOptions{}); err == nil {
+		t.Error("a file with neither drawings nor text was accepted")
+	}
+}
+
+// TestManyMarked: in a simplified drawing where thousands of items are
+// marked (a big file added whole), they merge into one path per status
+// instead of one element each, and every change can still be zoomed to.
+func TestManyMarked(t *testing.T) {
+	d, err := Parse("big.circuit.json", gen.Native(3000, 1), Options{Detail: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := Compare(nil, d)
+	page := report(t, FileDiff{Path: "big.circuit.json", New: d, Changes: cs})
+	if n := bytes.Count(page, []byte(`class="it k-component chg-added"`)); n != 0 {
+		t.Errorf("%d added components drawn one by one", n)
+	}
+	if !bytes.Contains(page, []byte(`<path class="bulk k-component chg-added" d="M`)) {
+		t.Error("no merged path of added components")
+	}
+	if bytes.Contains(page, []byte(`class="bulk k-net`)) || bytes.Contains(page, []byte(`class="it k-net`)) {
+		t.Error("thousands of added nets are drawn")
+	}
+	if bytes.Contains(page, []byte(`class="chg-box`)) {
+		t.Error("thousands of changes are boxed")
+	}
+	for i, c := range reportJSON(t, page).Files[0].Changes {
+		if c.Kind == Component && c.Boxes["graph"][1] == nil {
+			t.Fatalf("change %d (%s) cannot be zoomed to", i, c.Summary)
+		}
+	}
+}
+
 // TestReportEscapes keeps text from the files inert in the page.
 func TestReportEscapes(t *testing.T) {
 	evil := `{"components": [{"id": "R1</script><script>alert(1)</script>", "type": "<b>x</b>", "value": "\"'&\u0001\uffff"}], "nets": []}`

@@ -16,8 +16,9 @@ type Drawing struct {
 	// Views in the order a reader wants them.
 	Views []*View
 	// Info holds a one-line description of each component, by
-	// reference ("resistor 10k 0402"), shown when hovering an unchanged
-	// component.
+	// reference ("resistor 10k 0402"), and of each Wokwi wire, by
+	// ConnKey ("colour green; route v10 * h5"), shown when hovering an
+	// unchanged item.
 	Info map[string]string
 }
 
@@ -85,6 +86,15 @@ type Item struct {
 
 	group int  // 1 + index into View.Nets; 0 for none
 	auto  bool // placed by an automatic layout, not by the file
+	// sig, when set, is what Compare compares instead of the shapes:
+	// the file's own attributes of an item whose drawing follows from
+	// other items (a Wokwi wire runs between its parts' pins, wherever
+	// the parts are).
+	sig string
+	// derived items follow wholly from other items' attributes (a
+	// Wokwi part's pins, from its type and place): Compare leaves them
+	// out.
+	derived bool
 }
 
 // Shape is one SVG primitive in view coordinates.

@@ -65,8 +65,6 @@ type svgWriter struct {
 	// solid notes the changes that mark something other than a net.
 	boxes map[int]*Box
 	solid map[int]bool
-	// bulk is the path that merges unchanged bulk items of a layer.
-	bulk []byte
 }
 
 func (s *svgWriter) write(vb Box) map[int]*Box {
@@ -100,6 +98,14 @@ func (s *svgWriter) write(vb Box) map[int]*Box {
 	return s.boxes
 }
 
+// maxMarkedBulk is how many marked bulk items of a layer are drawn one
+// by one, each with its identity. Beyond it (a whole 50,000-part file
+// added) they merge into one path per status, as unchanged ones do, and
+// optional ones (the lines of nets, which would be a tangle that takes a
+// browser minutes to paint) are left out; the change list still zooms
+// to them.
+const maxMarkedBulk = 2000
+
 func (s *svgWriter) layer(l *Layer) {
 	b := s.buf
 	b.WriteString(`<g class="L" data-layer="` + l.Name + `"`)
@@ -107,63 +113,84 @@ func (s *svgWriter) layer(l *Layer) {
 		b.WriteString(` display="none"`)
 	}
 	b.WriteString(">\n")
-	s.bulk = s.bulk[:0]
+	marks := make([]mark, len(l.Items))
+	marked := 0
+	for i, it := range l.Items {
+		marks[i] = s.m.of(it)
+		if it.Bulk && marks[i].st != Unchanged {
+			marked++
+		}
+	}
+	merge := marked > maxMarkedBulk
+	paths := map[Status][]byte{}
 	bulkKind := ""
-	for _, it := range l.Items {
-		mk := s.m.of(it)
-		if it.Bulk && mk.st == Unchanged {
+	for i, it := range l.Items {
+		mk := marks[i]
+		switch {
+		case it.Bulk && mk.st == Unchanged:
 			if !it.Optional {
-				s.addBulk(it)
+				paths[Unchanged] = s.appendBulk(paths[Unchanged], it)
 				bulkKind = it.Kind
 			}
-			continue
+		case it.Bulk && merge:
+			s.note(it, mk)
+			if !it.Optional {
+				paths[mk.st] = s.appendBulk(paths[mk.st], it)
+				bulkKind = it.Kind
+			}
+		default:
+			s.item(it, mk)
 		}
-		s.item(it, mk)
 	}
-	if len(s.bulk) > 0 {
-		b.WriteString(`<path class="bulk k-` + bulkKind + `" d="`)
-		b.Write(s.bulk)
-		b.WriteString("\"/>\n")
+	for _, st := range []Status{Unchanged, Removed, Added, Changed} {
+		if p := paths[st]; len(p) > 0 {
+			b.WriteString(`<path class="bulk k-` + bulkKind)
+			if st != Unchanged {
+				b.WriteString(" chg-" + string(st))
+			}
+			b.WriteString(`" d="`)
+			b.Write(p)
+			b.WriteString("\"/>\n")
+		}
 	}
 	b.WriteString("</g>\n")
 }
 
-// addBulk appends the item's rects and lines to the layer's merged path.
-func (s *svgWriter) addBulk(it *Item) {
+// appendBulk appends the item's rects and lines to a merged path.
+func (s *svgWriter) appendBulk(dst []byte, it *Item) []byte {
 	for i := range it.Shapes {
 		sh := &it.Shapes[i]
 		switch sh.Op {
 		case OpRect:
-			s.bulk = append(s.bulk, 'M')
-			s.bulk = s.num(s.bulk, sh.X)
-			s.bulk = append(s.bulk, ' ')
-			s.bulk = s.num(s.bulk, sh.Y)
-			s.bulk = append(s.bulk, 'h')
-			s.bulk = s.num(s.bulk, sh.W)
-			s.bulk = append(s.bulk, 'v')
-			s.bulk = s.num(s.bulk, sh.H)
-			s.bulk = append(s.bulk, 'h')
-			s.bulk = s.num(s.bulk, -sh.W)
-			s.bulk = append(s.bulk, 'z')
+			dst = append(dst, 'M')
+			dst = s.num(dst, sh.X)
+			dst = append(dst, ' ')
+			dst = s.num(dst, sh.Y)
+			dst = append(dst, 'h')
+			dst = s.num(dst, sh.W)
+			dst = append(dst, 'v')
+			dst = s.num(dst, sh.H)
+			dst = append(dst, 'h')
+			dst = s.num(dst, -sh.W)
+			dst = append(dst, 'z')
 		case OpLine:
 			for k, p := range sh.Pts {
 				if k == 0 {
-					s.bulk = append(s.bulk, 'M')
+					dst = append(dst, 'M')
 				} else {
-					s.bulk = append(s.bulk, 'L')
+					dst = append(dst, 'L')
 				}
-				s.bulk = s.num(s.bulk, p.X)
-				s.bulk = append(s.bulk, ' ')
-				s.bulk = s.num(s.bulk, p.Y)
+				dst = s.num(dst, p.X)
+				dst = append(dst, ' ')
+				dst = s.num(dst, p.Y)
 			}
 		}
 	}
+	return dst
 }
 
-func (s *svgWriter) item(it *Item, mk mark) {
-	if len(it.Shapes) == 0 {
-		return
-	}
+// note records where a marked item is, for its changes' boxes.
+func (s *svgWriter) note(it *Item, mk mark) {
 	for _, i := range mk.idx {
 		if s.boxes[i] == nil {
 			s.boxes[i] = &Box{}
@@ -171,6 +198,13 @@ func (s *svgWriter) item(it *Item, mk mark) {
 		s.boxes[i].Union(it.Bounds())
 		s.solid[i] = s.solid[i] || !it.OnNet
 	}
+}
+
+func (s *svgWriter) item(it *Item, mk mark) {
+	if len(it.Shapes) == 0 {
+		return
+	}
+	s.note(it, mk)
 	b := s.buf
 	one := len(it.Shapes) == 1
 	if !one {
@@ -299,9 +333,10 @@ func (s *svgWriter) rotation(deg, cx, cy float64) {
 // changeBoxes draws a box around what each drawn change marks on this
 // side, so that a small change is found at any zoom. A change that
 // marks only traces or wires gets one only while it is small: the box
-// of a long wire or a whole net would cover most of the picture.
+// of a long wire or a whole net would cover most of the picture. Past
+// maxMarkedBulk changes there are none: thousands of boxes find nothing.
 func (s *svgWriter) changeBoxes() {
-	if len(s.boxes) == 0 || s.m.cs == nil {
+	if len(s.boxes) == 0 || len(s.boxes) > maxMarkedBulk || s.m.cs == nil {
 		return
 	}
 	b := s.buf

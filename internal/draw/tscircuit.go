@@ -71,10 +71,13 @@ func (f *tsFile) of(typ string) []obj {
 }
 
 // components names every source_component and the schematic and PCB
-// components that draw it.
+// components that draw it, as the semantic diff names them: a name used
+// in two subcircuits is prefixed with its subcircuit's name (amp1/R1).
 func (f *tsFile) components() {
-	for _, e := range f.of("source_component") {
-		name := e.str("name")
+	comps := f.of("source_component")
+	names := f.scopedNames(comps)
+	for i, e := range comps {
+		name := names[i]
 		if name == "" {
 			name = e.str("source_component_id")
 		}
@@ -94,6 +97,65 @@ func (f *tsFile) components() {
 			f.ref[tsID(e)] = f.ref[e.str("source_component_id")]
 		}
 	}
+}
+
+// scopedNames gives each element's name, prefixed with its subcircuit's
+// label when the same name is used in more than one subcircuit (the top
+// level keeps bare names).
+func (f *tsFile) scopedNames(elems []obj) []string {
+	groups := map[string]obj{}
+	for _, g := range f.of("source_group") {
+		groups[g.str("source_group_id")] = g
+	}
+	keys := make([]string, len(elems))
+	labels := make([]string, len(elems))
+	scopes := map[string]map[string]bool{}
+	for i, e := range elems {
+		keys[i], labels[i] = tsScope(e, groups)
+		name := e.str("name")
+		if scopes[name] == nil {
+			scopes[name] = map[string]bool{}
+		}
+		scopes[name][keys[i]] = true
+	}
+	out := make([]string, len(elems))
+	for i, e := range elems {
+		out[i] = e.str("name")
+		if len(scopes[out[i]]) > 1 && keys[i] != "" && out[i] != "" {
+			out[i] = labels[i] + "/" + out[i]
+		}
+	}
+	return out
+}
+
+// tsScope is the subcircuit an element belongs to: its subcircuit_id,
+// else that of the nearest enclosing source_group that is a subcircuit;
+// "" for the top level. label names it for people: its group's name
+// when it has one.
+func tsScope(e obj, groups map[string]obj) (key, label string) {
+	labelOf := func(id string) string {
+		for _, g := range groups {
+			if g.str("subcircuit_id") == id && g.str("name") != "" {
+				return g.str("name")
+			}
+		}
+		return id
+	}
+	if id := e.str("subcircuit_id"); id != "" {
+		return id, labelOf(id)
+	}
+	g := groups[e.str("source_group_id")]
+	for depth := 0; g != nil && depth < 64; depth++ {
+		if b, _ := g["is_subcircuit"].(bool); b {
+			id := g.str("subcircuit_id")
+			if id == "" {
+				id = g.str("source_group_id")
+			}
+			return id, labelOf(id)
+		}
+		g = groups[g.str("parent_source_group_id")]
+	}
+	return "", ""
 }
 
 // tsValue is a source component's value as shown: its display_* field,
@@ -125,15 +187,20 @@ func (f *tsFile) ports() {
 		}
 		return "pin" + e.str("pin_number")
 	}
-	count := map[string]int{}
+	count, seen := map[string]int{}, map[string]int{}
 	for _, e := range ports {
 		count[e.str("source_component_id")+"\x00"+name(e)]++
 	}
 	for _, e := range ports {
 		cid := e.str("source_component_id")
 		n := name(e)
-		if count[cid+"\x00"+n] > 1 && e.str("pin_number") != "" {
-			n = "pin" + e.str("pin_number")
+		if k := cid + "\x00" + n; count[k] > 1 {
+			seen[k]++
+			if num := e.str("pin_number"); num != "" {
+				n = "pin" + num
+			} else {
+				n += "#" + strconv.Itoa(seen[k])
+			}
 		}
 		if ref := f.ref[cid]; ref != "" {
 			f.pin[e.str("source_port_id")] = ref + "." + n
@@ -184,9 +251,10 @@ func (f *tsFile) connectivity() {
 	// Name each group: its source net's name, else its first pin.
 	groups := map[string]*NetGroup{}
 	named := map[string]string{}
-	for _, e := range f.of("source_net") {
-		r, _ := u.find("n:" + e.str("source_net_id"))
-		if n := e.str("name"); n != "" && (named[r] == "" || naturalLess(n, named[r])) {
+	nets := f.of("source_net")
+	for i, n := range f.scopedNames(nets) {
+		r, _ := u.find("n:" + nets[i].str("source_net_id"))
+		if n != "" && (named[r] == "" || naturalLess(n, named[r])) {
 			named[r] = n
 		}
 	}

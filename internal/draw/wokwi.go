@@ -33,13 +33,19 @@ func drawWokwi(partList []obj, connList [][]any) *Drawing {
 	b := newBuilder("breadboard", 1, [2]string{"parts", "Parts"}, [2]string{"wires", "Wires"})
 	for _, p := range order {
 		p.layout()
-		b.add("parts", p.item())
+		for _, it := range p.items() {
+			b.add("parts", it)
+		}
 	}
 	nets := wokwiNets(conns)
 	for i, c := range conns {
-		it := c.item(parts)
-		b.onNet(it, b.net(nets.key[i], nets.name[i], nets.pins[i]))
-		b.add("wires", it)
+		d.Info[c.key()] = c.describe()
+		wire, stub := c.items(parts)
+		b.onNet(wire, b.net(nets.key[i], nets.name[i], nets.pins[i]))
+		b.add("wires", wire)
+		if stub != nil {
+			b.add("wires", stub)
+		}
 	}
 	d.Views = []*View{b.done()}
 	return d
@@ -129,26 +135,31 @@ func (p *wokwiPart) layout() {
 	}
 }
 
-// item draws the part: its outline (turned), the pins in use, its id
-// and type.
-func (p *wokwiPart) item() *Item {
+// items draws the part: its outline (turned), its id and type, and
+// each of its pins as an item of its own. The part is compared by its
+// type and place (its attributes count through Info); the pins follow
+// from those.
+func (p *wokwiPart) items() []*Item {
 	body := Shape{Op: OpRect, X: p.left, Y: p.top, W: p.spec.w, H: p.spec.h, Rot: p.rot, R: 3, Class: "body"}
-	it := &Item{Kind: "component", Ref: p.id, Shapes: []Shape{body}}
+	c := Point{p.left + p.spec.w/2, p.top + p.spec.h/2}
+	size := min(14, max(7, min(p.spec.w, p.spec.h)/4))
+	part := &Item{Kind: "component", Ref: p.id, Shapes: []Shape{body,
+		{Op: OpText, X: c.X, Y: c.Y, H: size, Text: p.id, Anchor: "middle", Class: "ref"},
+		{Op: OpText, X: c.X, Y: c.Y + size, H: size * 0.7, Text: shortType(p.typ), Anchor: "middle", Class: "type"}},
+		sig: p.typ + " " + strconv.FormatFloat(p.left, 'g', -1, 64) + " " + strconv.FormatFloat(p.top, 'g', -1, 64) +
+			" " + strconv.FormatFloat(p.rot, 'g', -1, 64)}
 	names := make([]string, 0, len(p.pins))
 	for n := range p.pins {
 		names = append(names, n)
 	}
 	slices.SortFunc(names, naturalCompare)
+	out := []*Item{part}
 	for _, n := range names {
 		pt := p.pins[n]
-		it.Shapes = append(it.Shapes, Shape{Op: OpCircle, X: pt.X, Y: pt.Y, W: 1.8, Class: "pin"})
+		out = append(out, &Item{Kind: "pin", Ref: p.id, Pin: p.id + "." + n, derived: true,
+			Shapes: []Shape{{Op: OpCircle, X: pt.X, Y: pt.Y, W: 1.8}}})
 	}
-	c := Point{p.left + p.spec.w/2, p.top + p.spec.h/2}
-	size := min(14, max(7, min(p.spec.w, p.spec.h)/4))
-	it.Shapes = append(it.Shapes,
-		Shape{Op: OpText, X: c.X, Y: c.Y, H: size, Text: p.id, Anchor: "middle", Class: "ref"},
-		Shape{Op: OpText, X: c.X, Y: c.Y + size, H: size * 0.7, Text: shortType(p.typ), Anchor: "middle", Class: "type"})
-	return it
+	return out
 }
 
 func shortType(typ string) string {
@@ -209,34 +220,43 @@ func wokwiConns(raw [][]any) []wokwiConn {
 	return out
 }
 
+// describe is the connection's attributes for people, the way Compare
+// reads them: "colour green; route v10 * h5".
+func (c *wokwiConn) describe() string {
+	return "colour " + orDefault(c.color, "none") + "; route " + orDefault(strings.Join(c.hints, " "), "straight")
+}
+
 // key is the connection's identity (see ConnKey).
 func (c *wokwiConn) key() string { return ConnKey(c.ends[0].String(), c.ends[1].String()) }
 
-// item draws the wire. Both ends on drawn parts: a straight line, or
+// items draws the wire. Both ends on drawn parts: a straight line, or
 // the path the routing hints give. An end on a simulator part
-// ($serialMonitor) or a missing part: a short labelled stub.
-func (c *wokwiConn) item(parts map[string]*wokwiPart) *Item {
-	it := &Item{Kind: "wire", Conn: c.key(), OnNet: true, Color: safeColor(c.color)}
+// ($serialMonitor) or a missing part: a short stub, and the other end's
+// name beside it as an item of that part. The wire is compared by its
+// colour and hints (its ends are its identity): where it runs follows
+// from where its parts are.
+func (c *wokwiConn) items(parts map[string]*wokwiPart) (wire, stub *Item) {
+	wire = &Item{Kind: "wire", Conn: c.key(), OnNet: true, Color: safeColor(c.color),
+		sig: c.color + " " + strings.Join(c.hints, ",")}
 	a, okA := pinAt(parts, c.ends[0])
 	b, okB := pinAt(parts, c.ends[1])
 	switch {
 	case okA && okB:
-		it.Shapes = []Shape{{Op: OpLine, Pts: route(a, b, c.hints)}}
+		wire.Shapes = []Shape{{Op: OpLine, Pts: route(a, b, c.hints)}}
 	case okA || okB:
 		from, other := a, c.ends[1]
 		if !okA {
 			from, other = b, c.ends[0]
 		}
 		to := Point{from.X, from.Y - 24}
-		it.Shapes = []Shape{{Op: OpLine, Pts: []Point{from, to}},
-			{Op: OpText, X: to.X + 3, Y: to.Y - 3, H: 8, Text: "→ " + other.String(), Rot: -90}}
+		wire.Shapes = []Shape{{Op: OpLine, Pts: []Point{from, to}}}
+		stub = &Item{Kind: "component", Ref: other.part, Pin: other.part + "." + other.pin,
+			Shapes: []Shape{{Op: OpText, X: to.X + 3, Y: to.Y - 3, H: 8, Text: "→ " + other.String(), Rot: -90}}}
 	}
-	if c.color == "" {
-		if len(it.Shapes) > 0 {
-			it.Shapes[0].Class = "hidden"
-		}
+	if c.color == "" && len(wire.Shapes) > 0 {
+		wire.Shapes[0].Class = "hidden"
 	}
-	return it
+	return wire, stub
 }
 
 func pinAt(parts map[string]*wokwiPart, e wokwiEnd) (Point, bool) {

@@ -51,6 +51,8 @@
       tabs.appendChild(b);
     });
     renderList();
+    document.body.classList.toggle('textfile', !!cur().text);
+    if (cur().text) { $('#layers').textContent = ''; return; }
     var first = cur().views[0];
     if (first) showView(state.view[i] || first.name);
   }
@@ -72,9 +74,21 @@
     $('.pane.old .cap', ve).textContent = 'old · ' + f.old;
     $('.pane.new .cap', ve).textContent = 'new · ' + f.new + (v.simplified ? ' · simplified: ' + v.simplified : '');
     renderLayers(v, ve);
+    arrange();
     applyVB(state.vb[key()] || v.fit.slice());
     setOpacity();
   }
+
+  // Side by side means one above the other when that shows the drawing
+  // much bigger (a wide board in a wide window).
+  function arrange() {
+    var v = curView(), ve = v && viewEl(v.name);
+    if (!ve) return;
+    var r = stage.getBoundingClientRect(), fw = v.fit[2] || 1, fh = v.fit[3] || 1;
+    var beside = Math.min(r.width / 2 / fw, r.height / fh), stacked = Math.min(r.width / fw, r.height / 2 / fh);
+    ve.classList.toggle('stack', stacked > beside * 1.3);
+  }
+  window.addEventListener('resize', arrange);
 
   function applyVB(vb) {
     state.vb[key()] = vb;
@@ -169,13 +183,14 @@
 
   // The change list.
   function renderList() {
+    listUpTo = function () {};
     var list = $('#list');
     list.textContent = '';
     if (data.files.length > 1) {
       list.appendChild(el('h2', '', 'Files'));
       var ul = el('ul', 'files');
       data.files.forEach(function (f, i) {
-        var li = el('li', i === state.file ? 'on' : '', f.path + ' (' + f.changes.length + ')');
+        var li = el('li', i === state.file ? 'on' : '', f.path + (f.text ? ' (text)' : ' (' + f.changes.length + ')'));
         li.addEventListener('click', function () { showFile(i); });
         ul.appendChild(li);
       });
@@ -183,6 +198,8 @@
     }
     var f = cur();
     list.appendChild(el('h2', '', f.path));
+    if (f.note) list.appendChild(el('p', 'note', f.note));
+    if (f.text) return;
     var n = { added: 0, removed: 0, changed: 0 };
     f.changes.forEach(function (c) { if (n[c.status] != null) n[c.status]++; });
     var counts = el('div', 'counts');
@@ -194,22 +211,39 @@
       if (v.simplified) list.appendChild(el('p', 'note', v.title + ' simplified: ' + v.simplified + '.'));
     });
     if (!f.changes.length) list.appendChild(el('p', 'note', 'No changes recorded for this file.'));
-    var ol = el('ol', 'changes');
-    f.changes.forEach(function (c, i) {
-      var li = el('li', 'st-' + c.status + (c.boxes ? '' : ' nodraw'));
-      li.dataset.c = String(i);
-      li.appendChild(el('span', 'kind', c.kind));
-      li.appendChild(document.createTextNode(c.summary));
-      li.title = c.boxes ? 'Show on the drawing' : 'Not on the drawing';
-      li.addEventListener('click', function () { focusChange(i); });
-      ol.appendChild(li);
-    });
+    // A long list (a whole big file added lists every part) is shown a
+    // thousand entries at a time.
+    var ol = el('ol', 'changes'), more = el('button', 'more'), shown = 0;
+    more.type = 'button';
+    listUpTo = function (i) {
+      if (i < shown) return;
+      var end = Math.min(f.changes.length, Math.max(i + 1, shown + 1000)), frag = document.createDocumentFragment();
+      for (; shown < end; shown++) frag.appendChild(entry(f.changes[shown], shown));
+      ol.appendChild(frag);
+      more.hidden = shown >= f.changes.length;
+      more.textContent = 'Show more (' + (f.changes.length - shown) + ' not shown)';
+    };
+    more.addEventListener('click', function () { listUpTo(shown); });
     list.appendChild(ol);
+    list.appendChild(more);
+    listUpTo(0);
+  }
+  var listUpTo = function () {};
+
+  function entry(c, i) {
+    var li = el('li', 'st-' + c.status + (c.boxes ? '' : ' nodraw'));
+    li.dataset.c = String(i);
+    li.appendChild(el('span', 'kind', c.kind));
+    li.appendChild(document.createTextNode(c.summary));
+    li.title = c.boxes ? 'Show on the drawing' : 'Not on the drawing';
+    li.addEventListener('click', function () { focusChange(i); });
+    return li;
   }
 
   function select(i) {
     $$('#list li.sel').forEach(function (x) { x.classList.remove('sel'); });
-    var li = $$('#list ol.changes li').filter(function (x) { return x.dataset.c === String(i); })[0];
+    listUpTo(i);
+    var li = $('#list ol.changes') && $('#list ol.changes').children[i];
     if (li) { li.classList.add('sel'); li.scrollIntoView({ block: 'nearest' }); }
   }
 
@@ -279,7 +313,7 @@
         if (c.new) tip.appendChild(el('div', 'n', 'new: ' + c.new));
       });
     } else {
-      var ref = it.getAttribute('data-ref');
+      var ref = it.getAttribute('data-ref') || it.getAttribute('data-conn');
       var info = f.info && f.info[side] && ref && f.info[side][ref];
       if (info) tip.appendChild(el('div', '', info));
     }
