@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/circuitvc/circuitvc/internal/corpus"
 	"math"
 	"os"
 	"path/filepath"
@@ -66,20 +67,6 @@ func (s *store) read(name string) []byte {
 	data, err := os.ReadFile(filepath.Join(s.dir, name))
 	if err != nil {
 		s.t.Fatal(err)
-	}
-	return data
-}
-
-// corpusFile reads a file of the real corpus, or skips the test.
-func corpusFile(t testing.TB, rel string) []byte {
-	t.Helper()
-	dir := os.Getenv("CIRCUITVC_CORPUS")
-	if dir == "" {
-		t.Skip("CIRCUITVC_CORPUS is unset: no real circuit files")
-	}
-	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
-	if err != nil {
-		t.Fatal(err)
 	}
 	return data
 }
@@ -207,8 +194,8 @@ func str(v any) string { s, _ := v.(string); return s }
 // wheel and drag move both drawings together; a layer hides; overlay
 // blends by the slider; fit; the other files show.
 func TestBrowserReport(t *testing.T) {
-	board := corpusFile(t, "tscircuit/led-water-accelerometer.json")
-	diagram := corpusFile(t, "wokwi/wokwi-dht22/dht22-uno/diagram.json")
+	board := corpus.Read(t, "tscircuit/led-water-accelerometer.json")
+	diagram := corpus.Read(t, "wokwi/wokwi-dht22/dht22-uno/diagram.json")
 	b := browsertest.New(t)
 	s := newStore(t)
 	s.write("board.json", board)
@@ -369,8 +356,8 @@ func TestBrowserScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("CIRCUITVC_SCREENSHOTS is unset")
 	}
-	board := corpusFile(t, "tscircuit/555-timer-circuit.json")
-	diagram := corpusFile(t, "wokwi/wokwi-dht22/dht22-uno/diagram.json")
+	board := corpus.Read(t, "tscircuit/555-timer-circuit.json")
+	diagram := corpus.Read(t, "wokwi/wokwi-dht22/dht22-uno/diagram.json")
 	b := browsertest.New(t)
 	s := newStore(t)
 	s.write("555-timer.json", board)

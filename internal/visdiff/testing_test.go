@@ -5,9 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	corpusdata "github.com/circuitvc/circuitvc/internal/corpus"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,14 +19,7 @@ import (
 
 // corpus reads a file of the real circuit corpus, or skips the test
 // when CIRCUITVC_CORPUS is unset.
-func corpus(t testing.TB, rel string) []byte {
-	t.Helper()
-	dir := os.Getenv("CIRCUITVC_CORPUS")
-	if dir == "" {
-		t.Skip("CIRCUITVC_CORPUS is unset: no real circuit files")
-	}
-	return mustRead(t, filepath.Join(dir, filepath.FromSlash(rel)))
-}
+func corpus(t testing.TB, rel string) []byte { t.Helper(); return corpusdata.Read(t, rel) }
 
 func mustRead(t testing.TB, path string) []byte {
 	t.Helper()
