@@ -85,25 +85,33 @@ Examples:
 // watchOnce takes one snapshot of every tracked file.
 func watchOnce(c *ucli.Context, env *Env, repo *worktree.Repo, author func(time.Time) worktree.Signature) error {
 	res, err := repo.Autosave(c.Context, worktree.AutosaveOptions{Author: author(env.Now())})
-	if errors.Is(err, worktree.ErrNothingToSave) {
+	switch {
+	case errors.Is(err, worktree.ErrNothingToSave):
 		fmt.Fprintln(env.Stdout, "no change since the last snapshot")
-		return nil
+	case err != nil:
+		return fmt.Errorf("watch: %w", err)
+	default:
+		fmt.Fprintln(env.Stdout, snapshotLine(env.Now(), res))
 	}
+	pruned, err := repo.PruneAutosave(c.Context, env.Now(), author(env.Now()))
 	if err != nil {
 		return fmt.Errorf("watch: %w", err)
 	}
-	fmt.Fprintln(env.Stdout, snapshotLine(env.Now(), res))
+	reportWatch(env, worktree.WatchEvent{Pruned: pruned, When: env.Now()}, false)
 	return nil
 }
 
 // reportWatch prints a snapshot as one line on stdout and an error as
 // one line on stderr; checks that found nothing new print nothing.
 func reportWatch(env *Env, ev worktree.WatchEvent, quiet bool) {
-	switch {
-	case ev.Err != nil:
-		fmt.Fprintf(env.Stderr, "circuitvc: watch: %v (will try again)\n", ev.Err)
-	case ev.Snapshot != nil && !quiet:
+	if ev.Snapshot != nil && !quiet {
 		fmt.Fprintln(env.Stdout, snapshotLine(ev.When, ev.Snapshot))
+	}
+	if p := ev.Pruned; p != nil && p.Dropped > 0 && !quiet {
+		fmt.Fprintf(env.Stdout, "%s pruned %d snapshot(s) from the local history; %d kept\n", ev.When.Format("15:04:05"), p.Dropped, p.Kept)
+	}
+	if ev.Err != nil {
+		fmt.Fprintf(env.Stderr, "circuitvc: watch: %v (will try again)\n", ev.Err)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -59,7 +61,7 @@ type AutosaveResult struct {
 // that file is kept, and named in the message as invalid. It holds the
 // store lock for the snapshot only, as save does.
 func (r *Repo) Autosave(ctx context.Context, opts AutosaveOptions) (*AutosaveResult, error) {
-	release, err := r.lock(ctx)
+	release, err := r.lockAutosave(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -121,6 +123,28 @@ func (r *Repo) Autosave(ctx context.Context, opts AutosaveOptions) (*AutosaveRes
 		}
 	}
 	return res, nil
+}
+
+// lockAutosave takes the store lock for a change of the autosave chain,
+// and removes the autosave ref's lock file if one is left: only Autosave
+// and PruneAutosave write that ref, under the store lock, so one found
+// now was left by a process killed during its update (the ref itself is
+// whole: the lock is renamed over it or not at all). A watcher killed
+// mid-snapshot thus never stops the next one.
+func (r *Repo) lockAutosave(ctx context.Context) (func() error, error) {
+	release, err := r.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stale := filepath.Join(r.dir, filepath.FromSlash(AutosaveRef)+".lock")
+	if _, err := r.fs.Lstat(stale); err != nil {
+		return release, nil
+	}
+	if err := r.fs.Remove(stale); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		_ = release()
+		return nil, fmt.Errorf("autosave: remove the lock left by a killed process: %w", err)
+	}
+	return release, nil
 }
 
 // autosaveHead is the newest snapshot, or ZeroHash when there is none.

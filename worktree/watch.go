@@ -32,6 +32,10 @@ const (
 // writes, short enough to lose nothing a user would miss.
 const DefaultDebounce = time.Second
 
+// pruneEvery is how often a running watcher prunes the local history:
+// at its start, then with the first snapshot after this much time.
+const pruneEvery = 10 * time.Minute
+
 // watchLockWait is how long a starting watcher waits for the watch lock:
 // status holds it for an instant to see whether a watcher runs.
 const watchLockWait = time.Second
@@ -82,6 +86,9 @@ type WatchEvent struct {
 	Paths []string
 	// Snapshot is the snapshot recorded, nil when nothing changed.
 	Snapshot *AutosaveResult
+	// Pruned says what pruning did when it ran after the check (see
+	// PruneAutosave); nil when it did not run.
+	Pruned *PruneResult
 	// Err is why the check failed; the files are checked again at the
 	// next event or rescan.
 	Err error
@@ -191,6 +198,8 @@ type watchLoop struct {
 	due    map[string]time.Time // tree path → when it will have been quiet long enough
 	// rescan is when every file is to be checked (zero: not asked for).
 	rescan time.Time
+	// pruned is when the local history was last pruned.
+	pruned time.Time
 }
 
 func (l *watchLoop) run(ctx context.Context) error {
@@ -323,7 +332,13 @@ func (l *watchLoop) check(paths []string) {
 		// Checked again at the next event; a rescan makes sure of it.
 		l.rescan = time.Now().Add(l.opts.Debounce)
 	}
-	l.report(WatchEvent{Paths: paths, Snapshot: res, Err: err, When: time.Now()})
+	ev := WatchEvent{Paths: paths, Snapshot: res, Err: err}
+	if err == nil && time.Since(l.pruned) >= pruneEvery {
+		l.pruned = time.Now()
+		ev.Pruned, ev.Err = l.r.PruneAutosave(ctx, l.pruned, who)
+	}
+	ev.When = time.Now()
+	l.report(ev)
 }
 
 func (l *watchLoop) report(ev WatchEvent) {
