@@ -44,6 +44,7 @@ var contractCommands = []struct {
 	{"tag", []string{"tag", "rc1", "current"}},
 	{"gc", []string{"gc"}},
 	{"demo", []string{"demo", "--dir", "tour"}},
+	{"watch", []string{"watch", "--once"}},
 }
 
 // fixture is a working tree with a store holding two versions (v1 tagged
@@ -133,7 +134,7 @@ var contractClasses = []contractClass{
 			fx.release = release
 		},
 		na:    map[string]string{"demo": "it makes its own store"},
-		code:  allBut(0, "save", "restore", "gc"),
+		code:  allBut(0, "save", "restore", "gc", "watch"),
 		names: func(fx *fixture) []string { return []string{fx.store("")} },
 	},
 	{
@@ -155,7 +156,7 @@ var contractClasses = []contractClass{
 		},
 		na: map[string]string{"init": "takes no revision", "save": "takes no revision", "status": "takes no revision",
 			"validate": "takes no revision", "verify": "takes no revision", "hash": "takes no revision",
-			"gc": "takes no revision", "demo": "takes no revision"},
+			"gc": "takes no revision", "demo": "takes no revision", "watch": "takes no revision"},
 		names: names("nosuchrev"),
 	},
 	{
@@ -171,7 +172,7 @@ var contractClasses = []contractClass{
 		},
 		na: map[string]string{"init": "takes no file", "log": "a file never saved has an empty history, as in git",
 			"status": "takes no file", "verify": "takes no file", "tag": "takes no file", "gc": "takes no file",
-			"demo": "takes no file"},
+			"demo": "takes no file", "watch": "takes no file"},
 		names: names("missing.circuit.json"),
 	},
 	{
@@ -206,7 +207,7 @@ var contractClasses = []contractClass{
 		name:  "read-only store",
 		setup: readOnlyStore,
 		na:    map[string]string{"demo": "it makes its own store"},
-		code:  allBut(0, "save", "restore", "tag", "gc"),
+		code:  allBut(0, "save", "restore", "tag", "gc", "watch"),
 		names: func(fx *fixture) []string { return []string{fx.store("")} },
 	},
 	{
