@@ -274,12 +274,14 @@ func (l *watchLoop) event(ev fsnotify.Event) {
 			return
 		}
 	}
-	if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
-		if l.dirs[ev.Name] {
+	if l.dirs[ev.Name] {
+		// A watched directory: its own events say what changed in it.
+		// Removed or moved away, it may have taken tracked files along.
+		if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
 			delete(l.dirs, ev.Name)
 			l.rescan = now.Add(l.opts.Debounce)
-			return
 		}
+		return
 	}
 	l.due[rel] = now.Add(l.opts.Debounce)
 }

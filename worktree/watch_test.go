@@ -241,6 +241,14 @@ func TestWatchTree(t *testing.T) {
 	writeRaw(t, filepath.Join(deep, "c.circuit.json"), circuitV("3k"))
 	w.snapshotsUntil("boards/rev2/c.circuit.json", circuitV("3k"))
 
+	// A directory's own change of mode records nothing and reports no
+	// error (next() fails on one).
+	if err := os.Chmod(deep, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeRaw(t, filepath.Join(deep, "c.circuit.json"), circuitV("4k"))
+	w.snapshotsUntil("boards/rev2/c.circuit.json", circuitV("4k"))
+
 	if err := os.Rename(r.abs("a.circuit.json"), r.abs("boards/a.circuit.json")); err != nil {
 		t.Fatal(err)
 	}
