@@ -36,6 +36,9 @@ const DefaultDebounce = time.Second
 // at its start, then with the first snapshot after this much time.
 const pruneEvery = 10 * time.Minute
 
+// maxRetryWait bounds the wait before a failed check is tried again.
+const maxRetryWait = time.Minute
+
 // watchLockWait is how long a starting watcher waits for the watch lock:
 // status holds it for an instant to see whether a watcher runs.
 const watchLockWait = time.Second
@@ -200,6 +203,9 @@ type watchLoop struct {
 	rescan time.Time
 	// pruned is when the local history was last pruned.
 	pruned time.Time
+	// retry is how long after a failed check everything is checked
+	// again: it doubles while checks keep failing.
+	retry time.Duration
 }
 
 func (l *watchLoop) run(ctx context.Context) error {
@@ -331,8 +337,12 @@ func (l *watchLoop) check(paths []string) {
 		err = nil
 	}
 	if err != nil {
-		// Checked again at the next event; a rescan makes sure of it.
-		l.rescan = time.Now().Add(l.opts.Debounce)
+		// Checked again at the next event; a rescan makes sure of it,
+		// later each time the error persists.
+		l.retry = min(max(l.opts.Debounce, 2*l.retry), maxRetryWait)
+		l.rescan = time.Now().Add(l.retry)
+	} else {
+		l.retry = 0
 	}
 	ev := WatchEvent{Paths: paths, Snapshot: res, Err: err}
 	if err == nil && time.Since(l.pruned) >= pruneEvery {

@@ -345,3 +345,34 @@ func TestWatchStopRecordsPending(t *testing.T) {
 		t.Fatalf("on stop: %+v", ev)
 	}
 }
+
+// TestWatchRetryBacksOff: a check that keeps failing (the store lock
+// held by another process) is tried again later each time, up to a
+// minute; one that succeeds records what changed meanwhile.
+func TestWatchRetryBacksOff(t *testing.T) {
+	r := newRepo(t, nil)
+	writeWorkFile(t, r, "a.circuit.json", circuitV("1k"))
+	mustSave(t, r, "v1")
+	l, _, _, out := newFakeLoop(r, 10*time.Second)
+	release, err := r.fs.TryLock(filepath.Join(r.Dir(), lockName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeWorkFile(t, r, "a.circuit.json", circuitV("2k"))
+	for _, want := range []time.Duration{10 * time.Second, 20 * time.Second, 40 * time.Second, time.Minute, time.Minute} {
+		l.check(nil)
+		if ev := <-out; KindOf(ev.Err) != Busy || ev.Snapshot != nil {
+			t.Fatalf("with the store locked: %+v", ev)
+		}
+		if l.retry != want || l.rescan.IsZero() {
+			t.Fatalf("retry in %v, want %v", l.retry, want)
+		}
+	}
+	if err := release(); err != nil {
+		t.Fatal(err)
+	}
+	l.check(nil)
+	if ev := <-out; ev.Err != nil || ev.Snapshot == nil || l.retry != 0 {
+		t.Fatalf("after the lock was released: %+v, retry %v", ev, l.retry)
+	}
+}
