@@ -54,8 +54,8 @@ type AutosaveResult struct {
 	Invalid []string
 }
 
-// Autosave records a snapshot of the working files on the autosave chain when they
-// differ from its newest snapshot (from the current version before the
+// Autosave records a snapshot of the working files on the autosave chain
+// when they differ from its newest snapshot (from the current version before the
 // first snapshot), and fails with ErrNothingToSave when they do not. It
 // never moves current and never refuses a file that does not validate:
 // that file is kept, and named in the message as invalid. It holds the
@@ -98,7 +98,7 @@ func (r *Repo) Autosave(ctx context.Context, opts AutosaveOptions) (*AutosaveRes
 	if r.cfg.Validate {
 		var verr *ValidationError
 		if _, err := validateChanges(changes, files); errors.As(err, &verr) {
-			invalid = verr.Problems
+			invalid = firstPerFile(verr.Problems)
 		}
 	}
 	res := &AutosaveResult{Parent: last, Current: head, Summary: r.summarize(changes, files)}
@@ -118,9 +118,7 @@ func (r *Repo) Autosave(ctx context.Context, opts AutosaveOptions) (*AutosaveRes
 		res.Changes = append(res.Changes, Change{Path: c.Path, Kind: c.kind, From: c.from})
 	}
 	for _, p := range invalid {
-		if !slices.Contains(res.Invalid, p.File) {
-			res.Invalid = append(res.Invalid, p.File)
-		}
+		res.Invalid = append(res.Invalid, p.File)
 	}
 	return res, nil
 }
@@ -194,19 +192,28 @@ func (r *Repo) snapshotChanges(ctx context.Context, base, head Snapshot, paths [
 	return r.pairRenames(ctx, base, out)
 }
 
-// snapshotMessage is a snapshot's commit message: "autosave: SUMMARY",
-// "autosave (invalid: FILES): SUMMARY" when files failed validation,
-// then the trailers.
-func snapshotMessage(summary string, current objects.Hash, invalid []*circuit.Error) string {
-	var files []string
-	for _, p := range invalid {
-		if !slices.Contains(files, p.File) {
-			files = append(files, p.File)
+// firstPerFile keeps the first problem of each file, in order.
+func firstPerFile(problems []*circuit.Error) []*circuit.Error {
+	var out []*circuit.Error
+	for _, p := range problems {
+		if !slices.ContainsFunc(out, func(q *circuit.Error) bool { return q.File == p.File }) {
+			out = append(out, p)
 		}
 	}
+	return out
+}
+
+// snapshotMessage is a snapshot's commit message: "autosave: SUMMARY",
+// "autosave (invalid: FILES): SUMMARY" when files failed validation
+// (invalid holds each one's first problem), then the trailers.
+func snapshotMessage(summary string, current objects.Hash, invalid []*circuit.Error) string {
 	var b strings.Builder
 	b.WriteString("autosave")
-	if len(files) > 0 {
+	if len(invalid) > 0 {
+		files := make([]string, len(invalid))
+		for i, p := range invalid {
+			files[i] = p.File
+		}
 		b.WriteString(" (invalid: " + strings.Join(files, ", ") + ")")
 	}
 	b.WriteString(": " + summary + "\n\n" + currentTrailer)
@@ -216,13 +223,8 @@ func snapshotMessage(summary string, current objects.Hash, invalid []*circuit.Er
 		b.WriteString(current.String())
 	}
 	b.WriteString("\n")
-	for _, f := range files {
-		for _, p := range invalid {
-			if p.File == f {
-				b.WriteString(invalidTrailer + firstLine(p.Error()) + "\n")
-				break
-			}
-		}
+	for _, p := range invalid {
+		b.WriteString(invalidTrailer + firstLine(p.Error()) + "\n")
 	}
 	return b.String()
 }
