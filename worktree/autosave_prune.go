@@ -3,11 +3,13 @@ package worktree
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/circuitvc/circuitvc/objects"
+	"github.com/circuitvc/circuitvc/refs"
 )
 
 // KeepWindow keeps, among the snapshots at most Age old, the newest of
@@ -170,10 +172,10 @@ type snapshotInfo struct {
 //
 // The snapshots kept keep their trees, authors, times and messages; each
 // one after the first dropped gets a new hash, since its parent changed.
-// The dropped commits stay in the store, unreachable from the chain,
-// until a gc that removes unreachable objects ('git gc --prune=now' after
-// 'git reflog expire --expire=now refs/circuitvc/autosave': the ref's
-// reflog names them). PruneAutosave holds the store lock.
+// The ref's reflog entries naming dropped snapshots are removed too, so
+// that nothing reaches them; they stay in the store until a gc that
+// removes unreachable objects ('git gc --prune=now': circuitvc's gc packs
+// but never deletes). PruneAutosave holds the store lock.
 func (r *Repo) PruneAutosave(ctx context.Context, now time.Time, who objects.Signature) (*PruneResult, error) {
 	release, err := r.lockAutosave(ctx)
 	if err != nil {
@@ -202,12 +204,18 @@ func (r *Repo) PruneAutosave(ctx context.Context, now time.Time, who objects.Sig
 	if res.Dropped == 0 {
 		return res, nil
 	}
-	if res.Head, err = r.rewriteChain(chain, keep); err != nil {
+	kept, err := r.rewriteChain(chain, keep)
+	if err != nil {
 		return nil, err
 	}
+	res.Head = kept[len(kept)-1]
 	msg := fmt.Sprintf("autosave: pruned %d snapshot(s), kept %d", res.Dropped, res.Kept)
 	if err := r.refs.Update(ctx, AutosaveRef, head, res.Head, who, msg); err != nil {
 		return nil, fmt.Errorf("autosave: prune: %w", err)
+	}
+	// The reflog would keep the dropped snapshots reachable for git gc.
+	if _, err := r.refs.ExpireReflog(ctx, AutosaveRef, func(e refs.ReflogEntry) bool { return slices.Contains(kept, e.New) }); err != nil {
+		return res, fmt.Errorf("autosave: pruned, but its reflog still names the dropped snapshots: %w", err)
 	}
 	return res, nil
 }
@@ -321,10 +329,12 @@ func (r *Repo) blobSize(h objects.Hash) (int64, error) {
 }
 
 // rewriteChain writes the kept snapshots (chain newest first) as a new
-// chain and returns its head. The oldest snapshots, up to the first one
-// dropped, keep their hashes: their parents are unchanged.
-func (r *Repo) rewriteChain(chain []snapshotInfo, keep []bool) (objects.Hash, error) {
+// chain and returns their hashes, oldest first. The oldest snapshots, up
+// to the first one dropped, keep their hashes: their parents are
+// unchanged.
+func (r *Repo) rewriteChain(chain []snapshotInfo, keep []bool) ([]objects.Hash, error) {
 	var b batch
+	var kept []objects.Hash
 	parent := objects.ZeroHash
 	rewriting := false
 	for i := len(chain) - 1; i >= 0; i-- {
@@ -334,6 +344,7 @@ func (r *Repo) rewriteChain(chain []snapshotInfo, keep []bool) (objects.Hash, er
 		}
 		if !rewriting {
 			parent = chain[i].hash
+			kept = append(kept, parent)
 			continue
 		}
 		c := *chain[i].commit
@@ -343,13 +354,14 @@ func (r *Repo) rewriteChain(chain []snapshotInfo, keep []bool) (objects.Hash, er
 		}
 		data, err := objects.EncodeCommit(&c)
 		if err != nil {
-			return objects.ZeroHash, err
+			return nil, err
 		}
 		parent = objects.HashObject(objects.CommitObject, data)
+		kept = append(kept, parent)
 		b.objs = append(b.objs, objects.Object{Type: objects.CommitObject, Data: data, Hash: parent})
 	}
 	if err := b.write(r, "autosave: prune"); err != nil {
-		return objects.ZeroHash, err
+		return nil, err
 	}
-	return parent, nil
+	return kept, nil
 }

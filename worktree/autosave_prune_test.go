@@ -159,6 +159,10 @@ func TestPruneAutosave10000(t *testing.T) {
 	if h, _ := r.Head(); h != v1 {
 		t.Fatalf("current moved to %s", h)
 	}
+	// The reflog names only what the chain holds: git gc can reclaim the rest.
+	if log, err := r.refs.Reflog(AutosaveRef); err != nil || len(log) != 1 || log[0].New != res.Head {
+		t.Fatalf("autosave reflog after pruning: %+v, %v", log, err)
+	}
 	if data, err := r.FileAt(res.Head, "autosave", "a.circuit.json"); err != nil || string(data) != fmt.Sprintf("snapshot %06d\n", n-1) {
 		t.Fatalf("newest snapshot holds %q, %v", data, err)
 	}
@@ -193,6 +197,19 @@ func TestPruneAutosaveLimit(t *testing.T) {
 	if res.Kept != 10 || len(got) != 10 || got[0] != "autosave: 20" || got[9] != "autosave: 29" || res.Size != 10*size {
 		t.Fatalf("kept %v (%+v)", got, res)
 	}
+	if gittest.Available() {
+		// Nothing reaches the dropped snapshots any more: git gc removes them.
+		gittest.Run(t, r.Dir(), nil, "gc", "--prune=now", "--quiet")
+		if _, err := gittest.Output(r.Dir(), nil, "cat-file", "-e", hashes[5].String()); err == nil {
+			t.Fatalf("dropped snapshot %s survived git gc --prune=now", hashes[5])
+		}
+		if err := gittest.FsckError(r.Dir()); err != nil {
+			t.Fatal(err)
+		}
+		if data, err := r.FileAt(res.Head, "autosave", "a.circuit.json"); err != nil || string(data) != "snapshot 000029\n" {
+			t.Fatalf("after git gc, autosave holds %q, %v", data, err)
+		}
+	}
 	// Nothing dropped: the chain is left as it is.
 	r.cfg.AutosaveLimit = 0
 	res, err = r.PruneAutosave(context.Background(), end, testSig)
@@ -207,10 +224,14 @@ func TestPruneAutosaveLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	head, err := r2.rewriteChain(chain, []bool{true, false, false, true, true, true})
+	kept, err := r2.rewriteChain(chain, []bool{true, false, false, true, true, true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(kept) != 4 || kept[0] != hashes[0] || kept[2] != hashes[2] {
+		t.Fatalf("kept %v; the three oldest must keep their hashes %v", kept, hashes[:3])
+	}
+	head := kept[3]
 	c, err := r2.Commit(head)
 	if err != nil || len(c.Parents) != 1 || c.Parents[0] != hashes[2] || c.Tree != chain[0].commit.Tree {
 		t.Fatalf("rewritten head %s: %+v, %v; want parent %s", head, c, err, hashes[2])
