@@ -56,7 +56,7 @@ Examples:
 			if err != nil {
 				return usagef("%v", err)
 			}
-			author := func(time.Time) worktree.Signature { s := who; s.When = env.Now(); return s }
+			author := func(now time.Time) worktree.Signature { s := who; s.When = now; return s }
 			if c.Bool("once") {
 				return watchOnce(c, env, repo, author)
 			}
