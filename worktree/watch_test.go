@@ -376,3 +376,34 @@ func TestWatchRetryBacksOff(t *testing.T) {
 		t.Fatalf("after the lock was released: %+v, retry %v", ev, l.retry)
 	}
 }
+
+// TestWatchInterval: with an interval, a change the file system never
+// reported is recorded by the periodic rescan.
+func TestWatchInterval(t *testing.T) {
+	r := newRepo(t, nil)
+	writeWorkFile(t, r, "a.circuit.json", circuitV("1k"))
+	mustSave(t, r, "v1")
+	l, _, _, out := newFakeLoop(r, time.Hour)
+	l.opts.Interval = 10 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- l.run(ctx) }()
+	<-out // the first scan
+	writeWorkFile(t, r, "a.circuit.json", circuitV("unreported"))
+	for {
+		ev := <-out
+		if ev.Err != nil {
+			t.Fatal(ev.Err)
+		}
+		if ev.Snapshot != nil {
+			if ev.Paths != nil {
+				t.Fatalf("snapshot of %v, want a rescan of every file", ev.Paths)
+			}
+			break
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
