@@ -106,9 +106,10 @@ type WatchEvent struct {
 // file itself would lose), waits for each file to be quiet for Debounce,
 // and lets Autosave's stat cache and blob ids decide whether anything
 // changed. Directories created while it runs are watched and scanned; an
-// overflow of the event queue makes it rescan everything. It takes the
-// watch lock first and fails with ErrWatching when another watcher has
-// it.
+// overflow of the event queue makes it rescan everything. A check that
+// fails is reported and tried again; Watch itself fails only when it
+// cannot watch. It takes the watch lock first and fails with a
+// *WatchingError (ErrWatching) when another watcher has it.
 func (r *Repo) Watch(ctx context.Context, opts WatchOptions) error {
 	release, err := r.lockWatch(ctx)
 	if err != nil {
@@ -130,7 +131,7 @@ func (r *Repo) Watch(ctx context.Context, opts WatchOptions) error {
 	return l.run(ctx)
 }
 
-// lockWatch takes the watch lock and writes this process's id into it.
+// lockWatch takes the watch lock and writes this process's id beside it.
 func (r *Repo) lockWatch(ctx context.Context) (func() error, error) {
 	name := filepath.Join(r.dir, watchLockName)
 	release, err := fsx.Lock(ctx, r.fs, name, watchLockWait)
