@@ -108,7 +108,7 @@ func newApp(env *Env) *ucli.App {
 			initCommand(env), saveCommand(env), logCommand(env), showCommand(env),
 			diffCommand(env), restoreCommand(env), statusCommand(env), validateCommand(env),
 			exportCommand(env), verifyCommand(env), hashCommand(env), tagCommand(env),
-			gcCommand(env), demoCommand(env), versionCommand(env), helpCommand(),
+			gcCommand(env), demoCommand(env), versionCommand(env), helpCommand(), watchCommand(env),
 			mergeCommand(env), mergeFileCommand(env), resolveCommand(env), gitSetupCommand(env), diffDriverCommand(env),
 		},
 	}

@@ -45,6 +45,7 @@ var contractCommands = []struct {
 	{"gc", []string{"gc"}},
 	{"demo", []string{"demo", "--dir", "tour"}},
 	{"merge", []string{"merge", "refs/heads/alice"}},
+	{"watch", []string{"watch", "--once"}},
 }
 
 // fixture is a working tree with a store holding two versions (v1 tagged
@@ -134,7 +135,7 @@ var contractClasses = []contractClass{
 			fx.release = release
 		},
 		na:    map[string]string{"demo": "it makes its own store"},
-		code:  allBut(0, "save", "restore", "gc", "merge"),
+		code:  allBut(0, "save", "restore", "gc", "merge", "watch"),
 		names: func(fx *fixture) []string { return []string{fx.store("")} },
 	},
 	{
@@ -157,7 +158,7 @@ var contractClasses = []contractClass{
 		},
 		na: map[string]string{"init": "takes no revision", "save": "takes no revision", "status": "takes no revision",
 			"validate": "takes no revision", "verify": "takes no revision", "hash": "takes no revision",
-			"gc": "takes no revision", "demo": "takes no revision"},
+			"gc": "takes no revision", "demo": "takes no revision", "watch": "takes no revision"},
 		names: names("nosuchrev"),
 	},
 	{
@@ -173,7 +174,7 @@ var contractClasses = []contractClass{
 		},
 		na: map[string]string{"init": "takes no file", "log": "a file never saved has an empty history, as in git",
 			"status": "takes no file", "verify": "takes no file", "tag": "takes no file", "gc": "takes no file",
-			"demo": "takes no file", "merge": "takes no file"},
+			"demo": "takes no file", "merge": "takes no file", "watch": "takes no file"},
 		names: names("missing.circuit.json"),
 	},
 	{
@@ -208,7 +209,7 @@ var contractClasses = []contractClass{
 		name:  "read-only store",
 		setup: readOnlyStore,
 		na:    map[string]string{"demo": "it makes its own store"},
-		code:  allBut(0, "save", "restore", "tag", "gc", "merge"),
+		code:  allBut(0, "save", "restore", "tag", "gc", "merge", "watch"),
 		names: func(fx *fixture) []string { return []string{fx.store("")} },
 	},
 	{

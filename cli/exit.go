@@ -44,7 +44,7 @@ var exitCodes = []exitCodeDoc{
 	{ExitDifferent, nil, "differences, problems or conflicts found", "differences found (`diff --exit-code`), problems found (`verify`), or conflicts left (`merge`, `merge-file`)"},
 	{ExitUsage, []worktree.Kind{worktree.Refused}, "usage", "usage: unknown command or flag, missing or extra argument"},
 	{ExitInvalid, []worktree.Kind{worktree.Invalid}, "invalid circuit", "a circuit has errors (`validate`, `save` refusing it, `export` unable to read it; warnings alone exit 0)"},
-	{ExitLocked, []worktree.Kind{worktree.Busy}, "locked or busy", "busy: another process holds the store or a ref lock past the lock timeout, or moved the ref while this command ran (nothing was changed; try again)"},
+	{ExitLocked, []worktree.Kind{worktree.Busy}, "locked or busy", "busy: another process holds the store or a ref lock past the lock timeout, or moved the ref while this command ran (nothing was changed; try again); `watch` when another watcher runs on the tree"},
 	{ExitNotRepo, []worktree.Kind{worktree.NotRepo}, "not a circuitvc directory", "not inside a circuitvc directory"},
 	{ExitBadRevision, []worktree.Kind{worktree.UnknownRevision}, "unknown revision", "unknown revision"},
 	{ExitNoPath, []worktree.Kind{worktree.NoSuchFile}, "no such file", "no such file (in the revision asked for, or on disk)"},

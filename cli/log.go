@@ -18,17 +18,20 @@ func logCommand(env *Env) *ucli.Command {
 		Usage:     "show saved versions, newest first",
 		ArgsUsage: "[REV] [FILE]",
 		Description: `Lists the versions reachable from REV (default: current), newest first.
-With FILE, only the versions that changed that file.
+With FILE, only the versions that changed that file. With --autosave, the
+snapshots of the local history (see 'circuitvc watch') instead of versions.
 
 Examples:
    circuitvc log
    circuitvc log --oneline -n 10
    circuitvc log amp.circuit.json
-   circuitvc log --json backup`,
+   circuitvc log --json backup
+   circuitvc log --autosave --oneline`,
 		Flags: []ucli.Flag{
 			&ucli.IntFlag{Name: "max-count", Aliases: []string{"n"}, Usage: "show at most `N` versions (-n5 and -n 5 alike)", DefaultText: "all"},
 			&ucli.BoolFlag{Name: "oneline", Usage: "one line per version: short hash and message"},
 			&ucli.BoolFlag{Name: "json", Usage: "a JSON array, for scripts"},
+			&ucli.BoolFlag{Name: "autosave", Usage: "the local history's snapshots (from autosave), not the versions"},
 		},
 		Action: func(c *ucli.Context) error {
 			if n := c.Int("max-count"); n < 0 {
@@ -60,6 +63,14 @@ Examples:
 					return rerr // neither a revision nor a file: say why as a revision
 				}
 				opts.Path = p
+			}
+			if c.Bool("autosave") {
+				if !opts.From.IsZero() {
+					return usagef("log --autosave takes no revision: it starts at the newest snapshot")
+				}
+				if opts.From, err = repo.Resolve("autosave"); err != nil {
+					return err
+				}
 			}
 			if c.IsSet("max-count") && opts.Max == 0 {
 				// As git log -n 0: no versions (after the arguments were checked).

@@ -57,6 +57,9 @@ func writeStatus(c *ucli.Context, env *Env, repo *worktree.Repo, files []worktre
 	} else if commit, err := repo.Commit(head); err == nil {
 		fmt.Fprintf(w, "Current version %s: %s\n", head.String()[:7], firstLine(commit.Message))
 	}
+	if err := writeWatchState(w, repo, env.Now()); err != nil {
+		return err
+	}
 	if m, err := repo.MergeStatus(); err != nil {
 		return err
 	} else if m != nil {

@@ -31,6 +31,8 @@ func reservedTag(name string) (meaning string, reserved bool) {
 		return "the current version", true
 	case "backup":
 		return "the backup", true
+	case "autosave":
+		return "the newest snapshot of the local history", true
 	}
 	return "", false
 }
@@ -38,7 +40,7 @@ func reservedTag(name string) (meaning string, reserved bool) {
 // ValidTagName checks a tag name (without refs/tags/) the way `git tag`
 // does — git-check-ref-format on refs/tags/NAME, and no leading "-" — and
 // refuses the names circuitvc's revision syntax reserves (HEAD, current,
-// main, backup).
+// main, backup, autosave).
 func ValidTagName(name string) error {
 	if what, ok := reservedTag(name); ok {
 		return fmt.Errorf("refs: tag %q: %w: the name means %s", name, ErrInvalidName, what)

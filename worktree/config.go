@@ -31,6 +31,13 @@ type Config struct {
 	// AutoGC packs loose objects after a save once more than this many
 	// exist (circuitvc.autoGC; 0 turns automatic gc off).
 	AutoGC int
+	// AutosaveLimit bounds the local history's size in bytes
+	// (circuitvc.autosaveLimit: 100MiB, 500k, 2g…; 0: no bound); see
+	// PruneAutosave for how it is measured.
+	AutosaveLimit int64
+	// AutosaveKeep says which snapshots pruning keeps by age
+	// (circuitvc.autosaveKeep, see ParseKeepPolicy).
+	AutosaveKeep KeepPolicy
 }
 
 // DefaultConfig is what init writes.
@@ -42,6 +49,9 @@ func DefaultConfig() Config {
 		LockTimeout: 5 * time.Second,
 		Validate:    true,
 		AutoGC:      2000,
+		// KiCad's default for its local history's size.
+		AutosaveLimit: 100 << 20,
+		AutosaveKeep:  DefaultKeepPolicy(),
 	}
 }
 
@@ -95,6 +105,12 @@ func readConfig(fsys fsx.FS, dir string) (Config, error) {
 		return c, fmt.Errorf("%s: %w", configPath(dir), err)
 	}
 	if err := parseOpt(s, "autoGC", strconv.Atoi, &c.AutoGC); err != nil {
+		return c, fmt.Errorf("%s: %w", configPath(dir), err)
+	}
+	if err := parseOpt(s, "autosaveLimit", parseSize, &c.AutosaveLimit); err != nil {
+		return c, fmt.Errorf("%s: %w", configPath(dir), err)
+	}
+	if err := parseOpt(s, "autosaveKeep", ParseKeepPolicy, &c.AutosaveKeep); err != nil {
 		return c, fmt.Errorf("%s: %w", configPath(dir), err)
 	}
 	return c, nil

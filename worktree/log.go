@@ -146,12 +146,13 @@ func (q *commitQueue) Pop() any {
 }
 
 // Decorations names the versions that refs point at, as git log
-// --decorate does: "current", "backup" and "tag: NAME", in that order.
+// --decorate does: "current", "backup", "autosave" and "tag: NAME", in
+// that order.
 // A ref that does not exist names nothing; one that cannot be read is an
 // error.
 func (r *Repo) Decorations() (map[Hash][]string, error) {
 	out := map[Hash][]string{}
-	for _, ref := range []struct{ name, label string }{{refs.HEAD, "current"}, {refs.Backup, "backup"}} {
+	for _, ref := range []struct{ name, label string }{{refs.HEAD, "current"}, {refs.Backup, "backup"}, {AutosaveRef, "autosave"}} {
 		h, err := r.refs.Read(ref.name)
 		if errors.Is(err, refs.ErrNotFound) {
 			continue

@@ -10,7 +10,7 @@ import (
 )
 
 // Resolve turns a revision (a hash or its prefix, current/HEAD/@, backup,
-// a tag, a ref name, with @{N}, ~N and ^N suffixes) into a commit hash.
+// autosave (the newest snapshot), a tag, a ref name, with @{N}, ~N and ^N suffixes) into a commit hash.
 // Failures are *RevisionError wrapping ErrRevisionNotFound, or the parse
 // error for malformed syntax.
 func (r *Repo) Resolve(rev string) (objects.Hash, error) {
@@ -43,6 +43,8 @@ func (r *Repo) refName(base string) (string, error) {
 		return refs.HEAD, nil
 	case "backup":
 		return refs.Backup, nil
+	case "autosave":
+		return AutosaveRef, nil
 	}
 	if strings.HasPrefix(base, "refs/") {
 		return base, nil
@@ -75,6 +77,8 @@ func (r *Repo) resolveBase(rev *refs.Rev) (objects.Hash, error) {
 				return h, fmt.Errorf("%w: nothing saved yet", ErrRevisionNotFound)
 			case name == refs.Backup && rev.Reflog < 0:
 				return h, errNoBackup{}
+			case name == AutosaveRef && rev.Reflog < 0:
+				return h, errNoAutosave{}
 			}
 			return h, fmt.Errorf("%w: %v", ErrRevisionNotFound, err)
 		}
