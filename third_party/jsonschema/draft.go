@@ -4,18 +4,23 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // A Draft represents json-schema specification.
 type Draft struct {
 	version       int
 	url           string
-	sch           *Schema
 	id            string             // property name used to represent id
 	subschemas    []SchemaPath       // locations of subschemas
 	vocabPrefix   string             // prefix used for vocabulary
-	allVocabs     map[string]*Schema // names of supported vocabs with its schemas
+	allVocabs     map[string]*Schema // names of supported vocabs; read-only, values unused (see vocabSchs)
 	defaultVocabs []string           // names of default vocabs
+
+	// sch and vocabSchs are the compiled metaschema and vocabulary
+	// schemas; set once by compileMetaschemas, read only after it.
+	sch       *Schema
+	vocabSchs map[string]*Schema
 }
 
 // String returns the specification url.
@@ -124,15 +129,25 @@ var (
 	draftLatest = Draft2020
 )
 
-func init() {
-	c := NewCompiler()
-	c.AssertFormat()
-	for _, d := range []*Draft{Draft4, Draft6, Draft7, Draft2019, Draft2020} {
-		d.sch = c.MustCompile(d.url)
-		for name := range d.allVocabs {
-			d.allVocabs[name] = c.MustCompile(strings.TrimSuffix(d.url, "schema") + "meta/" + name)
+var metaschemasOnce sync.Once
+
+// compileMetaschemas compiles the metaschemas of every draft, once, on
+// first use rather than in package init: a program that links this
+// package but validates nothing (or only on some paths) does not pay for
+// them at start-up. Metaschemas themselves are never validated against a
+// metaschema (see roots.addRoot), so compiling them does not come back here.
+func compileMetaschemas() {
+	metaschemasOnce.Do(func() {
+		c := NewCompiler()
+		c.AssertFormat()
+		for _, d := range []*Draft{Draft4, Draft6, Draft7, Draft2019, Draft2020} {
+			d.sch = c.MustCompile(d.url)
+			d.vocabSchs = make(map[string]*Schema, len(d.allVocabs))
+			for name := range d.allVocabs {
+				d.vocabSchs[name] = c.MustCompile(strings.TrimSuffix(d.url, "schema") + "meta/" + name)
+			}
 		}
-	}
+	})
 }
 
 func draftFromURL(url string) *Draft {
@@ -264,6 +279,7 @@ func (d *dialect) activeVocabs(assertVocabs bool, vocabularies map[string]*Vocab
 }
 
 func (d *dialect) getSchema(assertVocabs bool, vocabularies map[string]*Vocabulary) *Schema {
+	compileMetaschemas()
 	vocabs := d.activeVocabs(assertVocabs, vocabularies)
 	if vocabs == nil {
 		return d.draft.sch
@@ -271,7 +287,7 @@ func (d *dialect) getSchema(assertVocabs bool, vocabularies map[string]*Vocabula
 
 	var allOf []*Schema
 	for _, vocab := range vocabs {
-		sch := d.draft.allVocabs[vocab]
+		sch := d.draft.vocabSchs[vocab]
 		if sch == nil {
 			if v, ok := vocabularies[vocab]; ok {
 				sch = v.Schema
@@ -282,7 +298,7 @@ func (d *dialect) getSchema(assertVocabs bool, vocabularies map[string]*Vocabula
 		}
 	}
 	if !slices.Contains(vocabs, "core") {
-		sch := d.draft.allVocabs["core"]
+		sch := d.draft.vocabSchs["core"]
 		if sch == nil {
 			sch = d.draft.sch
 		}
