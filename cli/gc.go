@@ -2,12 +2,19 @@ package cli
 
 import (
 	"fmt"
+	"runtime/debug"
 
 	"github.com/schollz/progressbar/v3"
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/circuitvc/circuitvc/worktree"
 )
+
+// gcPercent is the garbage collector's target while gc runs (Go's default
+// is 100): delta search allocates a copy of each compared object, and a
+// tighter target keeps gc's peak memory near its bounded working set
+// (objects.DefaultPackMemory) rather than twice it.
+const gcPercent = 50
 
 func gcCommand(env *Env) *ucli.Command {
 	return &ucli.Command{
@@ -38,6 +45,7 @@ Examples:
 					_ = bar.Set(done)
 				}
 			}
+			defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
 			st, err := repo.GC(c.Context, opts)
 			if bar != nil {
 				_ = bar.Finish()

@@ -60,7 +60,7 @@ examples() { (cd examples && go vet ./... && go test -count=1 ./...); }
 # which the test step runs in full. internal/stress is not here: the code
 # it tests runs in subprocesses, out of the detector's sight.
 race() {
-  go test -race -short -count=1 ./fsx/... ./objects ./refs ./worktree ./persist
+  go test -race -short -count=1 ./fsx/... ./objects ./refs ./worktree ./persist ./third_party/jsonschema
 }
 
 # Every fuzz target for FUZZTIME, as many at once as there are cores. Go

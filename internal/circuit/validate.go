@@ -9,8 +9,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	schemakind "github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"github.com/circuitvc/circuitvc/third_party/jsonschema"
+	schemakind "github.com/circuitvc/circuitvc/third_party/jsonschema/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
