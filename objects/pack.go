@@ -42,6 +42,17 @@ type PackOptions struct {
 	CacheBytes int64
 }
 
+// window is the delta window the encoder is given.
+func (o PackOptions) window() uint {
+	switch {
+	case o.Window == 0:
+		return DefaultPackWindow
+	case o.Window < 0:
+		return 0
+	}
+	return uint(o.Window)
+}
+
 // PackStats says what Pack did.
 type PackStats struct {
 	Objects      int    // objects in the new pack
@@ -166,15 +177,8 @@ func (s *Store) writePack(ctx context.Context, src *packSource, job *packJob, op
 	}
 	defer pf.Cleanup()
 	tmpPack := pf.Name()
-	window := opts.Window
-	switch {
-	case window == 0:
-		window = DefaultPackWindow
-	case window < 0:
-		window = 0
-	}
 	bw := bufio.NewWriterSize(pf, 256<<10)
-	sum, err := packfile.NewEncoder(bw, src, false).Encode(job.hashes, uint(window))
+	sum, err := packfile.NewEncoder(bw, src, false).Encode(job.hashes, opts.window())
 	if err == nil {
 		err = bw.Flush()
 	}

@@ -85,7 +85,7 @@ func KindOf(err error) Kind {
 	switch {
 	case err == nil:
 		return Other
-	case errors.Is(err, ErrBadTagName), errors.Is(err, ErrTagExists):
+	case errors.Is(err, ErrBadTagName), errors.Is(err, ErrTagExists), errors.Is(err, ErrRefused):
 		return Refused
 	case errors.Is(err, ErrPartial):
 		return Partial

@@ -1,0 +1,108 @@
+package objects
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSendReceiveIncremental sends a history in two steps, as a clone
+// then a fetch do: the second pack holds only what the receiver lacks,
+// and after each step the receiver reads every object of the history.
+func TestSendReceiveIncremental(t *testing.T) {
+	ctx := context.Background()
+	src, _ := newStore(t)
+	dst, dstDir := newStore(t)
+	commits := writeHistory(t, src, 30, circuitVersion)
+
+	first, err := src.Reachable(ctx, commits[19:20], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) != 20*3 {
+		t.Fatalf("first send: %d objects, want 60 (20 commits, trees, blobs)", len(first))
+	}
+	transfer(t, src, dst, first)
+
+	second, err := src.Reachable(ctx, commits[29:], commits[19:20])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second) != 10*3 {
+		t.Fatalf("second send: %d objects, want 30", len(second))
+	}
+	transfer(t, src, dst, second)
+	all, err := dst.Reachable(ctx, commits[29:], nil)
+	if err != nil || len(all) != 90 {
+		t.Fatalf("receiver walks %d objects (%v), want 90", len(all), err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dstDir, "objects", "pack"))
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "tmp_") {
+			t.Errorf("temp file left: %s", e.Name())
+		}
+	}
+	if none, err := src.Reachable(ctx, commits[29:], commits[29:]); err != nil || len(none) != 0 {
+		t.Errorf("nothing to send when the other side has the tip: %d objects, %v", len(none), err)
+	}
+}
+
+func transfer(t *testing.T, src, dst *Store, hashes []Hash) {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := src.SendPack(context.Background(), &buf, hashes, PackOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := dst.ReceivePack(context.Background(), &buf, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Objects != len(hashes) {
+		t.Fatalf("received %d objects, sent %d", st.Objects, len(hashes))
+	}
+	for _, h := range hashes {
+		if ok, err := dst.Has(h); !ok || err != nil {
+			t.Fatalf("receiver lacks %s after the pack (%v)", h, err)
+		}
+	}
+}
+
+// TestReceivePackRefusesDamage: a truncated pack, a flipped byte, or a
+// thin pack (deltas against objects the receiver lacks) store nothing.
+func TestReceivePackRefusesDamage(t *testing.T) {
+	ctx := context.Background()
+	src, _ := newStore(t)
+	commits := writeHistory(t, src, 10, circuitVersion)
+	hashes, err := src.Reachable(ctx, commits[9:], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := src.SendPack(ctx, &buf, hashes, PackOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pack := buf.Bytes()
+	flipped := bytes.Clone(pack)
+	flipped[len(flipped)/2] ^= 0x40
+	for name, data := range map[string][]byte{
+		"truncated": pack[:len(pack)-100],
+		"flipped":   flipped,
+		"no header": []byte("not a pack at all, but long enough to have a trailer"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			dst, dir := newStore(t)
+			_, err := dst.ReceivePack(ctx, bytes.NewReader(data), nil)
+			if !errors.Is(err, ErrBadPack) {
+				t.Fatalf("err = %v, want ErrBadPack", err)
+			}
+			entries, _ := os.ReadDir(filepath.Join(dir, "objects", "pack"))
+			if len(entries) != 0 {
+				t.Fatalf("left in objects/pack: %v", entries)
+			}
+		})
+	}
+}
