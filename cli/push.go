@@ -66,6 +66,9 @@ func writePush(env *Env, res *worktree.PushResult) {
 		}
 		fmt.Fprintf(w, "  %s\n", changeLine(shortRef(ch.Ref), ch))
 	}
+	for _, warn := range res.Warnings {
+		fmt.Fprintf(env.Stderr, "circuitvc: warning: %s\n", warn)
+	}
 	switch {
 	case len(res.Changes) == 0:
 		fmt.Fprintf(w, "Everything up to date with %s.\n", res.Remote.Name)

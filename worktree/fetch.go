@@ -83,7 +83,7 @@ func (r *Repo) Fetch(ctx context.Context, opts TransferOptions) (*FetchResult, e
 	if err != nil {
 		return nil, err
 	}
-	c, err := dial(ctx, r.fs, rm.URL, opts.Auth, opts.Author)
+	c, err := dial(ctx, r.fs, rm.URL, r.root, opts.Auth, opts.Author)
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,9 @@ type PushResult struct {
 	Remote  Remote
 	Changes []RefChange
 	Objects int // objects sent
+	// Warnings are problems after the push succeeded (the
+	// remote-tracking ref could not be updated).
+	Warnings []string
 }
 
 // Push sends the current branch (as the branch of the same name) and,
@@ -55,7 +58,7 @@ func (r *Repo) Push(ctx context.Context, opts PushOptions) (*PushResult, error) 
 	if !strings.HasPrefix(branch, "refs/heads/") {
 		return nil, fmt.Errorf("push: %w: current is not on a branch (HEAD holds %s)", ErrRefused, short(head))
 	}
-	c, err := dial(ctx, r.fs, rm.URL, opts.Auth, opts.Author)
+	c, err := dial(ctx, r.fs, rm.URL, r.root, opts.Auth, opts.Author)
 	if err != nil {
 		return nil, err
 	}
@@ -150,9 +153,10 @@ func (r *Repo) sendUpdates(ctx context.Context, c conn, rm Remote, updates []ref
 		if ch.Err != nil || !strings.HasPrefix(u.name, "refs/heads/") {
 			continue
 		}
-		// The remote moved: so does what this store knows of it.
+		// The remote moved: so does what this store knows of it. The
+		// push is done even if this fails; the next fetch repairs it.
 		if err := r.refs.Set(ctx, trackingRef(rm.Name, u.name), u.new, opts.Author, "update by push"); err != nil {
-			return err
+			res.Warnings = append(res.Warnings, fmt.Sprintf("pushed, but %s could not follow: %v", trackingRef(rm.Name, u.name), err))
 		}
 	}
 	return nil

@@ -90,10 +90,14 @@ func normaliseURL(url, base string) (string, error) {
 	return "", fmt.Errorf("url %q: %w: unsupported scheme %q (file paths, file://, http(s)://, ssh://, user@host:path and git:// are)", url, ErrBadRemote, ep.Protocol)
 }
 
-// dial connects to the remote at url; who signs the reflog entries of
-// a push into a local store.
-func dial(ctx context.Context, fsys fsx.FS, url string, auth Auth, who objects.Signature) (conn, error) {
+// dial connects to the remote at url, a relative local path being taken
+// from base (the working tree, as git does for a URL written by hand in
+// the config); who signs the reflog entries of a push into a local store.
+func dial(ctx context.Context, fsys fsx.FS, url, base string, auth Auth, who objects.Signature) (conn, error) {
 	if p, ok := isLocal(url); ok {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(base, p)
+		}
 		return dialLocal(fsys, p, who)
 	}
 	return dialGit(ctx, url, auth)
