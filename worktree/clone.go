@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/circuitvc/circuitvc/fsx"
@@ -137,13 +138,22 @@ func cloneInto(ctx context.Context, fsys fsx.FS, root, url string, opts Transfer
 		}
 	}
 	res := &CloneResult{Fetch: fr, Branch: refs.Main}
-	if fr.Head == "" {
-		return res, nil // an empty remote: an empty clone, as git makes
+	if !slices.Contains(fr.Branches, fr.Head) {
+		// HEAD names a branch that does not exist (a bare store made
+		// with master as default, then pushed main): main, else master,
+		// else the only branch, as init repairs a store.
+		var ok bool
+		if fr.Head, ok = pickBranch(fr.Branches); !ok {
+			if len(fr.Branches) > 0 {
+				return nil, fmt.Errorf("clone: %w: the remote's HEAD names no branch, and it has several: %s", ErrRevisionNotFound, strings.Join(fr.Branches, ", "))
+			}
+			return res, nil // an empty remote: an empty clone, as git makes
+		}
 	}
 	res.Branch = fr.Head
 	tracking := trackingRef(DefaultRemote, fr.Head)
-	if res.Head, err = r.readRef(tracking); err != nil || res.Head.IsZero() {
-		return nil, fmt.Errorf("clone: the remote's HEAD names %s, which it does not have: %w", fr.Head, ErrRevisionNotFound)
+	if res.Head, err = r.readRef(tracking); err != nil {
+		return nil, err
 	}
 	if err := r.refs.Update(ctx, fr.Head, objects.ZeroHash, res.Head, opts.Author, "clone: from "+url); err != nil {
 		return nil, err

@@ -65,6 +65,8 @@ type RefChange struct {
 type FetchResult struct {
 	Remote  Remote
 	Head    string // the branch the remote's HEAD names ("refs/heads/main"); "" when unknown or empty
+	// Branches are the remote's branches (refs/heads/…), sorted.
+	Branches []string
 	Changes []RefChange
 	Objects int   // objects received
 	Bytes   int64 // bytes received
@@ -109,6 +111,9 @@ func (r *Repo) fetchFrom(ctx context.Context, c conn, rm Remote, opts TransferOp
 	var todo []RefChange
 	var want []objects.Hash
 	for _, name := range slices.Sorted(maps.Keys(adv.refs)) {
+		if strings.HasPrefix(name, "refs/heads/") {
+			res.Branches = append(res.Branches, name)
+		}
 		ch := RefChange{Ref: trackingRef(rm.Name, name), New: adv.refs[name]}
 		if ch.Old, err = r.readRef(ch.Ref); err != nil {
 			return nil, err

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
@@ -17,6 +19,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+	gitssh "github.com/go-git/go-git/v5/plumbing/transport/ssh"
 
 	"github.com/circuitvc/circuitvc/objects"
 )
@@ -44,8 +47,58 @@ func dialGit(ctx context.Context, url string, a Auth) (*gitConn, error) {
 		return nil, fmt.Errorf("%s: %w: %v", url, ErrBadRemote, err)
 	}
 	c := &gitConn{url: url, ep: ep, tr: tr}
-	c.auth = httpAuth(ctx, ep, a)
+	switch ep.Protocol {
+	case "http", "https":
+		c.auth = httpAuth(ctx, ep, a)
+	case "ssh":
+		if c.auth, err = sshAuth(ep, a); err != nil {
+			return nil, fmt.Errorf("%s: %w", url, err)
+		}
+	}
 	return c, nil
+}
+
+// sshAuth finds ssh credentials: the key file CIRCUITVC_SSH_KEY (its
+// passphrase in CIRCUITVC_SSH_PASSPHRASE), else the ssh agent
+// (SSH_AUTH_SOCK), else the first of ~/.ssh/id_ed25519, id_ecdsa and
+// id_rsa. go-git checks the host's key against ~/.ssh/known_hosts (or
+// SSH_KNOWN_HOSTS).
+func sshAuth(ep *transport.Endpoint, a Auth) (transport.AuthMethod, error) {
+	getenv := a.getenv()
+	user := ep.User
+	if user == "" {
+		user = gitssh.DefaultUsername
+	}
+	keyFile := getenv("CIRCUITVC_SSH_KEY")
+	if keyFile == "" && getenv("SSH_AUTH_SOCK") != "" {
+		auth, err := gitssh.NewSSHAgentAuth(user)
+		if err != nil {
+			return nil, fmt.Errorf("%w: ssh agent: %v", ErrAuth, err)
+		}
+		return auth, nil
+	}
+	if keyFile == "" {
+		home := getenv("HOME")
+		for _, name := range []string{"id_ed25519", "id_ecdsa", "id_rsa"} {
+			if p := filepath.Join(home, ".ssh", name); home != "" && fileExists(p) {
+				keyFile = p
+				break
+			}
+		}
+	}
+	if keyFile == "" {
+		return nil, fmt.Errorf("%w: no ssh agent (SSH_AUTH_SOCK) and no key in ~/.ssh; set CIRCUITVC_SSH_KEY to a key file", ErrAuth)
+	}
+	auth, err := gitssh.NewPublicKeysFromFile(user, keyFile, getenv("CIRCUITVC_SSH_PASSPHRASE"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: ssh key %s: %v", ErrAuth, keyFile, err)
+	}
+	return auth, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // httpAuth finds http(s) credentials: CIRCUITVC_TOKEN, or
@@ -53,13 +106,7 @@ func dialGit(ctx context.Context, url string, a Auth) (*gitConn, error) {
 // what `git credential fill` answers (without prompting). nil for other
 // schemes and when none is found.
 func httpAuth(ctx context.Context, ep *transport.Endpoint, a Auth) transport.AuthMethod {
-	if ep.Protocol != "http" && ep.Protocol != "https" {
-		return nil
-	}
-	getenv := a.Getenv
-	if getenv == nil {
-		getenv = func(string) string { return "" }
-	}
+	getenv := a.getenv()
 	switch {
 	case getenv("CIRCUITVC_TOKEN") != "":
 		user := getenv("CIRCUITVC_USERNAME")
@@ -138,6 +185,8 @@ func (c *gitConn) classify(err error) error {
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed),
 		errors.Is(err, transport.ErrInvalidAuthMethod), strings.Contains(err.Error(), "unable to authenticate"):
 		return fmt.Errorf("%s: %w (set CIRCUITVC_USERNAME and CIRCUITVC_PASSWORD or CIRCUITVC_TOKEN, or store them with git's credential helper): %v", c.url, ErrAuth, err)
+	case strings.Contains(err.Error(), "known_hosts"), strings.Contains(err.Error(), "knownhosts"):
+		return fmt.Errorf("%s: %w: the host's key is not known or does not match (connect once with ssh to add it to ~/.ssh/known_hosts): %v", c.url, ErrAuth, err)
 	case errors.As(err, &de), errors.As(err, &oe), errors.As(err, &ne):
 		return fmt.Errorf("%s: %w: %v", c.url, ErrUnreachable, err)
 	}
@@ -276,3 +325,11 @@ func (c *gitConn) push(ctx context.Context, updates []refUpdate, send func(io.Wr
 // naming its type: outside objects, go-git's plumbing package is not
 // imported (layout_test.go).
 func setString[T ~string](dst *T, s string) { *dst = T(s) }
+
+// getenv is a.Getenv, or a lookup that finds nothing.
+func (a Auth) getenv() func(string) string {
+	if a.Getenv == nil {
+		return func(string) string { return "" }
+	}
+	return a.Getenv
+}
