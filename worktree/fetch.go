@@ -63,13 +63,13 @@ type RefChange struct {
 
 // FetchResult says what a fetch brought.
 type FetchResult struct {
-	Remote  Remote
-	Head    string // the branch the remote's HEAD names ("refs/heads/main"); "" when unknown or empty
+	Remote Remote
+	Head   string // the branch the remote's HEAD names ("refs/heads/main"); "" when unknown or empty
 	// Branches are the remote's branches (refs/heads/…), sorted.
 	Branches []string
-	Changes []RefChange
-	Objects int   // objects received
-	Bytes   int64 // bytes received
+	Changes  []RefChange
+	Objects  int   // objects received
+	Bytes    int64 // bytes received
 }
 
 // Fetch brings the branches and tags of a remote into this store: its
