@@ -59,10 +59,12 @@ Examples:
 
 func writePush(env *Env, res *worktree.PushResult) {
 	w := env.Stdout
-	moved := 0
+	moved, rejected := 0, 0
 	for _, ch := range res.Changes {
 		if ch.Err == nil {
 			moved++
+		} else if rejected++; rejected == 1 {
+			continue // the command's error says it
 		}
 		fmt.Fprintf(w, "  %s\n", changeLine(shortRef(ch.Ref), ch))
 	}
