@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"path/filepath"
 
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
@@ -123,8 +124,12 @@ func (s *Store) indexReceived(f fsx.File, want Hash) (*idxfile.MemoryIndex, int,
 		return nil, 0, fmt.Errorf("%w: %s: %v", ErrBadPack, f.Name(), err)
 	}
 	got, err := parser.Parse()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return nil, 0, fmt.Errorf("objects: receive pack: read back %s: %w", f.Name(), err)
+	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: %s: %v", ErrBadPack, f.Name(), err)
+		return nil, 0, fmt.Errorf("%w: %s: %w", ErrBadPack, f.Name(), err)
 	}
 	if got != want {
 		return nil, 0, fmt.Errorf("%w: %s: parsed checksum %s, trailer %s", ErrBadPack, f.Name(), got, want)
