@@ -97,8 +97,8 @@ func (k Kind) String() string {
 // KindOf classifies an error of this package or of the packages it is
 // built on (circuit, fsx, objects, refs); nil is Other. When an error
 // could be of several kinds, the first in this order wins: Refused,
-// Partial, Rejected, AuthFailed, Unreachable, NoRemoteRepo, Invalid, Busy, NotRepo, UnknownRevision, NoSuchFile, Damaged,
-// FileSystem.
+// Partial, Rejected, AuthFailed, Unreachable, NoRemoteRepo, Invalid,
+// Busy, NotRepo, UnknownRevision, NoSuchFile, Damaged, FileSystem.
 func KindOf(err error) Kind {
 	switch {
 	case err == nil:

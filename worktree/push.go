@@ -148,7 +148,7 @@ func (r *Repo) sendUpdates(ctx context.Context, c conn, rm Remote, updates []ref
 		return fmt.Errorf("push to %s: %w", rm.URL, err)
 	}
 	for i, u := range updates {
-		ch := RefChange{Ref: u.name, Old: u.old, New: u.new, Forced: opts.Force && !u.old.IsZero(), Err: results[i]}
+		ch := RefChange{Ref: u.name, Old: u.old, New: u.new, Forced: opts.Force && r.drops(u), Err: results[i]}
 		res.Changes = append(res.Changes, ch)
 		if ch.Err != nil || !strings.HasPrefix(u.name, "refs/heads/") {
 			continue
@@ -160,6 +160,19 @@ func (r *Repo) sendUpdates(ctx context.Context, c conn, rm Remote, updates []ref
 		}
 	}
 	return nil
+}
+
+// drops reports whether u drops versions from the remote ref's history
+// (its old value is unknown here, or not in the new one's history).
+func (r *Repo) drops(u refUpdate) bool {
+	if u.old.IsZero() {
+		return false
+	}
+	if have, err := r.objects.Has(u.old); err != nil || !have {
+		return true
+	}
+	dropped, err := r.notAncestor(u.old, u.new)
+	return err != nil || dropped
 }
 
 // pushError is the error of a push: err, else the first rejection.

@@ -279,3 +279,75 @@ func TestRemoteConfig(t *testing.T) {
 		t.Fatalf("fetch from a removed remote: %v", err)
 	}
 }
+
+// TestPushForceAndTags: a rewritten history is refused without --force
+// and replaces the remote's with it; tags go with Tags, and a tag that
+// names another version there is refused without Force.
+func TestPushForceAndTags(t *testing.T) {
+	ctx := context.Background()
+	remote := filepath.Join(t.TempDir(), "shared")
+	bareStore(t, remote)
+	a := newRepo(t, nil)
+	writeWorkFile(t, a, "amp.circuit.json", board("1k", "2k"))
+	mustSave(t, a, "v1")
+	writeWorkFile(t, a, "amp.circuit.json", board("1k", "3k"))
+	v2 := mustSave(t, a, "v2").Commit
+	if err := a.AddRemote(ctx, "origin", remote, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.SetTag(ctx, TagOptions{Name: "rc1", Rev: "current", Who: testSig}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Push(ctx, PushOptions{TransferOptions: xfer(), Tags: true})
+	if err != nil || len(res.Changes) != 2 {
+		t.Fatalf("push --tags: %+v, %v", res, err)
+	}
+	// Rewrite: current goes back to v1 with another edit on top.
+	if _, err := a.Restore(ctx, RestoreOptions{To: "current~1", Author: testSig}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.refs.Update(ctx, refs.HEAD, mustResolve(t, a, "current"), mustResolve(t, a, "current~2"), testSig, "rewind"); err != nil {
+		t.Fatal(err)
+	}
+	writeWorkFile(t, a, "amp.circuit.json", board("1k", "47k"))
+	v3 := mustSave(t, a, "v3 instead of v2").Commit
+	if _, _, err := a.SetTag(ctx, TagOptions{Name: "rc1", Rev: "current", Who: testSig, Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.Push(ctx, PushOptions{TransferOptions: xfer(), Tags: true})
+	if !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "not a fast-forward") {
+		t.Fatalf("push of a rewritten history: %v, want not a fast-forward", err)
+	}
+	c, err := dialLocal(fsx.OS(), remote, testSig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	if h, _ := c.refs.Read(refs.Main); h != v2 {
+		t.Fatalf("refused push moved the remote to %s", h)
+	}
+	res, err = a.Push(ctx, PushOptions{TransferOptions: xfer(), Tags: true, Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range res.Changes {
+		if !ch.Forced || ch.Err != nil {
+			t.Errorf("forced push: %+v", ch)
+		}
+	}
+	if h, _ := c.refs.Read(refs.Main); h != v3 {
+		t.Fatalf("remote main = %s after --force, want %s", h, v3)
+	}
+	if h, _ := c.refs.Read("refs/tags/rc1"); h != v3 {
+		t.Fatalf("remote rc1 = %s after --force, want %s", h, v3)
+	}
+}
+
+func mustResolve(t *testing.T, r *Repo, rev string) objects.Hash {
+	t.Helper()
+	h, err := r.Resolve(rev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}

@@ -45,13 +45,14 @@ type refUpdate struct {
 	old, new objects.Hash
 }
 
-// Auth is how to authenticate to an http(s) or ssh remote. The zero
-// value finds credentials itself: for http(s), CIRCUITVC_USERNAME and
-// CIRCUITVC_PASSWORD (or CIRCUITVC_TOKEN), else `git credential fill`
-// where git is installed; for ssh, the agent, then ~/.ssh keys, checked
+// Auth says where credentials for http(s) and ssh remotes come from.
+// For http(s): CIRCUITVC_TOKEN, or CIRCUITVC_USERNAME and
+// CIRCUITVC_PASSWORD, then those in the URL, then `git credential fill`
+// where git is installed. For ssh: CIRCUITVC_SSH_KEY, the agent
+// (SSH_AUTH_SOCK), then the keys in HOME/.ssh; go-git checks the host
 // against ~/.ssh/known_hosts.
 type Auth struct {
-	// Getenv reads the environment; nil means no variables.
+	// Getenv reads those variables; nil reads none.
 	Getenv func(string) string
 }
 
