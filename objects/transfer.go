@@ -21,11 +21,22 @@ import (
 // ErrBadPack reports a received pack that is not a whole, valid pack.
 var ErrBadPack = errors.New("objects: received pack is invalid")
 
+// DefaultSendWindow is SendPack's delta window when PackOptions.Window
+// is zero. go-git's encoder rebuilds the delta index of a base for every
+// object compared with it, so its time grows with the window; on 60
+// versions of the 1.4 MB board with one-value edits, window 4 made a
+// pack of the same size as git's default 10 in less than half the time
+// (window 2: 1.7 times larger).
+const DefaultSendWindow = 4
+
 // SendPack writes a pack holding the objects hashes to w, with deltas
-// (opts.Window, opts.CacheBytes and opts.Progress as for Pack), through
-// go-git's packfile encoder: what a push sends and an upload serves. It
-// returns the pack's checksum.
+// (opts.Window, default DefaultSendWindow; opts.CacheBytes and
+// opts.Progress as for Pack), through go-git's packfile encoder: what a
+// push sends and an upload serves. It returns the pack's checksum.
 func (s *Store) SendPack(ctx context.Context, w io.Writer, hashes []Hash, opts PackOptions) (Hash, error) {
+	if opts.Window == 0 {
+		opts.Window = DefaultSendWindow
+	}
 	job := &packJob{hashes: hashes}
 	src := newPackSource(s, job, opts)
 	if err := src.scan(ctx); err != nil {
