@@ -284,22 +284,15 @@ func (c *gitConn) push(ctx context.Context, updates []refUpdate, send func(io.Wr
 		setString(&cmd.Name, u.name)
 		req.Commands = append(req.Commands, cmd)
 	}
-	pr, pw := io.Pipe()
-	req.Packfile = pr
-	sent := make(chan error, 1)
-	go func() {
-		err := send(pw)
-		pw.CloseWithError(err)
-		sent <- err
-	}()
-	rs, err := s.ReceivePack(ctx, req)
-	_ = pr.Close()
-	serr := <-sent
+	var rs *packp.ReportStatus
+	err = pipePack(ctx, func(r io.Reader) error {
+		req.Packfile = io.NopCloser(r)
+		var err error
+		rs, err = s.ReceivePack(ctx, req)
+		return c.classify(err)
+	}, send)
 	if err != nil {
-		return nil, c.classify(err)
-	}
-	if serr != nil {
-		return nil, serr
+		return nil, err
 	}
 	results := make([]error, len(updates))
 	if rs == nil {
