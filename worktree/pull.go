@@ -1,10 +1,12 @@
 package worktree
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/circuitvc/circuitvc/internal/merge"
 	"github.com/circuitvc/circuitvc/objects"
@@ -67,7 +69,12 @@ func (r *Repo) Pull(ctx context.Context, opts PullOptions) (*PullResult, error) 
 
 // AheadBehind counts the versions of current that ref lacks (ahead)
 // and those of ref that current lacks (behind), as `git status` does
-// for a branch and its upstream.
+// for a branch and its upstream. Both histories are walked at once,
+// newest first, and the walk stops once every version left to visit is
+// in both and older than every version found in one only: its cost
+// follows the versions that differ, not the length of the history. As
+// in git, a version dated before one of its parents (clocks that
+// disagree) could make a count too large.
 func (r *Repo) AheadBehind(ref string) (ahead, behind int, err error) {
 	head, err := r.Head()
 	if err != nil {
@@ -77,35 +84,70 @@ func (r *Repo) AheadBehind(ref string) (ahead, behind int, err error) {
 	if err != nil || head == other {
 		return 0, 0, err
 	}
-	ofHead, err := r.history(head)
-	if err != nil {
+	const ofHead, ofOther, both = 1, 2, 3
+	flags := map[objects.Hash]uint8{}
+	when := map[objects.Hash]time.Time{}
+	q := &commitQueue{}
+	mark := func(h objects.Hash, f uint8) error {
+		if h.IsZero() || flags[h]|f == flags[h] {
+			return nil
+		}
+		flags[h] |= f
+		c, err := r.objects.ReadCommit(h)
+		if err != nil {
+			return err
+		}
+		when[h] = c.Committer.When
+		heap.Push(q, LogEntry{Hash: h, Commit: c})
+		return nil
+	}
+	// done: what is left to visit is in both histories, and too old to
+	// be an ancestor of a version found in one only.
+	done := func() bool {
+		if !allIn(*q, flags, both) {
+			return false
+		}
+		newest := (*q)[0].Commit.Committer.When
+		for h, f := range flags {
+			if f != both && !newest.Before(when[h]) {
+				return false
+			}
+		}
+		return true
+	}
+	if err := mark(head, ofHead); err != nil {
 		return 0, 0, err
 	}
-	ofOther, err := r.history(other)
-	if err != nil {
+	if err := mark(other, ofOther); err != nil {
 		return 0, 0, err
 	}
-	for h := range ofHead {
-		if !ofOther[h] {
-			ahead++
+	for q.Len() > 0 && !done() {
+		e := heap.Pop(q).(LogEntry)
+		for _, p := range e.Commit.Parents {
+			if err := mark(p, flags[e.Hash]); err != nil {
+				return 0, 0, err
+			}
 		}
 	}
-	for h := range ofOther {
-		if !ofHead[h] {
+	for _, f := range flags {
+		switch f {
+		case ofHead:
+			ahead++
+		case ofOther:
 			behind++
 		}
 	}
 	return ahead, behind, nil
 }
 
-// history is the set of versions in h's history, h included.
-func (r *Repo) history(h objects.Hash) (map[objects.Hash]bool, error) {
-	set := map[objects.Hash]bool{}
-	if h.IsZero() {
-		return set, nil
+// allIn reports whether every queued version carries flags f.
+func allIn(q commitQueue, flags map[objects.Hash]uint8, f uint8) bool {
+	for _, e := range q {
+		if flags[e.Hash] != f {
+			return false
+		}
 	}
-	err := r.ancestors(h, func(c objects.Hash) bool { set[c] = true; return true })
-	return set, err
+	return true
 }
 
 // Upstream is the remote-tracking ref of the current branch on the

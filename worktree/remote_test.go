@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -350,4 +351,53 @@ func mustResolve(t *testing.T, r *Repo, rev string) objects.Hash {
 		t.Fatal(err)
 	}
 	return h
+}
+
+// TestAheadBehind counts, for histories of several shapes, what each
+// side lacks, as the difference of the two whole histories does.
+func TestAheadBehind(t *testing.T) {
+	r := newRepo(t, nil)
+	writeWorkFile(t, r, "a.circuit.json", circuitV("1k"))
+	base := mustSave(t, r, "base").Commit
+	var chain []objects.Hash
+	for i, v := range []string{"2k", "3k", "4k"} {
+		writeWorkFile(t, r, "a.circuit.json", circuitV(v))
+		chain = append(chain, mustSave(t, r, "ours "+strconv.Itoa(i)).Commit)
+	}
+	side := branch(t, r, "refs/heads/side1", base, "b.circuit.json", circuitV("5k"))
+	_ = branch(t, r, "refs/heads/side2", side, "b.circuit.json", circuitV("6k"))
+	_ = branch(t, r, "refs/heads/ahead", chain[2], "c.circuit.json", circuitV("7k"))
+	_ = branch(t, r, "refs/heads/lone", objects.ZeroHash, "d.circuit.json", circuitV("8k"))
+	for _, ref := range []string{"refs/heads/side1", "refs/heads/side2", "refs/heads/ahead", "refs/heads/lone", refs.Main} {
+		ahead, behind, err := r.AheadBehind(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, _ := r.readRef(ref)
+		head, _ := r.Head()
+		ofHead, ofOther := historySet(t, r, head), historySet(t, r, other)
+		wantA, wantB := 0, 0
+		for h := range ofHead {
+			if !ofOther[h] {
+				wantA++
+			}
+		}
+		for h := range ofOther {
+			if !ofHead[h] {
+				wantB++
+			}
+		}
+		if ahead != wantA || behind != wantB {
+			t.Errorf("%s: %d ahead, %d behind; want %d, %d", ref, ahead, behind, wantA, wantB)
+		}
+	}
+}
+
+func historySet(t *testing.T, r *Repo, h objects.Hash) map[objects.Hash]bool {
+	t.Helper()
+	set := map[objects.Hash]bool{}
+	if err := r.ancestors(h, func(c objects.Hash) bool { set[c] = true; return true }); err != nil {
+		t.Fatal(err)
+	}
+	return set
 }
