@@ -9,6 +9,7 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
@@ -201,4 +202,67 @@ func (t *trailerHash) check() (Hash, bool) {
 	}
 	copy(h[:], t.tail)
 	return h, bytes.Equal(t.h.Sum(nil), t.tail)
+}
+
+// SendStored gives recv the objects hashes as packs, reusing this
+// store's own: every pack at least half of whose objects are among
+// hashes is given whole, as it is on disk (its deltas kept, none
+// recomputed: what makes git's clone of a packed store fast), and the
+// objects no such pack holds go in one new pack made by SendPack. recv
+// is called once per pack, and may store a pack already given in part.
+// A pack given whole may hold objects beyond hashes: a clone copies
+// them, as git's local clone does.
+func (s *Store) SendStored(ctx context.Context, hashes []Hash, opts PackOptions, recv func(io.Reader) error) error {
+	if err := s.rescanPacks(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	packs := append([]*pack(nil), s.packs...)
+	s.mu.Unlock()
+	rest := hashes
+	for _, p := range packs {
+		total, err := p.idx.Count()
+		if err != nil || total == 0 {
+			continue
+		}
+		var in, out []Hash
+		for _, h := range rest {
+			if ok, _ := p.idx.Contains(h); ok {
+				in = append(in, h)
+			} else {
+				out = append(out, h)
+			}
+		}
+		if int64(len(in))*2 < total {
+			continue
+		}
+		if err := s.sendFile(p.path(), recv); err != nil {
+			return err
+		}
+		rest = out
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	pr, pw := io.Pipe()
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		_, err := s.SendPack(ctx, pw, rest, opts)
+		pw.CloseWithError(err) // recv sees the error
+	}()
+	err := recv(pr)
+	pr.CloseWithError(fmt.Errorf("objects: send pack: receiver stopped: %w", context.Canceled))
+	<-sent
+	return err
+}
+
+// sendFile gives recv a pack file as it is.
+func (s *Store) sendFile(path string, recv func(io.Reader) error) error {
+	f, err := s.fsys.OpenFile(path, os.O_RDONLY, 0)
+	if err != nil {
+		return fmt.Errorf("objects: send pack: %w", err)
+	}
+	defer f.Close()
+	return recv(bufio.NewReaderSize(f, 256<<10))
 }

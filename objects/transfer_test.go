@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/circuitvc/circuitvc/fsx/fsxtest"
+	"github.com/circuitvc/circuitvc/internal/gittest"
 )
 
 // TestSendReceiveIncremental sends a history in two steps, as a clone
@@ -190,4 +192,41 @@ func TestReceivePackCrash(t *testing.T) {
 		}
 	}
 	t.Logf("receive pack power cuts: %d cut points, %d distinct states checked", cuts, len(seen))
+}
+
+// TestSendStoredReusesPacks: a packed history goes over as its own pack
+// file (the same name arrives: nothing recomputed), and the loose
+// objects saved since as one new pack; the receiver then holds it all.
+func TestSendStoredReusesPacks(t *testing.T) {
+	ctx := context.Background()
+	src, _ := newStore(t)
+	commits := writeHistory(t, src, 12, circuitVersion)
+	st, err := src.Pack(ctx, PackOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	more := writeHistory(t, src, 3, func(i int) []byte { return circuitVersion(100 + i) })
+	hashes, err := src.Reachable(ctx, append(commits[11:], more[2]), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst, dstDir := gitBareStore(t)
+	var got []ReceiveStats
+	err = src.SendStored(ctx, hashes, PackOptions{}, func(r io.Reader) error {
+		s, err := dst.ReceivePack(ctx, r, nil)
+		got = append(got, s)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || filepath.Base(got[0].Pack) != filepath.Base(st.Pack) || got[1].Objects != 9 {
+		t.Fatalf("received %+v; want the pack %s whole, then the 9 loose objects", got, filepath.Base(st.Pack))
+	}
+	for _, h := range hashes {
+		if ok, err := dst.Has(h); !ok || err != nil {
+			t.Fatalf("receiver lacks %s (%v)", h, err)
+		}
+	}
+	gittest.Fsck(t, dstDir)
 }

@@ -141,7 +141,8 @@ func (r *Repo) fetchFrom(ctx context.Context, c conn, rm Remote, opts TransferOp
 	if len(want) > 0 {
 		err := c.fetch(ctx, want, have, func(rd io.Reader) error {
 			st, err := r.objects.ReceivePack(ctx, rd, opts.progress("receiving"))
-			res.Objects, res.Bytes = st.Objects, st.Bytes
+			res.Objects += st.Objects
+			res.Bytes += st.Bytes
 			return err
 		})
 		if err != nil {

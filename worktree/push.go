@@ -139,11 +139,7 @@ func (r *Repo) sendUpdates(ctx context.Context, c conn, rm Remote, updates []ref
 		return err
 	}
 	res.Objects = len(hashes)
-	results, err := c.push(ctx, updates, func(w io.Writer) error {
-		cw := &byteCounter{w: w, progress: opts.progress("sending")}
-		_, err := r.objects.SendPack(ctx, cw, hashes, objects.PackOptions{})
-		return err
-	})
+	results, err := c.push(ctx, updates, r.objects, hashes, opts.progress("sending"))
 	if err != nil {
 		return fmt.Errorf("push to %s: %w", rm.URL, err)
 	}

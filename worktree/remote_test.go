@@ -3,7 +3,6 @@ package worktree
 import (
 	"context"
 	"errors"
-	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -201,22 +200,19 @@ func TestPushCompareAndSwap(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.close()
-	send := func(want ...objects.Hash) func(w io.Writer) error {
-		return func(w io.Writer) error {
-			hs, err := a.objects.Reachable(ctx, want, nil)
-			if err != nil {
-				return err
-			}
-			_, err = a.objects.SendPack(ctx, w, hs, objects.PackOptions{})
-			return err
+	objs := func(want objects.Hash) []objects.Hash {
+		hs, err := a.objects.Reachable(ctx, []objects.Hash{want}, nil)
+		if err != nil {
+			t.Fatal(err)
 		}
+		return hs
 	}
-	res, err := c.push(ctx, []refUpdate{{name: refs.Main, new: v1}}, send(v1))
+	res, err := c.push(ctx, []refUpdate{{name: refs.Main, new: v1}}, a.objects, objs(v1), nil)
 	if err != nil || res[0] != nil {
 		t.Fatalf("first push: %v %v", err, res)
 	}
 	// A second pusher that still believes the branch does not exist.
-	res, err = c.push(ctx, []refUpdate{{name: refs.Main, new: v2}}, send(v2))
+	res, err = c.push(ctx, []refUpdate{{name: refs.Main, new: v2}}, a.objects, objs(v2), nil)
 	if err != nil || !errors.Is(res[0], ErrRejected) || !strings.Contains(res[0].Error(), "fetch first") {
 		t.Fatalf("stale push: %v %v, want rejected: fetch first", err, res)
 	}

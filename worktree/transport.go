@@ -25,10 +25,10 @@ type conn interface {
 	// fetch has the remote send the objects reachable from want and not
 	// from have, as a pack that recv reads (and stores).
 	fetch(ctx context.Context, want, have []objects.Hash, recv func(io.Reader) error) error
-	// push sends the pack that send writes and asks the remote to
+	// push sends the objects hashes of src and asks the remote to
 	// update refs, each by compare-and-swap from its old value. The
 	// result has one entry per update: nil when it was made.
-	push(ctx context.Context, updates []refUpdate, send func(io.Writer) error) ([]error, error)
+	push(ctx context.Context, updates []refUpdate, src *objects.Store, hashes []objects.Hash, progress func(int64)) ([]error, error)
 	close() error
 }
 

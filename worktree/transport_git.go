@@ -264,7 +264,7 @@ func demux(caps *capability.List, r io.Reader) io.Reader {
 	return r
 }
 
-func (c *gitConn) push(ctx context.Context, updates []refUpdate, send func(io.Writer) error) ([]error, error) {
+func (c *gitConn) push(ctx context.Context, updates []refUpdate, src *objects.Store, hashes []objects.Hash, progress func(int64)) ([]error, error) {
 	s, err := c.tr.NewReceivePackSession(c.ep, c.auth)
 	if err != nil {
 		return nil, c.classify(err)
@@ -290,7 +290,11 @@ func (c *gitConn) push(ctx context.Context, updates []refUpdate, send func(io.Wr
 		var err error
 		rs, err = s.ReceivePack(ctx, req)
 		return c.classify(err)
-	}, send)
+	}, func(w io.Writer) error {
+		// One pack per push: this protocol carries no more.
+		_, err := src.SendPack(ctx, &byteCounter{w: w, progress: progress}, hashes, objects.PackOptions{})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -61,10 +61,7 @@ func (c *localConn) fetch(ctx context.Context, want, have []objects.Hash, recv f
 	if err != nil {
 		return fmt.Errorf("remote %s: %w", c.path, err)
 	}
-	return pipePack(ctx, recv, func(w io.Writer) error {
-		_, err := c.objects.SendPack(ctx, w, hashes, objects.PackOptions{})
-		return err
-	})
+	return c.objects.SendStored(ctx, hashes, objects.PackOptions{}, recv)
 }
 
 // pipePack runs send and recv at once, joined by a pipe.
@@ -85,7 +82,7 @@ func pipePack(ctx context.Context, recv func(io.Reader) error, send func(io.Writ
 	return serr
 }
 
-func (c *localConn) push(ctx context.Context, updates []refUpdate, send func(io.Writer) error) ([]error, error) {
+func (c *localConn) push(ctx context.Context, updates []refUpdate, src *objects.Store, hashes []objects.Hash, progress func(int64)) ([]error, error) {
 	head := ""
 	if c.work {
 		head, _, _ = c.refs.Resolve(refs.HEAD)
@@ -95,10 +92,10 @@ func (c *localConn) push(ctx context.Context, updates []refUpdate, send func(io.
 			return nil, fmt.Errorf("%w: %s has working files and %s is its current version: push to a bare store (git init --bare), or pull from the other side", ErrRejected, c.path, u.name)
 		}
 	}
-	err := pipePack(ctx, func(r io.Reader) error {
-		_, err := c.objects.ReceivePack(ctx, r, nil)
+	err := src.SendStored(ctx, hashes, objects.PackOptions{}, func(r io.Reader) error {
+		_, err := c.objects.ReceivePack(ctx, r, progress)
 		return err
-	}, send)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("remote %s: %w", c.path, err)
 	}
