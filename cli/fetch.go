@@ -86,18 +86,20 @@ func writeFetch(env *Env, res *worktree.FetchResult) error {
 	if res.Objects > 0 {
 		fmt.Fprintf(w, "Received %d objects (%s) from %s.\n", res.Objects, byteSize(res.Bytes), res.Remote.URL)
 	}
-	failed := 0
+	var failed []error
 	for _, ch := range res.Changes {
 		if ch.Err != nil {
-			failed++
+			failed = append(failed, ch.Err)
 		}
 		fmt.Fprintf(w, "  %s\n", changeLine(shortRef(ch.Ref), ch))
 	}
 	if len(res.Changes) == 0 {
 		fmt.Fprintf(w, "Already up to date with %s.\n", res.Remote.Name)
 	}
-	if failed > 0 {
-		fmt.Fprintf(env.Stderr, "circuitvc: fetch: %d ref(s) not updated (see above)\n", failed)
+	if len(failed) > 0 {
+		// The other refs moved; these did not (a tag that names another
+		// version here, a ref moved meanwhile), as git fetch says too.
+		return fmt.Errorf("fetch: %d ref(s) not updated (see above): %w", len(failed), failed[0])
 	}
 	return nil
 }

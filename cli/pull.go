@@ -50,10 +50,9 @@ Examples:
 			}
 			res, err := repo.Pull(c.Context, worktree.PullOptions{TransferOptions: opts, Message: c.String("message"), Favor: favor})
 			done()
+			var fetchErr error // a ref the fetch could not move; the merge went ahead
 			if res != nil && res.Fetch != nil {
-				if werr := writeFetch(env, res.Fetch); werr != nil {
-					return werr
-				}
+				fetchErr = writeFetch(env, res.Fetch)
 			}
 			if err != nil {
 				return fmt.Errorf("pull: %w", err)
@@ -64,7 +63,7 @@ Examples:
 			if res.Ahead > 0 {
 				fmt.Fprintf(env.Stdout, "current is %d version(s) ahead of %s: 'circuitvc push' sends them.\n", res.Ahead, strings.TrimPrefix(res.Ref, worktree.RemoteRefPrefix))
 			}
-			return nil
+			return fetchErr
 		},
 	}
 }
