@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -182,20 +181,4 @@ func (r *Repo) pushError(rm Remote, res *PushResult, err error) error {
 		}
 	}
 	return nil
-}
-
-// byteCounter counts the bytes written through it for progress.
-type byteCounter struct {
-	w        io.Writer
-	n        int64
-	progress func(int64)
-}
-
-func (b *byteCounter) Write(p []byte) (int, error) {
-	n, err := b.w.Write(p)
-	b.n += int64(n)
-	if b.progress != nil {
-		b.progress(b.n)
-	}
-	return n, err
 }

@@ -330,3 +330,37 @@ func (a Auth) getenv() func(string) string {
 	}
 	return a.Getenv
 }
+
+// pipePack runs send and recv at once, joined by a pipe.
+func pipePack(ctx context.Context, recv func(io.Reader) error, send func(io.Writer) error) error {
+	pr, pw := io.Pipe()
+	sent := make(chan error, 1)
+	go func() {
+		err := send(pw)
+		pw.CloseWithError(err)
+		sent <- err
+	}()
+	err := recv(pr)
+	pr.CloseWithError(fmt.Errorf("receiver stopped: %w", context.Canceled))
+	serr := <-sent
+	if err != nil {
+		return err
+	}
+	return serr
+}
+
+// byteCounter counts the bytes written through it for progress.
+type byteCounter struct {
+	w        io.Writer
+	n        int64
+	progress func(int64)
+}
+
+func (b *byteCounter) Write(p []byte) (int, error) {
+	n, err := b.w.Write(p)
+	b.n += int64(n)
+	if b.progress != nil {
+		b.progress(b.n)
+	}
+	return n, err
+}

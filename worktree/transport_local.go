@@ -64,24 +64,6 @@ func (c *localConn) fetch(ctx context.Context, want, have []objects.Hash, recv f
 	return c.objects.SendStored(ctx, hashes, objects.PackOptions{}, recv)
 }
 
-// pipePack runs send and recv at once, joined by a pipe.
-func pipePack(ctx context.Context, recv func(io.Reader) error, send func(io.Writer) error) error {
-	pr, pw := io.Pipe()
-	sent := make(chan error, 1)
-	go func() {
-		err := send(pw)
-		pw.CloseWithError(err)
-		sent <- err
-	}()
-	err := recv(pr)
-	pr.CloseWithError(fmt.Errorf("receiver stopped: %w", context.Canceled))
-	serr := <-sent
-	if err != nil {
-		return err
-	}
-	return serr
-}
-
 func (c *localConn) push(ctx context.Context, updates []refUpdate, src *objects.Store, hashes []objects.Hash, progress func(int64)) ([]error, error) {
 	head := ""
 	if c.work {
