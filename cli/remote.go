@@ -10,8 +10,8 @@ import (
 
 func remoteCommand(env *Env) *ucli.Command {
 	return &ucli.Command{
-		Name:  "remote",
-		Usage: "list, add, remove or change the remote stores this one shares with",
+		Name:      "remote",
+		Usage:     "list, add, remove or change the remote stores this one shares with",
 		ArgsUsage: "[list | add NAME URL | set-url NAME URL | remove NAME]",
 		Description: `Remotes live in the store's git config as remote.NAME.url, with git's
 fetch refspec, so stock git sees the same remotes. A URL is a path (a bare
