@@ -110,6 +110,7 @@ func newApp(env *Env) *ucli.App {
 			exportCommand(env), verifyCommand(env), hashCommand(env), tagCommand(env),
 			gcCommand(env), demoCommand(env), versionCommand(env), helpCommand(), watchCommand(env),
 			mergeCommand(env), mergeFileCommand(env), resolveCommand(env), gitSetupCommand(env), diffDriverCommand(env),
+			remoteCommand(env), cloneCommand(env), fetchCommand(env), pushCommand(env), pullCommand(env),
 		},
 	}
 	// Reached only when the first argument names no command.

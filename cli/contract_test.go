@@ -46,6 +46,11 @@ var contractCommands = []struct {
 	{"demo", []string{"demo", "--dir", "tour"}},
 	{"merge", []string{"merge", "refs/heads/alice"}},
 	{"watch", []string{"watch", "--once"}},
+	{"remote", []string{"remote", "add", "nas", "nas.git"}},
+	{"fetch", []string{"fetch"}},
+	{"push", []string{"push"}},
+	{"pull", []string{"pull"}},
+	{"clone", []string{"clone", "shared", "copy"}},
 }
 
 // fixture is a working tree with a store holding two versions (v1 tagged
@@ -135,14 +140,14 @@ var contractClasses = []contractClass{
 			fx.release = release
 		},
 		na:    map[string]string{"demo": "it makes its own store"},
-		code:  allBut(0, "save", "restore", "gc", "merge", "watch"),
+		code:  allBut(0, "save", "restore", "gc", "merge", "watch", "remote", "pull"),
 		names: func(fx *fixture) []string { return []string{fx.store("")} },
 	},
 	{
 		name:  "no store",
 		setup: func(t *testing.T, fx *fixture) { removeAll(t, fx.store("")) },
 		na:    map[string]string{"demo": "it makes its own store"},
-		code:  map[string]int{"init": 0, "hash": 0},
+		code:  map[string]int{"init": 0, "hash": 0, "clone": 0},
 		names: func(fx *fixture) []string { return []string{fx.dir} },
 	},
 	{
@@ -158,7 +163,8 @@ var contractClasses = []contractClass{
 		},
 		na: map[string]string{"init": "takes no revision", "save": "takes no revision", "status": "takes no revision",
 			"validate": "takes no revision", "verify": "takes no revision", "hash": "takes no revision",
-			"gc": "takes no revision", "demo": "takes no revision", "watch": "takes no revision"},
+			"gc": "takes no revision", "demo": "takes no revision", "remote": "takes no revision", "fetch": "takes no revision",
+			"push": "takes no revision", "pull": "takes no revision", "clone": "takes no revision", "watch": "takes no revision"},
 		names: names("nosuchrev"),
 	},
 	{
@@ -174,7 +180,8 @@ var contractClasses = []contractClass{
 		},
 		na: map[string]string{"init": "takes no file", "log": "a file never saved has an empty history, as in git",
 			"status": "takes no file", "verify": "takes no file", "tag": "takes no file", "gc": "takes no file",
-			"demo": "takes no file", "merge": "takes no file", "watch": "takes no file"},
+			"demo": "takes no file", "remote": "takes no file", "fetch": "takes no file", "push": "takes no file",
+			"pull": "takes no file", "clone": "takes no file", "merge": "takes no file", "watch": "takes no file"},
 		names: names("missing.circuit.json"),
 	},
 	{
@@ -184,7 +191,7 @@ var contractClasses = []contractClass{
 			corrupt(t, fx.store("objects/"+h[:2]+"/"+h[2:]))
 		},
 		na:   map[string]string{"demo": "it makes its own store"},
-		code: map[string]int{"verify": ExitDifferent, "hash": 0, "tag": 0},
+		code: map[string]int{"verify": ExitDifferent, "hash": 0, "tag": 0, "remote": 0, "fetch": 0, "clone": 0},
 		names: func(fx *fixture) []string {
 			h := readRefNoT(fx, "refs/heads/main")
 			return []string{h[:7], h[:2] + "/" + h[2:]}
@@ -195,21 +202,21 @@ var contractClasses = []contractClass{
 		setup: func(t *testing.T, fx *fixture) { writeFile(t, fx.store("refs/heads/main"), "not a hash\n") },
 		na:    map[string]string{"demo": "it makes its own store"},
 		// gc packs every loose object, reachable or not: it needs no ref.
-		code:  map[string]int{"verify": ExitDifferent, "hash": 0, "gc": 0},
+		code:  map[string]int{"verify": ExitDifferent, "hash": 0, "gc": 0, "remote": 0, "clone": 0},
 		names: names("refs/heads/main"),
 	},
 	{
 		name:  "missing HEAD",
 		setup: func(t *testing.T, fx *fixture) { removeAll(t, fx.store("HEAD")) },
 		na:    map[string]string{"demo": "it makes its own store"},
-		code:  map[string]int{"init": 0, "hash": 0},
+		code:  map[string]int{"init": 0, "hash": 0, "clone": 0},
 		names: names("HEAD"),
 	},
 	{
 		name:  "read-only store",
 		setup: readOnlyStore,
 		na:    map[string]string{"demo": "it makes its own store"},
-		code:  allBut(0, "save", "restore", "tag", "gc", "merge", "watch"),
+		code:  allBut(0, "save", "restore", "tag", "gc", "merge", "watch", "remote"),
 		names: func(fx *fixture) []string { return []string{fx.store("")} },
 	},
 	{
@@ -394,6 +401,18 @@ func makeFixture(t *testing.T) string {
 		writeFile(t, filepath.Join(other, "amp.circuit.json"), strings.Replace(circuit("1k"), `}],`, `}, {"id": "R9", "value": "9k", "pins": ["1"]}],`, 1))
 		writeFile(t, filepath.Join(other, "sub", "b.circuit.json"), circuit("3k"))
 	})
+	// origin is a bare store inside the tree (so that each copy has its
+	// own, named relative to the tree) holding v1: fetch and pull bring
+	// nothing new, push sends v2.
+	run("-C", "shared", "init")
+	run("remote", "add", "origin", "shared/.circuitvc")
+	run("push")
+	config := filepath.Join(dir, ".circuitvc", "config")
+	data, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, config, strings.Replace(string(data), filepath.Join(dir, "shared", ".circuitvc"), "shared/.circuitvc", 1))
 	writeFile(t, filepath.Join(dir, "amp.circuit.json"), circuit("4.7k"))
 	run("save", "-m", "v2")
 	writeFile(t, filepath.Join(dir, "amp.circuit.json"), circuit("unsaved"))

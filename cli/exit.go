@@ -24,6 +24,10 @@ const (
 	ExitIO          = 9  // the file system refused: permission, disk full, read-only, I/O error
 	ExitFailure     = 10 // anything else
 	ExitPartial     = 11 // a restore failed after changing files and could not put them back
+	ExitRejected    = 12 // a push was refused: not a fast-forward, or the remote moved meanwhile
+	ExitUnreachable = 13 // a remote could not be reached
+	ExitAuth        = 14 // a remote wanted credentials, or refused them
+	ExitNoRemote    = 15 // a remote holds no repository at that address
 )
 
 // exitCodeDoc documents one exit code.
@@ -52,6 +56,10 @@ var exitCodes = []exitCodeDoc{
 	{ExitIO, []worktree.Kind{worktree.FileSystem}, "file-system error", "the file system refused (permission denied, disk full, read-only, I/O error): nothing was changed"},
 	{ExitFailure, []worktree.Kind{worktree.Other}, "other failure", "any other failure"},
 	{ExitPartial, []worktree.Kind{worktree.Partial}, "restore left files changed (the message names them and the version holding their previous bytes)", "a restore failed after replacing working files and could not put them back (a disk that died half way); the message names them and the version holding their previous bytes (`backup`, or a hash to restore)"},
+	{ExitRejected, []worktree.Kind{worktree.Rejected}, "push rejected", "a push was rejected: the remote holds versions not here (`rejected: fetch first`: pull, then push) or the push would drop versions (`not a fast-forward`: pull, or `--force`); nothing was changed there"},
+	{ExitUnreachable, []worktree.Kind{worktree.Unreachable}, "remote unreachable", "a remote could not be reached (unknown host, connection refused, timeout)"},
+	{ExitAuth, []worktree.Kind{worktree.AuthFailed}, "authentication failed", "a remote wanted credentials or refused those given (`CIRCUITVC_USERNAME`/`CIRCUITVC_PASSWORD`, `CIRCUITVC_TOKEN`, git's credential helpers; ssh: the agent or `~/.ssh` keys)"},
+	{ExitNoRemote, []worktree.Kind{worktree.NoRemoteRepo}, "remote repository not found", "a remote holds no repository at that address (a path with no store, a wrong URL)"},
 }
 
 // failureClass is a way any command can fail, and the exit code it must

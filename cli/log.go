@@ -104,6 +104,13 @@ func writeLog(c *ucli.Context, env *Env, repo *worktree.Repo, opts worktree.LogO
 		return enc.Encode(entries)
 	}
 	col := colour(env, w)
+	if opts.From.IsZero() && opts.Path == "" && !c.Bool("oneline") {
+		if line, err := upstreamLine(repo); err != nil {
+			return err
+		} else if line != "" {
+			fmt.Fprintln(w, line)
+		}
+	}
 	first := true
 	return repo.Log(c.Context, opts, func(e worktree.LogEntry) error {
 		if c.Bool("oneline") {

@@ -57,6 +57,11 @@ func writeStatus(c *ucli.Context, env *Env, repo *worktree.Repo, files []worktre
 	} else if commit, err := repo.Commit(head); err == nil {
 		fmt.Fprintf(w, "Current version %s: %s\n", head.String()[:7], firstLine(commit.Message))
 	}
+	if line, err := upstreamLine(repo); err != nil {
+		return err
+	} else if line != "" {
+		fmt.Fprintln(w, line)
+	}
 	if err := writeWatchState(w, repo, env.Now()); err != nil {
 		return err
 	}
@@ -128,4 +133,27 @@ func changeName(path, from string) string {
 		return path
 	}
 	return from + " → " + path
+}
+
+// upstreamLine says how current relates to its remote-tracking branch
+// ("current is 2 ahead, 1 behind origin/main"); "" when there is none.
+func upstreamLine(repo *worktree.Repo) (string, error) {
+	ref, err := repo.Upstream()
+	if err != nil || ref == "" {
+		return "", err
+	}
+	ahead, behind, err := repo.AheadBehind(ref)
+	if err != nil {
+		return "", err
+	}
+	name := strings.TrimPrefix(ref, worktree.RemoteRefPrefix)
+	switch {
+	case ahead == 0 && behind == 0:
+		return "current is up to date with " + name, nil
+	case behind == 0:
+		return fmt.Sprintf("current is %d ahead of %s ('circuitvc push' sends them)", ahead, name), nil
+	case ahead == 0:
+		return fmt.Sprintf("current is %d behind %s ('circuitvc pull' brings them)", behind, name), nil
+	}
+	return fmt.Sprintf("current is %d ahead, %d behind %s ('circuitvc pull', then push)", ahead, behind, name), nil
 }

@@ -44,11 +44,21 @@ const (
 	// not put them back (*PartialRestoreError says which and where their
 	// bytes are).
 	Partial
+	// Rejected: a remote refused a push, or it would have dropped
+	// versions (not a fast-forward: fetch or pull first, or force).
+	Rejected
+	// Unreachable: a remote could not be reached.
+	Unreachable
+	// AuthFailed: a remote wanted credentials, or refused those given.
+	AuthFailed
+	// NoRemoteRepo: a remote answered, but holds no repository there.
+	NoRemoteRepo
 )
 
 // Kinds lists every Kind, Other first.
 func Kinds() []Kind {
-	return []Kind{Other, Refused, Invalid, Busy, NotRepo, UnknownRevision, NoSuchFile, Damaged, FileSystem, Partial}
+	return []Kind{Other, Refused, Invalid, Busy, NotRepo, UnknownRevision, NoSuchFile, Damaged, FileSystem, Partial,
+		Rejected, Unreachable, AuthFailed, NoRemoteRepo}
 }
 
 // String names the kind.
@@ -72,6 +82,14 @@ func (k Kind) String() string {
 		return "file system"
 	case Partial:
 		return "partial"
+	case Rejected:
+		return "rejected"
+	case Unreachable:
+		return "remote unreachable"
+	case AuthFailed:
+		return "authentication failed"
+	case NoRemoteRepo:
+		return "remote repository not found"
 	}
 	return "other"
 }
@@ -79,16 +97,24 @@ func (k Kind) String() string {
 // KindOf classifies an error of this package or of the packages it is
 // built on (circuit, fsx, objects, refs); nil is Other. When an error
 // could be of several kinds, the first in this order wins: Refused,
-// Partial, Invalid, Busy, NotRepo, UnknownRevision, NoSuchFile, Damaged,
-// FileSystem.
+// Partial, Rejected, AuthFailed, Unreachable, NoRemoteRepo, Invalid,
+// Busy, NotRepo, UnknownRevision, NoSuchFile, Damaged, FileSystem.
 func KindOf(err error) Kind {
 	switch {
 	case err == nil:
 		return Other
-	case errors.Is(err, ErrBadTagName), errors.Is(err, ErrTagExists):
+	case errors.Is(err, ErrBadTagName), errors.Is(err, ErrTagExists), errors.Is(err, ErrRefused):
 		return Refused
 	case errors.Is(err, ErrPartial):
 		return Partial
+	case errors.Is(err, ErrRejected):
+		return Rejected
+	case errors.Is(err, ErrAuth):
+		return AuthFailed
+	case errors.Is(err, ErrUnreachable):
+		return Unreachable
+	case errors.Is(err, ErrRemoteNotFound):
+		return NoRemoteRepo
 	case errors.Is(err, ErrInvalidCircuit), errors.Is(err, circuit.ErrSyntax),
 		errors.Is(err, circuit.ErrInvalid), errors.Is(err, circuit.ErrNotCircuit):
 		return Invalid

@@ -169,5 +169,14 @@ func (r *Repo) Decorations() (map[Hash][]string, error) {
 	for _, t := range tags {
 		out[t.Commit] = append(out[t.Commit], "tag: "+t.Name)
 	}
+	tracking, err := r.refs.List(RemoteRefPrefix)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tracking {
+		if !strings.HasSuffix(t.Name, "/HEAD") {
+			out[t.Hash] = append(out[t.Hash], strings.TrimPrefix(t.Name, RemoteRefPrefix))
+		}
+	}
 	return out, nil
 }

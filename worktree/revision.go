@@ -54,6 +54,12 @@ func (r *Repo) refName(base string) (string, error) {
 	case err == nil:
 		return refs.TagPrefix + base, nil
 	case errors.Is(err, refs.ErrNotFound), errors.Is(err, refs.ErrInvalidName):
+		// origin/main: a remote-tracking branch.
+		if strings.Contains(base, "/") {
+			if _, err := r.refs.Read(RemoteRefPrefix + base); err == nil {
+				return RemoteRefPrefix + base, nil
+			}
+		}
 		return "", nil
 	}
 	return "", err

@@ -204,6 +204,7 @@ func TestWatchEditorSaves(t *testing.T) {
 	}
 }
 
+// mustResolve resolves rev or fails the test.
 func mustResolve(t *testing.T, r *Repo, rev string) objects.Hash {
 	t.Helper()
 	h, err := r.Resolve(rev)

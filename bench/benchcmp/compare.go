@@ -108,6 +108,7 @@ func runCompare(ctx context.Context, o options, work string, sp *scale.Spawner) 
 		{"verify", b.verify},
 		{"restore", b.restore},
 		{"size", b.size},
+		{"share", b.share},
 	}
 	for _, s := range steps {
 		if !o.selected(s.row) {
@@ -399,6 +400,51 @@ func (b *bench) size(ctx context.Context) error {
 	_, err = b.pair(ctx, "verify / fsck, packed", 1, "≤ 1×", nil,
 		func(int) (scale.Measure, error) { return b.cvc.Run(ctx, h.cvcDir, "verify") },
 		func(int) (scale.Measure, error) { return b.git.Run(ctx, h.gitDir, "fsck") })
+	return err
+}
+
+// share times clone and push of the whole history over file:// (git's
+// pack protocol on both sides: no hard links), into fresh directories
+// each run. It runs after size, so both stores are packed, as a
+// long-lived store is.
+func (b *bench) share(ctx context.Context) error {
+	h, err := b.history(ctx)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(b.work, "share")
+	fresh := func(i int) error {
+		if err := os.RemoveAll(dir); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		for _, bare := range []string{"cvc.git", "git.git"} {
+			if _, err := b.g.Run(ctx, dir, "init", "-q", "--bare", "--initial-branch=main", bare); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	url := func(p string) string { return "file://" + p }
+	if _, err := b.cvc.Run(ctx, h.cvcDir, "remote", "add", "bench", filepath.Join(dir, "cvc.git")); err != nil {
+		return err
+	}
+	if _, err := b.pair(ctx, fmt.Sprintf("clone (%d saves, file://)", b.o.saves), 1.5, "≤ 1.5×", fresh,
+		func(int) (scale.Measure, error) {
+			return b.cvc.Run(ctx, dir, "clone", url(filepath.Join(h.cvcDir, ".circuitvc")), "cvc-clone")
+		},
+		func(int) (scale.Measure, error) {
+			return b.git.Run(ctx, dir, "clone", "-q", url(filepath.Join(h.gitDir, ".git")), "git-clone")
+		}); err != nil {
+		return err
+	}
+	_, err = b.pair(ctx, fmt.Sprintf("push (%d saves, to an empty bare store)", b.o.saves), 1.5, "≤ 1.5×", fresh,
+		func(int) (scale.Measure, error) { return b.cvc.Run(ctx, h.cvcDir, "push", "bench") },
+		func(int) (scale.Measure, error) {
+			return b.git.Run(ctx, h.gitDir, "push", "-q", url(filepath.Join(dir, "git.git")), "HEAD:refs/heads/main")
+		})
 	return err
 }
 

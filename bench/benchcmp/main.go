@@ -56,7 +56,7 @@ func main() {
 	flag.IntVar(&o.runs, "runs", 5, "timed runs per row (the median is reported; at least 5 for published figures)")
 	flag.IntVar(&o.saves, "saves", 1000, "saves in the history used by log, restore, verify and size")
 	flag.IntVar(&o.files, "files", 500, "circuit files in the status directory")
-	flag.StringVar(&o.rows, "rows", "save,log,diff,restore,status,verify,size", "comma-separated rows to run")
+	flag.StringVar(&o.rows, "rows", "save,log,diff,restore,status,verify,size,share", "comma-separated rows to run")
 	flag.BoolVar(&o.quick, "quick", false, "smaller fixtures (200 saves, 100 files) for a fast check")
 	flag.BoolVar(&o.scale, "scale", false, "run the scale study instead of the comparison")
 	flag.StringVar(&o.sizes, "sizes", "history,files,bigfile", "scale: dimensions to grow (history, files, bigfile)")

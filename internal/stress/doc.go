@@ -23,6 +23,13 @@
 //     the lock file, changes nothing, and works again once the lock is
 //     removed as a user would remove it; it counts how often that
 //     happened.
+//   - TestKillTransfer: circuitvc push, fetch and clone are SIGKILLed at
+//     random moments between a working directory, a bare store and a
+//     clone (20 iterations, KILL_ITERATIONS for more). After every kill
+//     verify and git fsck --strict pass on every store, the same command
+//     run again succeeds and leaves the stores agreeing, and a killed
+//     clone leaves no directory or a whole one (at most a .NAME.clone-*
+//     temp directory beside it).
 //   - TestConcurrentSaves: 8 processes each save 25 different edits of
 //     their own file into one store while log and diff readers run in a
 //     loop and a sampler reads the ref files: every save either made its
