@@ -22,6 +22,7 @@ func decodeNativeStream(data []byte, s *errorSink) (c *Circuit, st *sites, ok bo
 	}
 	c = &Circuit{Format: FormatNative, Metadata: map[string]string{}}
 	st = newNativeSites()
+	a := &modelAlloc{}
 	p.pos++
 	p.depth++
 	p.ws()
@@ -47,14 +48,12 @@ func decodeNativeStream(data []byte, s *errorSink) (c *Circuit, st *sites, ok bo
 		sawComponents = sawComponents || key == "components"
 		if (key == "components" || key == "nets") && p.pos < len(data) && data[p.pos] == '[' {
 			seen = true
-			// Size the lists once: growing them by doubling leaves
-			// garbage the size of the lists themselves.
 			if key == "components" {
-				c.Components = make([]*Component, 0, countHint(data[p.pos:], `"id"`))
+				c.Components = []*Component{}
 			} else {
-				c.Nets = make([]*Net, 0, countHint(data[p.pos:], `"name"`))
+				c.Nets = []*Net{}
 			}
-			good, fatal := p.nativeArray(key, c, st, s)
+			good, fatal := p.nativeArray(key, c, st, s, a)
 			if !good {
 				return nil, nil, false
 			}
@@ -91,16 +90,10 @@ func decodeNativeStream(data []byte, s *errorSink) (c *Circuit, st *sites, ok bo
 	return c, st, true
 }
 
-// countHint estimates how many elements follow from the occurrences of
-// a key every element has (an overestimate where other objects use it).
-func countHint(data []byte, key string) int {
-	return min(bytes.Count(data, []byte(key)), len(data)/16)
-}
-
 // nativeArray decodes the components or nets array at pos, element by
 // element. good is false on a syntax error; fatal is true when an
 // element is unusable (reported to s).
-func (p *parser) nativeArray(key string, c *Circuit, st *sites, s *errorSink) (good, fatal bool) {
+func (p *parser) nativeArray(key string, c *Circuit, st *sites, s *errorSink, a *modelAlloc) (good, fatal bool) {
 	p.pos++
 	p.depth++
 	p.ws()
@@ -111,7 +104,7 @@ func (p *parser) nativeArray(key string, c *Circuit, st *sites, s *errorSink) (g
 	}
 	for i := 0; ; i++ {
 		if key == "components" {
-			comp, ok, err := p.streamComponent(i, s, st)
+			comp, ok, err := p.streamComponent(i, s, st, a)
 			if err != nil {
 				return false, false
 			}
@@ -120,7 +113,7 @@ func (p *parser) nativeArray(key string, c *Circuit, st *sites, s *errorSink) (g
 			}
 			c.Components = append(c.Components, comp)
 		} else {
-			net, ok, err := p.streamNet(i, s, st)
+			net, ok, err := p.streamNet(i, s, st, a)
 			if err != nil {
 				return false, false
 			}
@@ -169,7 +162,7 @@ func (p *parser) memberKey() (string, *syntaxError) {
 	if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 		return "", p.errf("unexpected %s in object", "a string key", p.describe())
 	}
-	key, err := p.key()
+	key, err := p.streamKey()
 	if err != nil {
 		return "", err
 	}
@@ -215,7 +208,7 @@ func (p *parser) nextElement() (done bool, err *syntaxError) {
 // for pins, every scalar but "" (shared through st); for connections,
 // every "REF.PIN" string. A value that is not an array is read and gives
 // ok false.
-func (p *parser) stringList(st *sites, pins bool) ([]string, bool, *syntaxError) {
+func (p *parser) stringList(st *sites, pins bool, a *modelAlloc) ([]string, bool, *syntaxError) {
 	scratch := st.scratch[:0]
 	defer func() { st.scratch = scratch }()
 	if p.pos >= len(p.data) || p.data[p.pos] != '[' {
@@ -227,19 +220,25 @@ func (p *parser) stringList(st *sites, pins bool) ([]string, bool, *syntaxError)
 		return []string{}, true, err
 	}
 	for {
-		v, err := p.val()
+		var x string
+		var err *syntaxError
+		p.ws()
+		switch {
+		case p.pos < len(p.data) && p.data[p.pos] == '"' && pins:
+			x, err = p.sharedString(st)
+		case p.pos < len(p.data) && p.data[p.pos] == '"':
+			x, err = p.pinString(a)
+		default:
+			var v node
+			if v, err = p.val(); pins {
+				x = st.shared(scalarString(&v))
+			}
+		}
 		if err != nil {
 			return nil, false, err
 		}
-		switch {
-		case pins:
-			if x := scalarString(&v); x != "" {
-				scratch = append(scratch, st.shared(x))
-			}
-		case v.kind == kString:
-			if _, _, ok := SplitPin(v.str); ok {
-				scratch = append(scratch, v.str)
-			}
+		if x != "" {
+			scratch = append(scratch, x)
 		}
 		done, err := p.nextElement()
 		if err != nil {
@@ -249,7 +248,7 @@ func (p *parser) stringList(st *sites, pins bool) ([]string, bool, *syntaxError)
 			if pins {
 				return st.pinList(scratch), true, nil
 			}
-			return append([]string(nil), scratch...), true, nil
+			return a.lists.list(scratch), true, nil
 		}
 	}
 }
@@ -257,7 +256,7 @@ func (p *parser) stringList(st *sites, pins bool) ([]string, bool, *syntaxError)
 // streamComponent is nativeComponent reading straight from the parser,
 // without a tree of the component. ok is false when the component is
 // unusable (reported to s).
-func (p *parser) streamComponent(ci int, s *errorSink, st *sites) (*Component, bool, *syntaxError) {
+func (p *parser) streamComponent(ci int, s *errorSink, st *sites, a *modelAlloc) (*Component, bool, *syntaxError) {
 	p.ws()
 	if p.pos >= len(p.data) || p.data[p.pos] != '{' {
 		n, err := p.val()
@@ -267,7 +266,7 @@ func (p *parser) streamComponent(ci int, s *errorSink, st *sites) (*Component, b
 		comp, ok := nativeComponent(&n, ci, s, st)
 		return comp, ok, nil
 	}
-	comp := &Component{}
+	comp := a.comps.one()
 	idOff, haveID, declared := p.pos, false, false
 	empty, err := p.open('}')
 	for !empty && err == nil {
@@ -278,29 +277,24 @@ func (p *parser) streamComponent(ci int, s *errorSink, st *sites) (*Component, b
 		switch {
 		case key == "pins":
 			var pins []string
-			pins, declared, err = p.stringList(st, true)
+			pins, declared, err = p.stringList(st, true, a)
 			if declared {
 				comp.Pins = pins
 			}
 		case key == "position" && p.pos < len(p.data) && p.data[p.pos] == '{':
-			comp.Position, err = p.streamPosition()
+			comp.Position, err = p.streamPosition(a)
 		case isSharedAttr(key) && p.pos < len(p.data) && p.data[p.pos] == '"':
 			var v string
 			if v, err = p.sharedString(st); err == nil {
 				nativeAttr(comp, key, &node{kind: kString, str: v}, st)
 			}
+		case key == "id" && !haveID:
+			haveID, idOff = true, p.pos
+			comp.Ref, err = p.streamString(a)
 		default:
 			var v node
-			if v, err = p.val(); err != nil {
-				break
-			}
-			if key != "id" {
+			if v, err = p.val(); err == nil && key != "id" {
 				nativeAttr(comp, key, &v, st)
-			} else if !haveID {
-				haveID, idOff = true, v.off
-				if v.kind == kString {
-					comp.Ref = v.str
-				}
 			}
 		}
 		if err == nil {
@@ -357,7 +351,7 @@ func (p *parser) streamNumber() (float64, bool, *syntaxError) {
 }
 
 // streamPosition is positionOf(x, y, rotation) on the object at pos.
-func (p *parser) streamPosition() (*Position, *syntaxError) {
+func (p *parser) streamPosition(a *modelAlloc) (*Position, *syntaxError) {
 	var pos Position
 	var okx, oky bool
 	empty, err := p.open('}')
@@ -389,11 +383,13 @@ func (p *parser) streamPosition() (*Position, *syntaxError) {
 	if err != nil || (!okx && !oky) {
 		return nil, err
 	}
-	return &pos, nil
+	kept := a.positions.one()
+	*kept = pos
+	return kept, nil
 }
 
 // streamNet is nativeNet reading straight from the parser.
-func (p *parser) streamNet(ni int, s *errorSink, st *sites) (*Net, bool, *syntaxError) {
+func (p *parser) streamNet(ni int, s *errorSink, st *sites, a *modelAlloc) (*Net, bool, *syntaxError) {
 	p.ws()
 	if p.pos >= len(p.data) || p.data[p.pos] != '{' {
 		n, err := p.val()
@@ -403,7 +399,7 @@ func (p *parser) streamNet(ni int, s *errorSink, st *sites) (*Net, bool, *syntax
 		net, ok := nativeNet(&n, ni, s, st)
 		return net, ok, nil
 	}
-	net := &Net{}
+	net := a.nets.one()
 	nameOff, haveName := p.pos, false
 	empty, err := p.open('}')
 	for !empty && err == nil {
@@ -411,16 +407,14 @@ func (p *parser) streamNet(ni int, s *errorSink, st *sites) (*Net, bool, *syntax
 		if key, err = p.memberKey(); err != nil {
 			break
 		}
-		if key == "connections" {
-			net.Pins, _, err = p.stringList(st, false)
-		} else {
-			var v node
-			if v, err = p.val(); err == nil && key == "name" && !haveName {
-				haveName, nameOff = true, v.off
-				if v.kind == kString {
-					net.Name = v.str
-				}
-			}
+		switch {
+		case key == "connections":
+			net.Pins, _, err = p.stringList(st, false, a)
+		case key == "name" && !haveName:
+			haveName, nameOff = true, p.pos
+			net.Name, err = p.streamString(a)
+		default:
+			_, err = p.val()
 		}
 		if err == nil {
 			empty, err = p.nextMember()
@@ -434,4 +428,85 @@ func (p *parser) streamNet(ni int, s *errorSink, st *sites) (*Net, bool, *syntax
 		return nil, false, nil
 	}
 	return net, true, nil
+}
+
+// streamString reads the value at pos: a string is returned (its bytes
+// kept in a's chunks), anything else is read and gives "".
+func (p *parser) streamString(a *modelAlloc) (string, *syntaxError) {
+	if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+		_, err := p.val()
+		return "", err
+	}
+	start := p.pos + 1
+	end, esc, err := p.scanString()
+	if err != nil {
+		return "", err
+	}
+	if esc {
+		return unescape(p.data[start:end]), nil
+	}
+	return a.string(p.data[start:end]), nil
+}
+
+// pinString reads the string at pos as a net connection: "REF.PIN" is
+// returned, anything else (which the schema reports) gives "".
+func (p *parser) pinString(a *modelAlloc) (string, *syntaxError) {
+	start := p.pos + 1
+	end, esc, err := p.scanString()
+	if err != nil {
+		return "", err
+	}
+	var pin string
+	if esc {
+		pin = unescape(p.data[start:end])
+	} else {
+		b := p.data[start:end]
+		if i := bytes.IndexByte(b, '.'); i <= 0 || i == len(b)-1 {
+			return "", nil
+		}
+		pin = a.string(b)
+	}
+	if _, _, ok := SplitPin(pin); !ok {
+		return "", nil
+	}
+	return pin, nil
+}
+
+// streamKey is key for the keys of native components and nets, which
+// are returned without a look-up in the parser's table.
+func (p *parser) streamKey() (string, *syntaxError) {
+	start := p.pos
+	end, esc, err := p.scanString()
+	if err != nil || esc {
+		p.pos = start
+		return p.key()
+	}
+	switch string(p.data[start+1 : end]) {
+	case "id":
+		return "id", nil
+	case "type":
+		return "type", nil
+	case "value":
+		return "value", nil
+	case "footprint":
+		return "footprint", nil
+	case "mpn":
+		return "mpn", nil
+	case "manufacturer":
+		return "manufacturer", nil
+	case "pins":
+		return "pins", nil
+	case "position":
+		return "position", nil
+	case "x":
+		return "x", nil
+	case "y":
+		return "y", nil
+	case "name":
+		return "name", nil
+	case "connections":
+		return "connections", nil
+	}
+	p.pos = start
+	return p.key()
 }

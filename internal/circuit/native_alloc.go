@@ -1,0 +1,79 @@
+package circuit
+
+import "unsafe"
+
+// modelAlloc allocates the parts of a model read by decodeNativeStream
+// in chunks: a big circuit holds hundreds of thousands of components,
+// positions, nets, pin lists and short strings, and one allocation per
+// chunk instead of one per value saves most of the time spent reading
+// it and much of the garbage collector's work. Everything it hands out
+// lives as long as the circuit, so sharing a chunk keeps nothing alive
+// that would otherwise be freed.
+type modelAlloc struct {
+	comps     slab[Component]
+	positions slab[Position]
+	nets      slab[Net]
+	lists     slab[string]
+	text      []byte // the current chunk of string bytes
+}
+
+// Chunks start small, so that a small circuit wastes little, and double
+// up to a size past which a bigger chunk saves nothing measurable.
+const (
+	firstChunk = 8
+	maxChunk   = 1024
+	maxText    = 64 << 10
+)
+
+// slab hands out values of one type from shared chunks.
+type slab[T any] struct {
+	free []T
+	size int // size of the last chunk
+}
+
+// grow makes sure n values are free.
+func (s *slab[T]) grow(n int) {
+	if len(s.free) >= n {
+		return
+	}
+	s.size = min(max(2*s.size, firstChunk), maxChunk)
+	s.free = make([]T, max(s.size, n))
+}
+
+// one returns a pointer to a new zero value.
+func (s *slab[T]) one() *T {
+	s.grow(1)
+	v := &s.free[0]
+	s.free = s.free[1:]
+	return v
+}
+
+// list returns a copy of vs whose capacity is its length, so that an
+// append to it cannot write into its neighbour's values.
+func (s *slab[T]) list(vs []T) []T {
+	s.grow(len(vs))
+	out := s.free[:len(vs):len(vs)]
+	copy(out, vs)
+	s.free = s.free[len(vs):]
+	return out
+}
+
+// string returns b as a string stored in a shared chunk. The bytes of a
+// chunk are written once, before the string that holds them exists, and
+// never again (later strings are appended past them), so the string is
+// as immutable as any other.
+func (a *modelAlloc) string(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > cap(a.text)-len(a.text) {
+		if len(b) > maxText/16 {
+			return string(b) // long strings are rare: their own allocation
+		}
+		size := min(max(2*cap(a.text), 64), maxText)
+		a.text = make([]byte, 0, max(size, len(b)))
+	}
+	start := len(a.text)
+	a.text = append(a.text, b...)
+	return unsafe.String(&a.text[start], len(b))
+}
