@@ -1,6 +1,9 @@
 package circuit
 
-import "unsafe"
+import (
+	"slices"
+	"unsafe"
+)
 
 // modelAlloc allocates the parts of a model read by decodeNativeStream
 // in chunks: a big circuit holds hundreds of thousands of components,
@@ -76,4 +79,34 @@ func (a *modelAlloc) string(b []byte) string {
 	start := len(a.text)
 	a.text = append(a.text, b...)
 	return unsafe.String(&a.text[start], len(b))
+}
+
+// chunked collects a list whose length is known only at its end in
+// chunks that are never copied, for one exact-size copy at the end.
+type chunked[T any] struct {
+	chunks [][]T
+	n      int
+}
+
+func (c *chunked[T]) add(v T) {
+	k := len(c.chunks)
+	if k == 0 || len(c.chunks[k-1]) == cap(c.chunks[k-1]) {
+		size := firstChunk
+		if k > 0 {
+			size = min(2*cap(c.chunks[k-1]), 64*maxChunk)
+		}
+		c.chunks = append(c.chunks, make([]T, 0, size))
+		k++
+	}
+	c.chunks[k-1] = append(c.chunks[k-1], v)
+	c.n++
+}
+
+// appendTo appends the list to out.
+func (c *chunked[T]) appendTo(out []T) []T {
+	out = slices.Grow(out, c.n)
+	for _, ch := range c.chunks {
+		out = append(out, ch...)
+	}
+	return out
 }

@@ -102,6 +102,10 @@ func (p *parser) nativeArray(key string, c *Circuit, st *sites, s *errorSink, a 
 		p.depth--
 		return true, false
 	}
+	// The lists are collected in chunks and copied once at the end:
+	// growing them by append leaves garbage several times their size.
+	var comps chunked[*Component]
+	var nets chunked[*Net]
 	for i := 0; ; i++ {
 		if key == "components" {
 			comp, ok, err := p.streamComponent(i, s, st, a)
@@ -111,7 +115,7 @@ func (p *parser) nativeArray(key string, c *Circuit, st *sites, s *errorSink, a 
 			if !ok {
 				return true, true
 			}
-			c.Components = append(c.Components, comp)
+			comps.add(comp)
 		} else {
 			net, ok, err := p.streamNet(i, s, st, a)
 			if err != nil {
@@ -120,7 +124,7 @@ func (p *parser) nativeArray(key string, c *Circuit, st *sites, s *errorSink, a 
 			if !ok {
 				return true, true
 			}
-			c.Nets = append(c.Nets, net)
+			nets.add(net)
 		}
 		p.ws()
 		if p.pos >= len(p.data) {
@@ -132,6 +136,7 @@ func (p *parser) nativeArray(key string, c *Circuit, st *sites, s *errorSink, a 
 		case ']':
 			p.pos++
 			p.depth--
+			c.Components, c.Nets = comps.appendTo(c.Components), nets.appendTo(c.Nets)
 			return true, false
 		default:
 			return false, false
