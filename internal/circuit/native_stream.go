@@ -291,7 +291,7 @@ func (p *parser) streamComponent(ci int, s *errorSink, st *sites, a *modelAlloc)
 		case isSharedAttr(key) && p.pos < len(p.data) && p.data[p.pos] == '"':
 			var v string
 			if v, err = p.sharedString(st); err == nil {
-				nativeAttr(comp, key, &node{kind: kString, str: v}, st)
+				setSharedAttr(comp, key, v)
 			}
 		case key == "id" && !haveID:
 			haveID, idOff = true, p.pos
@@ -324,6 +324,23 @@ func isSharedAttr(key string) bool {
 		return true
 	}
 	return false
+}
+
+// setSharedAttr sets an attribute isSharedAttr names, as nativeAttr
+// does for a string already shared.
+func setSharedAttr(comp *Component, key, v string) {
+	switch key {
+	case "type":
+		comp.Type = v
+	case "value":
+		comp.Value = v
+	case "footprint":
+		comp.Footprint = v
+	case "mpn":
+		comp.MPN = v
+	case "manufacturer":
+		comp.Manufacturer = v
+	}
 }
 
 // sharedString reads the string at pos through st's shared strings,
