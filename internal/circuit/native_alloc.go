@@ -9,9 +9,9 @@ import (
 // in chunks: a big circuit holds hundreds of thousands of components,
 // positions, nets, pin lists and short strings, and one allocation per
 // chunk instead of one per value saves most of the time spent reading
-// it and much of the garbage collector's work. Everything it hands out
-// lives as long as the circuit, so sharing a chunk keeps nothing alive
-// that would otherwise be freed.
+// it and much of the garbage collector's work. What it hands out lives
+// as long as the circuit (but for the rare duplicate that normalise
+// drops), so sharing a chunk keeps next to nothing alive longer.
 type modelAlloc struct {
 	comps     slab[Component]
 	positions slab[Position]

@@ -1,7 +1,6 @@
 package circuit
 
 import (
-	"bytes"
 	"strconv"
 	"unsafe"
 )
@@ -482,11 +481,7 @@ func (p *parser) pinString(a *modelAlloc) (string, *syntaxError) {
 	if esc {
 		pin = unescape(p.data[start:end])
 	} else {
-		b := p.data[start:end]
-		if i := bytes.IndexByte(b, '.'); i <= 0 || i == len(b)-1 {
-			return "", nil
-		}
-		pin = a.string(b)
+		pin = a.string(p.data[start:end])
 	}
 	if _, _, ok := SplitPin(pin); !ok {
 		return "", nil
