@@ -1,6 +1,7 @@
 package circuit
 
 import (
+	"io"
 	"strings"
 	"testing"
 
@@ -137,6 +138,31 @@ func BenchmarkDiffNative50k(b *testing.B) {
 		}
 		if Diff(x, y).Empty() {
 			b.Fatal("no difference")
+		}
+	}
+}
+
+// BenchmarkDiffNativeBig is bench/bigdiff.sh in process: the 200,000-part
+// circuit of bench/biggen against its copy with three edits, both sides
+// parsed (at once, as the CLI does), diffed and printed.
+func BenchmarkDiffNativeBig(b *testing.B) {
+	d := gen.New(200000, 7)
+	old := d.JSON()
+	d.Edit(3, 42)
+	new := d.JSON()
+	b.SetBytes(int64(len(old) + len(new)))
+	b.ReportAllocs()
+	for b.Loop() {
+		sides, ok := ParsePair(Source{Name: "a.circuit.json", Data: old}, Source{Name: "b.circuit.json", Data: new})
+		if !ok {
+			b.Fatal("not a pair of circuits")
+		}
+		delta := Diff(sides[0], sides[1])
+		if delta.Empty() {
+			b.Fatal("no difference")
+		}
+		if err := delta.WriteText(io.Discard); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

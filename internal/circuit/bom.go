@@ -118,24 +118,31 @@ type bomGroup struct {
 	value, footprint, mpn, typ, variant string
 }
 
-// bomKeys computes bomGroups, sharing the work for repeated values.
+// bomKeys computes bomGroups, sharing the work for repeated values
+// (parsing shares the Quantity of equal values).
 type bomKeys struct {
-	values map[*Quantity]string
+	values map[typedValue]string
+}
+
+// typedValue is a quantity on a part of a type, which may imply its unit.
+type typedValue struct {
+	q   *Quantity
+	typ string
 }
 
 func (k *bomKeys) of(c *Component) bomGroup {
 	g := bomGroup{value: c.Value, footprint: c.Footprint, mpn: c.MPN, variant: bomVariant(c)}
 	if q := c.Quantity; q != nil {
-		v, ok := k.values[q]
+		v, ok := k.values[typedValue{q, c.Type}]
 		if !ok {
 			v = q.key("")
-			if k.values == nil {
-				k.values = map[*Quantity]string{}
+			if q.Unit == "" {
+				v += impliedUnit(c.Type) // 10k on a resistor is 10kΩ
 			}
-			k.values[q] = v
-		}
-		if q.Unit == "" {
-			v += impliedUnit(c.Type) // 10k on a resistor is 10kΩ
+			if k.values == nil {
+				k.values = map[typedValue]string{}
+			}
+			k.values[typedValue{q, c.Type}] = v
 		}
 		g.value = v
 	}
@@ -168,7 +175,11 @@ func (c *Circuit) bomMap() ([]BOMLine, map[bomGroup]int) {
 	idx := make(map[bomGroup]int)
 	var lines []BOMLine
 	var keys bomKeys
-	for _, comp := range c.Components {
+	// The references are gathered once the lines' sizes are known, into
+	// lists that need no growing.
+	line := make([]int32, len(c.Components))
+	for ci, comp := range c.Components {
+		line[ci] = -1
 		if !InBOM(comp) {
 			continue
 		}
@@ -185,7 +196,20 @@ func (c *Circuit) bomMap() ([]BOMLine, map[bomGroup]int) {
 			l.Manufacturer = comp.Manufacturer
 		}
 		l.Qty++
-		l.Refs = append(l.Refs, comp.Ref)
+		line[ci] = int32(i)
+	}
+	total := 0
+	for i := range lines {
+		total += lines[i].Qty
+	}
+	refs := make([]string, total)
+	for i := range lines {
+		lines[i].Refs, refs = refs[:0:lines[i].Qty], refs[lines[i].Qty:]
+	}
+	for ci, comp := range c.Components {
+		if i := line[ci]; i >= 0 {
+			lines[i].Refs = append(lines[i].Refs, comp.Ref)
+		}
 	}
 	// Components are already in natural order, so Refs are too.
 	order := make([]int, len(lines))

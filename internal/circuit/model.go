@@ -1,6 +1,7 @@
 package circuit
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strconv"
@@ -228,20 +229,58 @@ func sortNatural(s []string) {
 }
 
 // naturalCompare is naturalLess as a three-way comparison.
+//
+// It decides most pairs from where they first differ: outside a run of
+// digits, or inside runs without leading zeros (where the longer run is
+// the greater number, and runs of one length compare as bytes). Leading
+// zeros take the general way.
 func naturalCompare(a, b string) int {
-	switch {
-	case a == b:
-		return 0
-	case naturalLess(a, b):
-		return -1
+	k, n := 0, min(len(a), len(b))
+	for k < n && a[k] == b[k] {
+		k++
 	}
-	return 1
+	if k == len(a) && k == len(b) {
+		return 0
+	}
+	s := k // start of the run of digits the difference is in
+	for s > 0 && isDigit(a[s-1]) {
+		s--
+	}
+	da, db := k < len(a) && isDigit(a[k]), k < len(b) && isDigit(b[k])
+	if s < k || (da && db) {
+		if a[s] == '0' || b[s] == '0' {
+			if naturalLessSlow(a, b) {
+				return -1
+			}
+			return 1
+		}
+		ea, eb := k, k
+		for ea < len(a) && isDigit(a[ea]) {
+			ea++
+		}
+		for eb < len(b) && isDigit(b[eb]) {
+			eb++
+		}
+		if ea != eb {
+			return cmp.Compare(ea, eb)
+		}
+	}
+	switch {
+	case k == len(a):
+		return -1
+	case k == len(b):
+		return 1
+	}
+	return cmp.Compare(a[k], b[k])
 }
 
 // naturalLess orders strings so that runs of digits compare by value:
 // R2 < R10, U1.8 < U1.10. Ties fall back to byte order so the order is
 // total.
-func naturalLess(a, b string) bool {
+func naturalLess(a, b string) bool { return naturalCompare(a, b) < 0 }
+
+// naturalLessSlow is naturalLess, comparing run by run.
+func naturalLessSlow(a, b string) bool {
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		ca, cb := a[i], b[j]

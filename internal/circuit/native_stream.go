@@ -1,7 +1,6 @@
 package circuit
 
 import (
-	"bytes"
 	"strconv"
 	"unsafe"
 )
@@ -22,6 +21,7 @@ func decodeNativeStream(data []byte, s *errorSink) (c *Circuit, st *sites, ok bo
 	}
 	c = &Circuit{Format: FormatNative, Metadata: map[string]string{}}
 	st = newNativeSites()
+	a := &modelAlloc{}
 	p.pos++
 	p.depth++
 	p.ws()
@@ -47,14 +47,12 @@ func decodeNativeStream(data []byte, s *errorSink) (c *Circuit, st *sites, ok bo
 		sawComponents = sawComponents || key == "components"
 		if (key == "components" || key == "nets") && p.pos < len(data) && data[p.pos] == '[' {
 			seen = true
-			// Size the lists once: growing them by doubling leaves
-			// garbage the size of the lists themselves.
 			if key == "components" {
-				c.Components = make([]*Component, 0, countHint(data[p.pos:], `"id"`))
+				c.Components = []*Component{}
 			} else {
-				c.Nets = make([]*Net, 0, countHint(data[p.pos:], `"name"`))
+				c.Nets = []*Net{}
 			}
-			good, fatal := p.nativeArray(key, c, st, s)
+			good, fatal := p.nativeArray(key, c, st, s, a)
 			if !good {
 				return nil, nil, false
 			}
@@ -91,16 +89,10 @@ func decodeNativeStream(data []byte, s *errorSink) (c *Circuit, st *sites, ok bo
 	return c, st, true
 }
 
-// countHint estimates how many elements follow from the occurrences of
-// a key every element has (an overestimate where other objects use it).
-func countHint(data []byte, key string) int {
-	return min(bytes.Count(data, []byte(key)), len(data)/16)
-}
-
 // nativeArray decodes the components or nets array at pos, element by
 // element. good is false on a syntax error; fatal is true when an
 // element is unusable (reported to s).
-func (p *parser) nativeArray(key string, c *Circuit, st *sites, s *errorSink) (good, fatal bool) {
+func (p *parser) nativeArray(key string, c *Circuit, st *sites, s *errorSink, a *modelAlloc) (good, fatal bool) {
 	p.pos++
 	p.depth++
 	p.ws()
@@ -109,25 +101,29 @@ func (p *parser) nativeArray(key string, c *Circuit, st *sites, s *errorSink) (g
 		p.depth--
 		return true, false
 	}
+	// The lists are collected in chunks and copied once at the end:
+	// growing them by append leaves garbage several times their size.
+	var comps chunked[*Component]
+	var nets chunked[*Net]
 	for i := 0; ; i++ {
 		if key == "components" {
-			comp, ok, err := p.streamComponent(i, s, st)
+			comp, ok, err := p.streamComponent(i, s, st, a)
 			if err != nil {
 				return false, false
 			}
 			if !ok {
 				return true, true
 			}
-			c.Components = append(c.Components, comp)
+			comps.add(comp)
 		} else {
-			net, ok, err := p.streamNet(i, s, st)
+			net, ok, err := p.streamNet(i, s, st, a)
 			if err != nil {
 				return false, false
 			}
 			if !ok {
 				return true, true
 			}
-			c.Nets = append(c.Nets, net)
+			nets.add(net)
 		}
 		p.ws()
 		if p.pos >= len(p.data) {
@@ -139,6 +135,7 @@ func (p *parser) nativeArray(key string, c *Circuit, st *sites, s *errorSink) (g
 		case ']':
 			p.pos++
 			p.depth--
+			c.Components, c.Nets = comps.appendTo(c.Components), nets.appendTo(c.Nets)
 			return true, false
 		default:
 			return false, false
@@ -169,7 +166,7 @@ func (p *parser) memberKey() (string, *syntaxError) {
 	if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 		return "", p.errf("unexpected %s in object", "a string key", p.describe())
 	}
-	key, err := p.key()
+	key, err := p.streamKey()
 	if err != nil {
 		return "", err
 	}
@@ -215,7 +212,7 @@ func (p *parser) nextElement() (done bool, err *syntaxError) {
 // for pins, every scalar but "" (shared through st); for connections,
 // every "REF.PIN" string. A value that is not an array is read and gives
 // ok false.
-func (p *parser) stringList(st *sites, pins bool) ([]string, bool, *syntaxError) {
+func (p *parser) stringList(st *sites, pins bool, a *modelAlloc) ([]string, bool, *syntaxError) {
 	scratch := st.scratch[:0]
 	defer func() { st.scratch = scratch }()
 	if p.pos >= len(p.data) || p.data[p.pos] != '[' {
@@ -227,19 +224,25 @@ func (p *parser) stringList(st *sites, pins bool) ([]string, bool, *syntaxError)
 		return []string{}, true, err
 	}
 	for {
-		v, err := p.val()
+		var x string
+		var err *syntaxError
+		p.ws()
+		switch {
+		case p.pos < len(p.data) && p.data[p.pos] == '"' && pins:
+			x, err = p.sharedString(st)
+		case p.pos < len(p.data) && p.data[p.pos] == '"':
+			x, err = p.pinString(a)
+		default:
+			var v node
+			if v, err = p.val(); pins {
+				x = st.shared(scalarString(&v))
+			}
+		}
 		if err != nil {
 			return nil, false, err
 		}
-		switch {
-		case pins:
-			if x := scalarString(&v); x != "" {
-				scratch = append(scratch, st.shared(x))
-			}
-		case v.kind == kString:
-			if _, _, ok := SplitPin(v.str); ok {
-				scratch = append(scratch, v.str)
-			}
+		if x != "" {
+			scratch = append(scratch, x)
 		}
 		done, err := p.nextElement()
 		if err != nil {
@@ -249,7 +252,7 @@ func (p *parser) stringList(st *sites, pins bool) ([]string, bool, *syntaxError)
 			if pins {
 				return st.pinList(scratch), true, nil
 			}
-			return append([]string(nil), scratch...), true, nil
+			return a.lists.list(scratch), true, nil
 		}
 	}
 }
@@ -257,7 +260,7 @@ func (p *parser) stringList(st *sites, pins bool) ([]string, bool, *syntaxError)
 // streamComponent is nativeComponent reading straight from the parser,
 // without a tree of the component. ok is false when the component is
 // unusable (reported to s).
-func (p *parser) streamComponent(ci int, s *errorSink, st *sites) (*Component, bool, *syntaxError) {
+func (p *parser) streamComponent(ci int, s *errorSink, st *sites, a *modelAlloc) (*Component, bool, *syntaxError) {
 	p.ws()
 	if p.pos >= len(p.data) || p.data[p.pos] != '{' {
 		n, err := p.val()
@@ -267,7 +270,7 @@ func (p *parser) streamComponent(ci int, s *errorSink, st *sites) (*Component, b
 		comp, ok := nativeComponent(&n, ci, s, st)
 		return comp, ok, nil
 	}
-	comp := &Component{}
+	comp := a.comps.one()
 	idOff, haveID, declared := p.pos, false, false
 	empty, err := p.open('}')
 	for !empty && err == nil {
@@ -278,29 +281,24 @@ func (p *parser) streamComponent(ci int, s *errorSink, st *sites) (*Component, b
 		switch {
 		case key == "pins":
 			var pins []string
-			pins, declared, err = p.stringList(st, true)
+			pins, declared, err = p.stringList(st, true, a)
 			if declared {
 				comp.Pins = pins
 			}
 		case key == "position" && p.pos < len(p.data) && p.data[p.pos] == '{':
-			comp.Position, err = p.streamPosition()
+			comp.Position, err = p.streamPosition(a)
 		case isSharedAttr(key) && p.pos < len(p.data) && p.data[p.pos] == '"':
 			var v string
 			if v, err = p.sharedString(st); err == nil {
-				nativeAttr(comp, key, &node{kind: kString, str: v}, st)
+				setSharedAttr(comp, key, v)
 			}
+		case key == "id" && !haveID:
+			haveID, idOff = true, p.pos
+			comp.Ref, err = p.streamString(a)
 		default:
 			var v node
-			if v, err = p.val(); err != nil {
-				break
-			}
-			if key != "id" {
+			if v, err = p.val(); err == nil && key != "id" {
 				nativeAttr(comp, key, &v, st)
-			} else if !haveID {
-				haveID, idOff = true, v.off
-				if v.kind == kString {
-					comp.Ref = v.str
-				}
 			}
 		}
 		if err == nil {
@@ -325,6 +323,23 @@ func isSharedAttr(key string) bool {
 		return true
 	}
 	return false
+}
+
+// setSharedAttr sets an attribute isSharedAttr names, as nativeAttr
+// does for a string already shared.
+func setSharedAttr(comp *Component, key, v string) {
+	switch key {
+	case "type":
+		comp.Type = v
+	case "value":
+		comp.Value = v
+	case "footprint":
+		comp.Footprint = v
+	case "mpn":
+		comp.MPN = v
+	case "manufacturer":
+		comp.Manufacturer = v
+	}
 }
 
 // sharedString reads the string at pos through st's shared strings,
@@ -357,7 +372,7 @@ func (p *parser) streamNumber() (float64, bool, *syntaxError) {
 }
 
 // streamPosition is positionOf(x, y, rotation) on the object at pos.
-func (p *parser) streamPosition() (*Position, *syntaxError) {
+func (p *parser) streamPosition(a *modelAlloc) (*Position, *syntaxError) {
 	var pos Position
 	var okx, oky bool
 	empty, err := p.open('}')
@@ -389,11 +404,13 @@ func (p *parser) streamPosition() (*Position, *syntaxError) {
 	if err != nil || (!okx && !oky) {
 		return nil, err
 	}
-	return &pos, nil
+	kept := a.positions.one()
+	*kept = pos
+	return kept, nil
 }
 
 // streamNet is nativeNet reading straight from the parser.
-func (p *parser) streamNet(ni int, s *errorSink, st *sites) (*Net, bool, *syntaxError) {
+func (p *parser) streamNet(ni int, s *errorSink, st *sites, a *modelAlloc) (*Net, bool, *syntaxError) {
 	p.ws()
 	if p.pos >= len(p.data) || p.data[p.pos] != '{' {
 		n, err := p.val()
@@ -403,7 +420,7 @@ func (p *parser) streamNet(ni int, s *errorSink, st *sites) (*Net, bool, *syntax
 		net, ok := nativeNet(&n, ni, s, st)
 		return net, ok, nil
 	}
-	net := &Net{}
+	net := a.nets.one()
 	nameOff, haveName := p.pos, false
 	empty, err := p.open('}')
 	for !empty && err == nil {
@@ -411,16 +428,14 @@ func (p *parser) streamNet(ni int, s *errorSink, st *sites) (*Net, bool, *syntax
 		if key, err = p.memberKey(); err != nil {
 			break
 		}
-		if key == "connections" {
-			net.Pins, _, err = p.stringList(st, false)
-		} else {
-			var v node
-			if v, err = p.val(); err == nil && key == "name" && !haveName {
-				haveName, nameOff = true, v.off
-				if v.kind == kString {
-					net.Name = v.str
-				}
-			}
+		switch {
+		case key == "connections":
+			net.Pins, _, err = p.stringList(st, false, a)
+		case key == "name" && !haveName:
+			haveName, nameOff = true, p.pos
+			net.Name, err = p.streamString(a)
+		default:
+			_, err = p.val()
 		}
 		if err == nil {
 			empty, err = p.nextMember()
@@ -434,4 +449,81 @@ func (p *parser) streamNet(ni int, s *errorSink, st *sites) (*Net, bool, *syntax
 		return nil, false, nil
 	}
 	return net, true, nil
+}
+
+// streamString reads the value at pos: a string is returned (its bytes
+// kept in a's chunks), anything else is read and gives "".
+func (p *parser) streamString(a *modelAlloc) (string, *syntaxError) {
+	if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+		_, err := p.val()
+		return "", err
+	}
+	start := p.pos + 1
+	end, esc, err := p.scanString()
+	if err != nil {
+		return "", err
+	}
+	if esc {
+		return unescape(p.data[start:end]), nil
+	}
+	return a.string(p.data[start:end]), nil
+}
+
+// pinString reads the string at pos as a net connection: "REF.PIN" is
+// returned, anything else (which the schema reports) gives "".
+func (p *parser) pinString(a *modelAlloc) (string, *syntaxError) {
+	start := p.pos + 1
+	end, esc, err := p.scanString()
+	if err != nil {
+		return "", err
+	}
+	var pin string
+	if esc {
+		pin = unescape(p.data[start:end])
+	} else {
+		pin = a.string(p.data[start:end])
+	}
+	if _, _, ok := SplitPin(pin); !ok {
+		return "", nil
+	}
+	return pin, nil
+}
+
+// streamKey is key for the keys of native components and nets, which
+// are returned without a look-up in the parser's table.
+func (p *parser) streamKey() (string, *syntaxError) {
+	start := p.pos
+	end, esc, err := p.scanString()
+	if err != nil || esc {
+		p.pos = start
+		return p.key()
+	}
+	switch string(p.data[start+1 : end]) {
+	case "id":
+		return "id", nil
+	case "type":
+		return "type", nil
+	case "value":
+		return "value", nil
+	case "footprint":
+		return "footprint", nil
+	case "mpn":
+		return "mpn", nil
+	case "manufacturer":
+		return "manufacturer", nil
+	case "pins":
+		return "pins", nil
+	case "position":
+		return "position", nil
+	case "x":
+		return "x", nil
+	case "y":
+		return "y", nil
+	case "name":
+		return "name", nil
+	case "connections":
+		return "connections", nil
+	}
+	p.pos = start
+	return p.key()
 }

@@ -1,0 +1,61 @@
+package circuit
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+)
+
+// TestNativeStreamMatchesTree: reading a native file straight from the
+// bytes (Parse) gives the model the document tree gives (Validate's
+// way), on the spellings the fast paths must not get wrong: escapes,
+// whitespace inside lists, values of the wrong type, repeated keys,
+// connections that are not "REF.PIN", and empty and absent lists.
+func TestNativeStreamMatchesTree(t *testing.T) {
+	for name, doc := range map[string]string{
+		"escapes": `{"components": [{"id": "R\u0031", "type": "res\"istor", "value": "1\u00b5F", "pins": ["\u0031", 2]},
+			{"id": "C1", "pins": [ "1" , "2" ]}],
+			"nets": [{"name": "N\u0031", "connections": ["R\u0031.1", "C1.\u0032"]}]}`,
+		"whitespace": "{ \"components\" : [ { \"id\" : \"U1\" , \"pins\" : [ \"1\" ,\n\t\"2\" ] , \"position\" : { \"x\" : 1.5 , \"y\" : -2 } } ] ,\n" +
+			" \"nets\" : [ { \"name\" : \"GND\" , \"connections\" : [ \"U1.1\" ,\r\n \"U1.2\" ] } ] }",
+		"wrong types": `{"components": [{"id": "R1", "type": 7, "value": true, "footprint": null, "pins": "1 2", "position": [1, 2]},
+			{"id": "R2", "mpn": ["x"], "pins": [null, "", 3, {"a": 1}], "position": {"x": "1", "y": 2}}],
+			"nets": [{"name": "A", "connections": [1, "R1", "R1.", ".1", "R1.1", null, "R2.3"]}, {"name": "B", "connections": "R1.2"}]}`,
+		// A repeated "connections" is left out: the tree takes the
+		// first, the bytes the last (as before the fast paths).
+		"repeated keys": `{"components": [{"id": "R1", "id": "R9", "value": "1k", "value": "2k", "pins": ["1"], "pins": ["2"]}],
+			"nets": [{"name": "A", "name": "B", "connections": ["R1.1"]}]}`,
+		"empty lists": `{"components": [{"id": "R1", "pins": []}, {"id": "R2"}], "nets": []}`,
+		"no nets":     `{"components": [{"id": "R1", "pins": ["1", "2"], "properties": {"a": {"b": 1}}}]}`,
+		"duplicates": `{"components": [{"id": "R1", "value": "1k"}, {"id": "R1", "value": "2k"}],
+			"nets": [{"name": "A", "connections": ["R1.2"]}, {"name": "A", "connections": ["R1.1", "R1.2"]}]}`,
+	} {
+		data := []byte(doc)
+		stream, _, ok := decodeNativeStream(data, &errorSink{file: name, data: data})
+		if !ok || stream == nil {
+			t.Errorf("%s: not read from the bytes", name)
+			continue
+		}
+		root, err := parseJSON(data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		tree, _ := decodeNative(&root, &errorSink{file: name, data: data})
+		stream.normalise()
+		tree.normalise()
+		if !reflect.DeepEqual(stream.Components, tree.Components) {
+			t.Errorf("%s: components\n from the bytes %+v\n from the tree  %+v", name, stream.Components, tree.Components)
+		}
+		if got, want := netsText(stream.Nets), netsText(tree.Nets); got != want {
+			t.Errorf("%s: nets\n from the bytes %s\n from the tree  %s", name, got, want)
+		}
+	}
+}
+
+func netsText(nets []*Net) string {
+	s := ""
+	for _, n := range nets {
+		s += fmt.Sprintf("%+v ", *n)
+	}
+	return s
+}
