@@ -60,7 +60,9 @@ func TestRefSyncFaults(t *testing.T) {
 			func(s *Store) error { return s.Update(bg, HEAD, h[0], h[1], sig(), "second") },
 			h[0], h[1], []int{1, 1}, []int{2, 2}},
 		{"create a ref in a new directory", "refs/heads/topic/x", []string{"refs/heads/topic/x"},
-			func(s *Store) error { return s.Update(bg, "refs/heads/topic/x", objects.ZeroHash, h[1], sig(), "branch") },
+			func(s *Store) error {
+				return s.Update(bg, "refs/heads/topic/x", objects.ZeroHash, h[1], sig(), "branch")
+			},
 			objects.ZeroHash, h[1], []int{0}, []int{1}},
 		{"set the backup ref", Backup, []string{Backup},
 			func(s *Store) error { return s.Set(bg, Backup, h[1], sig(), "backup") },
