@@ -65,7 +65,7 @@ func TestWriteSyncFaults(t *testing.T) {
 	base := memStore(t)
 	objs := []wantObj{
 		{plumbing.BlobObject, []byte("one")},
-		{plumbing.BlobObject, bigBlob(7)[:100<<10]},
+		{plumbing.BlobObject, bigBlob(7)[:8<<10]},
 		{plumbing.TreeObject, mustEncodeTree(t, &Tree{Entries: []TreeEntry{{Name: "a", Mode: 0o100644, Hash: HashObject(plumbing.BlobObject, []byte("one"))}}})},
 	}
 	for how, write := range writeWays {
