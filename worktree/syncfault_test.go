@@ -143,7 +143,7 @@ func mergeInProgress(sc *scenario) func(t *testing.T, fsys fsx.FS, cut bool, des
 		case err != nil:
 			t.Errorf("%s: merge status: %v", desc, err)
 		case head != sc.oldHead && ms != nil && !cut:
-			t.Errorf("%s: current is the merge version, yet the merge is still in progress: save would record it twice", desc)
+			t.Errorf("%s: current is the merge version, yet the merge is still in progress: save would refuse", desc)
 		case head == sc.oldHead && ms == nil && !maps.Equal(workState(t, fsys), sc.before):
 			t.Errorf("%s: the working files are merged but no merge is in progress: --abort cannot put them back", desc)
 		}

@@ -167,13 +167,13 @@ type SyncFault struct {
 // SyncFaults layers a FaultFS over a CrashFS holding a copy of base and
 // runs run on it once for each fsync (Sync or SyncDir) that run makes,
 // failing the kth with err (nil: EIO) for k = 1, 2, …, until a run makes
-// fewer than k fsyncs. Every k runs, even under -short: a command makes
-// tens of fsyncs, not the thousands of calls that Sampled thins out, and
-// each is a different promise. It
-// yields each run whose fault fired, then that last run, in which none
-// did. The caller checks the two promises of durable code: a run that
-// reported success survives Disk.Crash() whole; a run that failed left
-// nothing half-done, before and after a power cut.
+// fewer than k fsyncs. It yields each run whose fault fired, then that
+// last run, in which none did. Every k runs, even under -short: a command
+// makes tens of fsyncs, not the thousands of calls that Sampled thins
+// out, and each is a different promise. The caller checks the two
+// promises of durable code: a run that reported success survives
+// Disk.Crash() whole; a run that failed left nothing half-done, before
+// and after a power cut.
 func SyncFaults(base *MemFS, err error, run func(fsys fsx.FS) error) iter.Seq[SyncFault] {
 	return func(yield func(SyncFault) bool) {
 		for k := 1; ; k++ {
