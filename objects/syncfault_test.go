@@ -175,3 +175,20 @@ func TestWriteReplacesWrongContent(t *testing.T) {
 		s.Close()
 	}
 }
+
+// TestWriteSurvivesCut: an object that a write reported stored, into a
+// fan-out directory the write had to make, is there after a power cut
+// that keeps only what was fsynced: the object, its directory's entry
+// and objects/'s entry for the new directory.
+func TestWriteSurvivesCut(t *testing.T) {
+	objs := []wantObj{{plumbing.BlobObject, []byte("R5 value 10k\n")}}
+	for how, write := range writeWays {
+		c := fsxtest.NewCrashFS(memStore(t))
+		s := openMem(t, c)
+		if err := write(s, objs); err != nil {
+			t.Fatalf("%s: %v", how, err)
+		}
+		s.Close()
+		checkObjects(t, c.Crash(), objs, true, how+", power cut after success")
+	}
+}
