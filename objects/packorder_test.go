@@ -35,32 +35,42 @@ func indexesWithoutPack(fsys fsx.FS) []string {
 }
 
 // TestPackRenameRemoveFaults fails each rename and each remove of a Pack
-// in turn (a new pack and index moving into place; with All, old packs
-// and indexes going): whatever fails, no index is left without its pack.
+// in turn, once or from then on (a new pack and index moving into place;
+// with All, old packs and indexes going): whatever fails, no index is
+// left without its pack.
 func TestPackRenameRemoveFaults(t *testing.T) {
 	for _, fx := range gcFixtures(t, 4) {
-		points := 0
-		for k := 1; ; k++ {
-			inner := fx.base.Clone()
-			f := fsxtest.NewFaultFS(inner)
-			f.Inject(fsxtest.Fault{Op: "rename,remove", After: k - 1})
-			s := openMem(t, f)
-			_, err := s.Pack(context.Background(), fx.opts)
-			s.Close()
-			if len(f.Fired()) == 0 {
-				if err != nil {
-					t.Fatalf("%s: Pack with no fault: %v", fx.name, err)
-				}
-				break
-			}
-			points++
-			if idx := indexesWithoutPack(inner); len(idx) > 0 {
-				t.Errorf("%s: fault at %v (err %v): index without its pack: %v", fx.name, f.Fired()[0], err, idx)
-			}
+		for _, times := range []int{1, -1} {
+			packRenameRemoveFaults(t, fx, times)
 		}
-		if points < 3 {
-			t.Errorf("%s: %d fault points", fx.name, points)
+	}
+}
+
+// packRenameRemoveFaults is one sweep of TestPackRenameRemoveFaults;
+// times is the fault's Times.
+func packRenameRemoveFaults(t *testing.T, fx *gcFixture, times int) {
+	name := fmt.Sprintf("%s, failing %d time(s)", fx.name, times)
+	points := 0
+	for k := 1; ; k++ {
+		inner := fx.base.Clone()
+		f := fsxtest.NewFaultFS(inner)
+		f.Inject(fsxtest.Fault{Op: "rename,remove", After: k - 1, Times: times})
+		s := openMem(t, f)
+		_, err := s.Pack(context.Background(), fx.opts)
+		s.Close()
+		if len(f.Fired()) == 0 {
+			if err != nil {
+				t.Fatalf("%s: Pack with no fault: %v", name, err)
+			}
+			break
 		}
+		points++
+		if idx := indexesWithoutPack(inner); len(idx) > 0 {
+			t.Errorf("%s: fault at %v (err %v): index without its pack: %v", name, f.Fired()[0], err, idx)
+		}
+	}
+	if points < 3 {
+		t.Errorf("%s: %d fault points", name, points)
 	}
 }
 
@@ -89,6 +99,6 @@ func TestPackCrashIndexHasPack(t *testing.T) {
 				break
 			}
 		}
-		t.Logf("%s: %s", fx.name, fmt.Sprint(states, " crash states"))
+		t.Logf("%s: %d crash states", fx.name, states)
 	}
 }
