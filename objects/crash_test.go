@@ -295,6 +295,9 @@ func packCrashLoop(t *testing.T, fx *gcFixture) (cuts, states, distinct, fscks i
 			seen[key] = true
 			desc = fmt.Sprintf("%s: cut after %d ops: %s", fx.name, n, desc)
 			tmps, orphans := packDebris(after)
+			if idx := indexesWithoutPack(after); len(idx) > 0 {
+				t.Errorf("%s: index without its pack: %v", desc, idx)
+			}
 			if tmps > 0 {
 				tmpPacks++
 			}

@@ -204,8 +204,9 @@ func (s *Store) writePack(ctx context.Context, src *packSource, job *packJob, op
 	defer ipf.Cleanup()
 	base := filepath.Join(dir, "pack-"+sum.String())
 	// Pack first, index second: until the index exists, readers (and git)
-	// ignore the pack.
-	if err := pf.Rename(base + ".pack"); err != nil {
+	// ignore the pack. The pack's new name is made durable before the
+	// index takes its own, or a power cut could keep only the index's.
+	if err := pf.CommitRename(base + ".pack"); err != nil {
 		return "", 0, fmt.Errorf("objects: pack: %w", err)
 	}
 	if err := ipf.CommitRename(base + ".idx"); err != nil {
@@ -307,6 +308,13 @@ func (s *Store) removePacks(bases []string, keep string) (int, error) {
 		for _, ext := range []string{".idx", ".pack", ".rev", ".bitmap"} {
 			if err := s.removeReadOnly(base + ext); err != nil {
 				return n, fmt.Errorf("objects: pack: remove old pack: %w", err)
+			}
+			// The index's removal is made durable before the pack's, or a
+			// power cut could keep only the pack's.
+			if ext == ".idx" {
+				if err := s.fsys.SyncDir(s.packDir()); err != nil {
+					return n, fmt.Errorf("objects: pack: remove old pack: %w", err)
+				}
 			}
 		}
 		n++

@@ -374,6 +374,13 @@ func (r *Repo) carryOutMerge(ctx context.Context, ours, want Snapshot, st *merge
 		return nil
 	}
 	if err := headRef.Commit(ctx); err != nil {
+		// Only the directory fsync failed after the ref moved: put it
+		// back, so that the merge is still in progress as the error says.
+		if headRef.Moved() {
+			if uerr := headRef.Undo(context.WithoutCancel(ctx)); uerr != nil {
+				return fmt.Errorf("%w; current is the merge version %s: putting it back failed: %v", err, short(commit), uerr)
+			}
+		}
 		return fmt.Errorf("%w; the files are merged: 'circuitvc save' records the merge", err)
 	}
 	res.Commit = commit

@@ -24,6 +24,7 @@ package fsxtest
 // Op and Path restrict a fault to, say, renames under "refs/".
 
 import (
+	"iter"
 	"slices"
 	"strings"
 	"syscall"
@@ -76,6 +77,13 @@ func (r *faultRule) fire() bool {
 // FaultFS is an FS that passes calls to an inner FS except those a Fault
 // selects, which fail without reaching it (a failed Close still closes).
 // It is safe for concurrent use.
+//
+// A failed Sync is final for its descriptor, as on Linux, where fsync
+// reports a write-back error once and marks the lost pages clean
+// ("fsyncgate"): every later Sync of that file reports success and does
+// nothing, so over a CrashFS the file's unsynced bytes stay lost in a
+// power cut. Code that retries the fsync on the same descriptor and
+// believes it is caught; the cure is to rewrite the file or fail.
 type FaultFS struct {
 	*hookFS
 	faults []*faultRule
@@ -86,7 +94,7 @@ type FaultFS struct {
 // counts and logs every call.
 func NewFaultFS(inner fsx.FS) *FaultFS {
 	f := &FaultFS{}
-	f.hookFS = &hookFS{inner: inner, decide: f.decide}
+	f.hookFS = &hookFS{inner: inner, decide: f.decide, loseFailedSync: true}
 	return f
 }
 
@@ -139,4 +147,48 @@ func (f *FaultFS) Fired() []Op {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.fired)
+}
+
+// SyncFault is one run of SyncFaults: the fsync that failed, what the
+// code under test returned, and the file system it left.
+type SyncFault struct {
+	// Op is the Sync or SyncDir that failed; in the last run, in which
+	// no fault fired, it is the zero Op.
+	Op Op
+	// Err is what the run returned.
+	Err error
+	// Faults is the fault layer the run used; its Log shows every call.
+	Faults *FaultFS
+	// Disk is the crashable file system under it: read it as the running
+	// system sees it, or Crash it to see what a power cut now leaves.
+	Disk *CrashFS
+}
+
+// SyncFaults layers a FaultFS over a CrashFS holding a copy of base and
+// runs run on it once for each fsync (Sync or SyncDir) that run makes,
+// failing the kth with err (nil: EIO) for k = 1, 2, …, until a run makes
+// fewer than k fsyncs. It yields each run whose fault fired, then that
+// last run, in which none did. Every k runs, even under -short: a command
+// makes tens of fsyncs, not the thousands of calls that Sampled thins
+// out, and each is a different promise. The caller checks the two
+// promises of durable code: a run that reported success survives
+// Disk.Crash() whole; a run that failed left nothing half-done, before
+// and after a power cut.
+func SyncFaults(base *MemFS, err error, run func(fsys fsx.FS) error) iter.Seq[SyncFault] {
+	return func(yield func(SyncFault) bool) {
+		for k := 1; ; k++ {
+			c := NewCrashFS(base)
+			f := NewFaultFS(c)
+			f.Inject(Fault{Op: "sync,syncdir", After: k - 1, Err: err})
+			rerr := run(f)
+			sf := SyncFault{Err: rerr, Faults: f, Disk: c}
+			fired := f.Fired()
+			if len(fired) > 0 {
+				sf.Op = fired[0]
+			}
+			if !yield(sf) || len(fired) == 0 {
+				return
+			}
+		}
+	}
 }

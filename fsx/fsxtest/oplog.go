@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sync"
+	"sync/atomic"
 
 	"github.com/circuitvc/circuitvc/fsx"
 )
@@ -54,6 +55,9 @@ type hookFS struct {
 	// decide returns the error to inject into op, or nil. It is called
 	// with mu held.
 	decide func(op *Op) error
+	// loseFailedSync makes a file whose Sync was failed never sync again
+	// (see FaultFS).
+	loseFailedSync bool
 }
 
 // enter records a call and returns the error to inject, if any.
@@ -193,6 +197,9 @@ func (h *hookFS) TryLock(name string) (func() error, error) {
 type hookFile struct {
 	h *hookFS
 	f fsx.File
+	// syncFailed: an injected Sync failure, with loseFailedSync, made
+	// every later Sync of this descriptor a no-op that reports success.
+	syncFailed atomic.Bool
 }
 
 func (f *hookFile) Name() string { return f.f.Name() }
@@ -234,7 +241,13 @@ func (f *hookFile) Stat() (fs.FileInfo, error) {
 
 func (f *hookFile) Sync() error {
 	if err := f.h.enter("sync", f.f.Name(), ""); err != nil {
+		if f.h.loseFailedSync {
+			f.syncFailed.Store(true)
+		}
 		return pathErr("sync", f.f.Name(), err)
+	}
+	if f.syncFailed.Load() {
+		return nil // the kernel reported the error once and dropped the dirty pages
 	}
 	return f.f.Sync()
 }

@@ -1,0 +1,83 @@
+package worktree
+
+// Direct tests of single promises of the porcelain's write paths, each
+// beside the broad fault and power-cut sweeps that also cover it.
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"syscall"
+	"testing"
+
+	"github.com/circuitvc/circuitvc/fsx/fsxtest"
+	"github.com/circuitvc/circuitvc/refs"
+)
+
+// TestSaveRefSyncFailureChangesNothing: when the fsync of the branch's
+// directory fails after its ref was renamed, save reports the failure
+// and puts the ref and reflogs back: a failed save changed nothing.
+func TestSaveRefSyncFailureChangesNothing(t *testing.T) {
+	sc := saveScenario(t)
+	inner := sc.base.Clone()
+	f := fsxtest.NewFaultFS(inner)
+	r, err := openRepo(t, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Inject(fsxtest.Fault{Op: "syncdir", Path: "refs/heads", Err: syscall.EIO})
+	err = sc.run(context.Background(), r)
+	r.Close()
+	if !errors.Is(err, syscall.EIO) || len(f.Fired()) == 0 {
+		t.Fatalf("save = %v (faults fired: %v), want EIO", err, f.Fired())
+	}
+	if !refRenamed(f.Log()) {
+		t.Fatalf("the fault fired before the ref's rename: %v", f.Fired())
+	}
+	checkUnchanged(t, inner, sc, false, "ref directory fsync failed")
+}
+
+// TestMergeBacksUpUnsavedWork: a merge that overwrites a working file
+// holding unsaved work first moves backup to a version holding it.
+func TestMergeBacksUpUnsavedWork(t *testing.T) {
+	sc := mergeScenario(t)
+	fsys := sc.base.Clone()
+	r, err := openRepo(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := sc.run(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	for p, data := range sc.unsaved {
+		if !inBackup(r, p, data, false) {
+			t.Errorf("unsaved %s is not in the version backup names", p)
+		}
+	}
+	if log, err := r.refs.Reflog(refs.Backup); err != nil || len(log) == 0 {
+		t.Errorf("backup reflog: %v, %v", log, err)
+	}
+}
+
+// TestMergeStateBeforeFiles: when the merge state cannot be written, the
+// merge stops before changing any working file; a merge never leaves
+// merged files without the state that 'merge --abort' needs.
+func TestMergeStateBeforeFiles(t *testing.T) {
+	sc := mergeScenario(t)
+	inner := sc.base.Clone()
+	f := fsxtest.NewFaultFS(inner)
+	r, err := openRepo(t, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Inject(fsxtest.Fault{Op: "rename", Path: "state.json", Err: syscall.EIO})
+	err = sc.run(context.Background(), r)
+	r.Close()
+	if !errors.Is(err, syscall.EIO) {
+		t.Fatalf("merge = %v, want EIO", err)
+	}
+	if got := workState(t, inner); !maps.Equal(got, sc.before) {
+		t.Errorf("the merge state was not written, yet working files changed")
+	}
+}
