@@ -32,13 +32,13 @@ func TestFailedSyncIsFinal(t *testing.T) {
 		t.Fatalf("second sync: %v, want the kernel's false success", err)
 	}
 	mustDo(t, f.SyncDir("/d"))
-	if got := content(t, c.Crash(), "/d/g"); got != "" {
+	if got := Content(t, c.Crash(), "/d/g"); got != "" {
 		t.Fatalf("after the cut the file holds %q: a failed fsync must lose the bytes", got)
 	}
 	if err := fsx.WriteFile(f, "/d/h", []byte("again"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got := content(t, c.Crash(), "/d/h"); got != "again" {
+	if got := Content(t, c.Crash(), "/d/h"); got != "again" {
 		t.Fatalf("a file written afresh: %q after the cut", got)
 	}
 }
