@@ -53,7 +53,7 @@ func TestKillTransfer(t *testing.T) {
 	save := func(i int) {
 		data = fx.edit(data, rng, i)
 		writeAtomic(t, filepath.Join(src, fx.name), data)
-		mustCvc(t, src, "save", "-m", fmt.Sprintf("v%d", i))
+		mustCvc(t, src, "save", fx.name, "-m", fmt.Sprintf("v%d", i)) // named: board.json matches no track pattern
 	}
 	for i := range 5 {
 		save(i)
