@@ -113,11 +113,13 @@ mutate_one() {
 # JOBS workers, each on its own copy of the tree: the tests spend much
 # of their time waiting (lock timeouts, retry back-off), so two or three
 # at once finish sooner even on two cores.
+# The copies are made before any worker starts: a copy taken while the
+# first worker has its bug planted would carry that bug.
 jobs=${JOBS:-1}
+for ((w = 1; w < jobs; w++)); do
+	cp -a "$tree" "$work/tree$w"
+done
 for ((w = 0; w < jobs; w++)); do
-	if ((w > 0)); then
-		cp -a "$tree" "$work/tree$w"
-	fi
 	(
 		dir=$tree
 		((w > 0)) && dir="$work/tree$w"
