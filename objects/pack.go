@@ -49,6 +49,9 @@ type PackOptions struct {
 	Keep func(Hash) bool
 	// Expire: see Keep. The zero time drops nothing.
 	Expire time.Time
+	// Protect, with Keep, names objects not to pack that must not be
+	// dropped either: like young copies, they stay where they are.
+	Protect func(Hash) bool
 }
 
 // PackStats says what Pack did.

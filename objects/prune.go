@@ -11,9 +11,10 @@ import (
 var farFuture = time.Unix(1<<62, 0)
 
 // selection sorts the copies Pack meets into those to pack, those to drop
-// and those to leave where they are (PackOptions.Keep and Expire).
+// and those to leave where they are (PackOptions.Keep, Expire, Protect).
 type selection struct {
 	keep     func(Hash) bool
+	protect  func(Hash) bool
 	expire   time.Time
 	seen     map[Hash]bool // in hashes
 	hashes   []Hash        // to pack
@@ -22,7 +23,7 @@ type selection struct {
 }
 
 func newSelection(opts PackOptions) *selection {
-	return &selection{keep: opts.Keep, expire: opts.Expire,
+	return &selection{keep: opts.Keep, protect: opts.Protect, expire: opts.Expire,
 		seen: map[Hash]bool{}, dropped: map[Hash]bool{}, retained: map[Hash]bool{}}
 }
 
@@ -36,7 +37,7 @@ func (s *selection) add(h Hash, mtime time.Time) bool {
 		}
 		return true
 	}
-	if mtime.Before(s.expire) {
+	if mtime.Before(s.expire) && (s.protect == nil || !s.protect(h)) {
 		s.dropped[h] = true
 		return true
 	}

@@ -18,6 +18,8 @@ type GCOptions struct {
 	// afterWalk, in tests, runs between the reachability walk and the
 	// pack: where a concurrent git could write an object.
 	afterWalk func()
+	// now, in tests, replaces the clock the expiry counts from.
+	now func() time.Time
 }
 
 // GCStats says what a gc run did.
@@ -55,8 +57,12 @@ func (r *Repo) GC(ctx context.Context, opts GCOptions) (GCStats, error) {
 	if expire >= 0 {
 		// The cutoff comes first: an object written after it, during the
 		// walk or the pack, is young and stays.
-		cutoff := pruneCutoff(time.Now(), expire)
-		keep, err := r.reachable(ctx, cutoff)
+		now := time.Now
+		if opts.now != nil {
+			now = opts.now
+		}
+		cutoff := pruneCutoff(now(), expire)
+		keep, protect, err := r.reachable(ctx, cutoff)
 		if err != nil {
 			return st, err
 		}
@@ -65,6 +71,7 @@ func (r *Repo) GC(ctx context.Context, opts GCOptions) (GCStats, error) {
 		}
 		popts.All, popts.Expire = true, cutoff
 		popts.Keep = func(h objects.Hash) bool { return keep[h] }
+		popts.Protect = func(h objects.Hash) bool { return protect[h] }
 	}
 	st.PackStats, err = r.objects.Pack(ctx, popts)
 	return st, err

@@ -61,33 +61,37 @@ func pruneCutoff(now time.Time, expire time.Duration) time.Time {
 	return now.Add(-expire).Truncate(time.Second)
 }
 
-// reachable marks every object that gc must keep: all that the refs,
+// reachable returns what gc keeps: keep, every object that the refs,
 // HEAD, every reflog entry (old and new value) and a merge in progress
-// reach, and all that objects too young to drop (objects.Store.Retained)
-// reach. A missing or damaged object reachable from a ref is an error
-// (nothing is then deleted); below a young object it is not, as it may
-// be a concurrent git's half-written work.
-func (r *Repo) reachable(ctx context.Context, cutoff time.Time) (map[objects.Hash]bool, error) {
+// reach, to be packed; and protect, what objects too young to drop
+// (objects.Store.Retained) reach besides, to be left where they are (as
+// git keeps what recent objects reference: packing them would make them
+// young again). A missing or damaged object reachable from a ref is an
+// error (nothing is then deleted); below a young object it is not, as it
+// may be a concurrent git's half-written work.
+func (r *Repo) reachable(ctx context.Context, cutoff time.Time) (keep, protect map[objects.Hash]bool, err error) {
 	roots, err := r.pruneRoots()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	w := &reachWalk{r: r, ctx: ctx, seen: map[objects.Hash]bool{}}
 	for _, t := range roots {
 		if err := w.walk(t.hash, t.where, true); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
+	keep, w.seen = w.seen, map[objects.Hash]bool{}
+	w.skip = keep
 	young, err := r.objects.Retained(cutoff)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, h := range young {
 		if err := w.walk(h, "", false); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return w.seen, nil
+	return keep, w.seen, nil
 }
 
 // pruneRoots lists what gc keeps with everything it reaches. Unlike
@@ -143,6 +147,7 @@ type reachWalk struct {
 	r    *Repo
 	ctx  context.Context
 	seen map[objects.Hash]bool
+	skip map[objects.Hash]bool // seen by an earlier walk
 }
 
 type reachItem struct {
@@ -155,7 +160,7 @@ func (w *reachWalk) walk(root objects.Hash, where string, required bool) error {
 	for len(stack) > 0 {
 		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if w.seen[it.h] {
+		if w.seen[it.h] || w.skip[it.h] {
 			continue
 		}
 		if err := w.ctx.Err(); err != nil {
