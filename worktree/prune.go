@@ -30,7 +30,7 @@ func ParsePruneExpire(s string) (time.Duration, error) {
 	switch s {
 	case "now":
 		return 0, nil
-	case "never", "false":
+	case "never":
 		return PruneNever, nil
 	}
 	if parts := strings.Split(s, "."); len(parts) == 3 && parts[2] == "ago" {

@@ -49,12 +49,16 @@ type pruneHistory struct {
 	gone []objects.Hash          // pruned snapshots: commit, tree, blob
 }
 
+// pruneEnd is when the synthetic snapshots end: a fixed time, so that
+// the default policy always drops the same ones.
+var pruneEnd = time.Date(2026, 12, 1, 12, 2, 30, 0, time.UTC)
+
 // newPruneHistory makes, in r: versions v1 and v2; two restores with
-// unsaved edits (backup and backup@{1}); 40 snapshots one every 5
-// minutes up to now, pruned to the default policy; an annotated tag t1 of
-// a commit nothing else names; a merge in progress whose "theirs" nothing
-// else names.
-func newPruneHistory(t *testing.T, r *Repo, now time.Time) *pruneHistory {
+// unsaved edits (backup and backup@{1}); n snapshots one every step up to
+// pruneEnd, pruned to the default policy; an annotated tag t1 of a commit
+// nothing else names; a merge in progress whose "theirs" nothing else
+// names.
+func newPruneHistory(t *testing.T, r *Repo, n int, step time.Duration) *pruneHistory {
 	t.Helper()
 	ctx := context.Background()
 	ph := &pruneHistory{keep: map[string]objects.Hash{}}
@@ -76,8 +80,8 @@ func newPruneHistory(t *testing.T, r *Repo, now time.Time) *pruneHistory {
 		ph.keep[rev] = h
 	}
 
-	all := syntheticChain(t, r, 40, 5*time.Minute, now)
-	if _, err := r.PruneAutosave(ctx, now, testSig); err != nil {
+	all := syntheticChain(t, r, n, step, pruneEnd)
+	if _, err := r.PruneAutosave(ctx, pruneEnd, testSig); err != nil {
 		t.Fatal(err)
 	}
 	head, err := r.autosaveHead()
@@ -206,7 +210,7 @@ func backdate(t *testing.T, r *Repo, when time.Time) {
 func TestGCPrune(t *testing.T) {
 	t.Parallel()
 	r := newRepo(t, nil)
-	ph := newPruneHistory(t, r, time.Now())
+	ph := newPruneHistory(t, r, 40, 5*time.Minute)
 	backdate(t, r, time.Now().Add(-30*24*time.Hour))
 	young, err := r.objects.Write(objects.BlobObject, []byte("young and unreachable\n"))
 	if err != nil {
@@ -268,7 +272,7 @@ func TestGCPruneExpire(t *testing.T) {
 		t.Run(tc.expire, func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t, nil)
-			ph := newPruneHistory(t, r, time.Now())
+			ph := newPruneHistory(t, r, 40, 5*time.Minute)
 			backdate(t, r, time.Now().Add(-30*24*time.Hour))
 			if tc.expire != "" {
 				var err error
@@ -302,7 +306,7 @@ func TestGCPruneExpire(t *testing.T) {
 func TestGCPruneRefusesDamaged(t *testing.T) {
 	t.Parallel()
 	r := newRepo(t, nil)
-	ph := newPruneHistory(t, r, time.Now())
+	ph := newPruneHistory(t, r, 40, 5*time.Minute)
 	blob := BlobID(circuitV("1k")) // v1's file
 	if err := os.Remove(filepath.Join(r.dir, "objects", blob.String()[:2], blob.String()[2:])); err != nil {
 		t.Fatal(err)
@@ -326,7 +330,7 @@ func TestGCPruneRefusesDamaged(t *testing.T) {
 func TestGCPrunePowerCut(t *testing.T) {
 	t.Parallel()
 	m, r := initMem(t)
-	ph := newPruneHistory(t, r, time.Now())
+	ph := newPruneHistory(t, r, 6, 40*time.Minute) // small: every cut point runs gc again
 	r.Close()
 	ctx := context.Background()
 	now := time.Duration(0)
