@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
@@ -91,17 +92,20 @@ func TestPackKeep(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
 		expire      time.Time
+		protect     []Hash
 		gone, stays []Hash
 		loose       int // loose objects left
 		packs       int // packs left
 	}{
 		// Every copy is old: all the garbage goes, with both old packs.
-		{"all old", time.Now().Add(time.Hour), append(fx.packedGarbage, fx.looseGarbage...), nil, 0, 1},
+		{"all old", time.Now().Add(time.Hour), nil, append(fx.packedGarbage, fx.looseGarbage...), nil, 0, 1},
 		// The pack is old, the loose garbage young: it stays loose.
-		{"loose young", fx.mid, fx.packedGarbage, fx.looseGarbage, len(fx.looseGarbage), 1},
+		{"loose young", fx.mid, nil, fx.packedGarbage, fx.looseGarbage, len(fx.looseGarbage), 1},
 		// Everything young: nothing goes, the old pack (holding garbage) stays.
-		{"all young", time.Now().Add(-time.Hour), nil, append(fx.packedGarbage, fx.looseGarbage...), len(fx.looseGarbage), 2},
-		{"zero expire drops nothing", time.Time{}, nil, append(fx.packedGarbage, fx.looseGarbage...), len(fx.looseGarbage), 2},
+		{"all young", time.Now().Add(-time.Hour), nil, nil, append(fx.packedGarbage, fx.looseGarbage...), len(fx.looseGarbage), 2},
+		{"zero expire drops nothing", time.Time{}, nil, nil, append(fx.packedGarbage, fx.looseGarbage...), len(fx.looseGarbage), 2},
+		// Protected old objects stay where they are, unpacked.
+		{"protected", time.Now().Add(time.Hour), fx.looseGarbage, fx.packedGarbage, fx.looseGarbage, len(fx.looseGarbage), 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fsys := fx.base.Clone()
@@ -109,6 +113,7 @@ func TestPackKeep(t *testing.T) {
 			defer s.Close()
 			opts := fx.opts
 			opts.Expire = tc.expire
+			opts.Protect = func(h Hash) bool { return slices.Contains(tc.protect, h) }
 			st, err := s.Pack(context.Background(), opts)
 			if err != nil {
 				t.Fatal(err)
