@@ -171,7 +171,7 @@ func (w *reachWalk) walk(root objects.Hash, where string, required bool) error {
 			if !required {
 				continue
 			}
-			return fmt.Errorf("gc: object %s reachable from %s: %w", it.h, where, err)
+			return fmt.Errorf("object %s reachable from %s: %w", it.h, where, err)
 		}
 		w.seen[it.h] = true
 		stack = append(stack, next...)
