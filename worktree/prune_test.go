@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -315,6 +316,9 @@ func TestGCPruneRefusesDamaged(t *testing.T) {
 	_, err := r.GC(context.Background(), GCOptions{Prune: &now, now: func() time.Time { return time.Now().Add(time.Hour) }})
 	if KindOf(err) != Damaged {
 		t.Fatalf("gc on a store missing %s: %v (kind %v), want Damaged", blob, err, KindOf(err))
+	}
+	if msg := err.Error(); !strings.Contains(msg, blob.String()) || !strings.Contains(msg, "reachable from HEAD") {
+		t.Errorf("error %q does not name the object and the ref reaching it", msg)
 	}
 	for _, h := range ph.gone {
 		if ok, _ := r.objects.Has(h); !ok {
