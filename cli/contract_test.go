@@ -201,8 +201,8 @@ var contractClasses = []contractClass{
 		name:  "damaged ref",
 		setup: func(t *testing.T, fx *fixture) { writeFile(t, fx.store("refs/heads/main"), "not a hash\n") },
 		na:    map[string]string{"demo": "it makes its own store"},
-		// gc packs every loose object, reachable or not: it needs no ref.
-		code:  map[string]int{"verify": ExitDifferent, "hash": 0, "gc": 0, "remote": 0, "clone": 0},
+		// gc must know what every ref reaches before it deletes anything.
+		code:  map[string]int{"verify": ExitDifferent, "hash": 0, "remote": 0, "clone": 0},
 		names: names("refs/heads/main"),
 	},
 	{

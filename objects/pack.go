@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -43,6 +44,17 @@ type PackOptions struct {
 	// largest delta candidate of size S it holds at most CacheBytes/S - 1
 	// objects. Objects larger than CacheBytes are streamed when written.
 	CacheBytes int64
+	// Keep, with All, chooses the objects to pack: those it returns false
+	// for are dropped, unless a copy of them was modified at or after
+	// Expire (see Store.Retained): such a loose file stays where it is and
+	// such a pack is not removed. nil keeps every object. Dropping comes
+	// last, after the new pack is in place, as removing packed copies does.
+	Keep func(Hash) bool
+	// Expire: see Keep. The zero time drops nothing.
+	Expire time.Time
+	// Protect, with Keep, names objects not to pack that must not be
+	// dropped either: like young copies, they stay where they are.
+	Protect func(Hash) bool
 }
 
 // DefaultPackMemory is PackOptions.CacheBytes' default. For a history of
@@ -55,6 +67,7 @@ type PackStats struct {
 	Objects      int    // objects in the new pack
 	LooseRemoved int    // loose objects deleted because the pack holds them
 	PacksRemoved int    // old packs deleted (All only)
+	Dropped      int    // objects Keep refused, every copy of them removed
 	Pack         string // path of the new .pack, "" when there was nothing to pack
 	PackSize     int64  // its size in bytes
 }
@@ -82,27 +95,32 @@ type PackStats struct {
 func (s *Store) Pack(ctx context.Context, opts PackOptions) (PackStats, error) {
 	var st PackStats
 	job, err := s.planPack(opts)
-	if err != nil || len(job.hashes) == 0 {
+	if err != nil || len(job.hashes)+len(job.loose)+len(job.oldPacks) == 0 {
 		return st, err
 	}
 	src := newPackSource(s, job, opts)
-	if err := src.scan(ctx); err != nil {
+	if len(job.hashes) > 0 {
+		if err := src.scan(ctx); err != nil {
+			return st, err
+		}
+		packPath, size, err := s.writePack(ctx, src, job, opts)
+		if err != nil {
+			return st, err
+		}
+		st.Objects, st.Pack, st.PackSize = len(job.hashes), packPath, size
+		if err := s.rescanPacks(); err != nil {
+			return st, err
+		}
+	} else if err := ctx.Err(); err != nil {
 		return st, err
 	}
-	packPath, size, err := s.writePack(ctx, src, job, opts)
-	if err != nil {
-		return st, err
-	}
-	st.Objects, st.Pack, st.PackSize = len(job.hashes), packPath, size
-	if err := s.rescanPacks(); err != nil {
-		return st, err
-	}
+	st.Dropped = job.dropped
 	st.LooseRemoved, err = s.removeLoose(job.loose, src.progress)
 	if err != nil {
 		return st, err
 	}
 	if opts.All {
-		st.PacksRemoved, err = s.removePacks(job.oldPacks, strings.TrimSuffix(packPath, ".pack"))
+		st.PacksRemoved, err = s.removePacks(job.oldPacks, strings.TrimSuffix(st.Pack, ".pack"))
 	}
 	return st, err
 }
@@ -112,22 +130,33 @@ type packJob struct {
 	hashes   []Hash
 	loose    map[Hash]string // loose objects to delete afterwards → path
 	oldPacks []string        // pack bases to delete afterwards (All)
+	dropped  int             // objects Keep refused whose every copy goes
 }
 
+// errKeepWithoutAll: only a pack of every object can drop any.
+var errKeepWithoutAll = errors.New("objects: pack: Keep needs All")
+
 func (s *Store) planPack(opts PackOptions) (*packJob, error) {
+	if opts.Keep != nil && !opts.All {
+		return nil, errKeepWithoutAll
+	}
 	job := &packJob{loose: map[Hash]string{}}
-	seen := map[Hash]bool{}
+	sel := newSelection(opts)
 	err := s.forEachLoose(func(h Hash, path string) error {
-		if fi, err := s.fsys.Stat(path); err == nil && fi.Size() == 0 {
+		fi, err := s.fsys.Stat(path)
+		if err == nil && fi.Size() == 0 {
 			return nil // a crashed writer's leftover: not an object
 		}
-		job.loose[h] = path
-		if !seen[h] {
-			seen[h] = true
-			job.hashes = append(job.hashes, h)
+		mtime := farFuture // a file that cannot be stat'ed is never dropped
+		if err == nil {
+			mtime = fi.ModTime()
+		}
+		if sel.add(h, mtime) {
+			job.loose[h] = path
 		}
 		return nil
 	})
+	job.hashes = sel.hashes
 	if err != nil || !opts.All {
 		return job, err
 	}
@@ -143,21 +172,17 @@ func (s *Store) planPack(opts PackOptions) (*packJob, error) {
 		if err != nil {
 			return nil, fmt.Errorf("objects: pack: %w", err)
 		}
-		job.oldPacks = append(job.oldPacks, base)
-		for off := 0; off < 256; off++ {
-			k := idx.FanoutMapping[off]
-			if k < 0 || k >= len(idx.Names) {
-				continue
-			}
-			for names := idx.Names[k]; len(names) >= 20; names = names[20:] {
-				h := Hash(names[:20])
-				if !seen[h] {
-					seen[h] = true
-					job.hashes = append(job.hashes, h)
-				}
-			}
+		mtime := farFuture
+		if fi, err := s.fsys.Stat(base + ".pack"); err == nil {
+			mtime = fi.ModTime()
+		}
+		removable := true
+		eachIndexed(idx, func(h Hash) { removable = sel.add(h, mtime) && removable })
+		if removable {
+			job.oldPacks = append(job.oldPacks, base)
 		}
 	}
+	job.hashes, job.dropped = sel.hashes, sel.droppedCount()
 	return job, nil
 }
 

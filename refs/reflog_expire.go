@@ -18,6 +18,13 @@ import (
 // rename, directory fsync): a crash leaves the old reflog or the new one.
 // A ref without a reflog has nothing to drop.
 func (s *Store) ExpireReflog(ctx context.Context, name string, keep func(ReflogEntry) bool) (int, error) {
+	return s.EditReflog(ctx, name, func(e ReflogEntry) (ReflogEntry, bool) { return e, keep(e) })
+}
+
+// EditReflog is ExpireReflog whose edit, called oldest entry first, may
+// also change the entries it keeps, as `git reflog expire --rewrite`
+// sets an entry's old value to the new value of the entry now before it.
+func (s *Store) EditReflog(ctx context.Context, name string, edit func(ReflogEntry) (ReflogEntry, bool)) (int, error) {
 	if err := ValidRefName(name); err != nil {
 		return 0, err
 	}
@@ -36,15 +43,17 @@ func (s *Store) ExpireReflog(ctx context.Context, name string, keep func(ReflogE
 	}
 	entries, bad := parseReflog(data)
 	dropped := len(bad)
+	changed := false
 	var out []byte
 	for _, e := range entries {
-		if keep(e) {
-			out = append(out, formatReflogLine(e)...)
+		if e2, ok := edit(e); ok {
+			changed = changed || e2 != e
+			out = append(out, formatReflogLine(e2)...)
 		} else {
 			dropped++
 		}
 	}
-	if dropped == 0 {
+	if dropped == 0 && !changed {
 		return 0, l.unlock(ctx)
 	}
 	err = fsx.Retry(ctx, s.retry, func() error {

@@ -213,8 +213,18 @@ func (r *Repo) PruneAutosave(ctx context.Context, now time.Time, who objects.Sig
 	if err := r.refs.Update(ctx, AutosaveRef, head, res.Head, who, msg); err != nil {
 		return nil, fmt.Errorf("autosave: prune: %w", err)
 	}
-	// The reflog would keep the dropped snapshots reachable for git gc.
-	if _, err := r.refs.ExpireReflog(ctx, AutosaveRef, func(e refs.ReflogEntry) bool { return slices.Contains(kept, e.New) }); err != nil {
+	// The reflog would keep the dropped snapshots reachable for gc (and
+	// git gc, which counts old values too): entries naming them go, and
+	// each entry left takes as old value the new one of the entry now
+	// before it (git reflog expire --rewrite).
+	prev := objects.ZeroHash
+	if _, err := r.refs.EditReflog(ctx, AutosaveRef, func(e refs.ReflogEntry) (refs.ReflogEntry, bool) {
+		if !slices.Contains(kept, e.New) {
+			return e, false
+		}
+		e.Old, prev = prev, e.New
+		return e, true
+	}); err != nil {
 		return res, fmt.Errorf("autosave: pruned, but its reflog still names the dropped snapshots: %w", err)
 	}
 	return res, nil

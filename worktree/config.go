@@ -38,6 +38,9 @@ type Config struct {
 	// AutosaveKeep says which snapshots pruning keeps by age
 	// (circuitvc.autosaveKeep, see ParseKeepPolicy).
 	AutosaveKeep KeepPolicy
+	// PruneExpire is how old an unreachable object must be before gc
+	// deletes it (circuitvc.pruneExpire, see ParsePruneExpire).
+	PruneExpire time.Duration
 }
 
 // DefaultConfig is what init writes.
@@ -52,6 +55,7 @@ func DefaultConfig() Config {
 		// KiCad's default for its local history's size.
 		AutosaveLimit: 100 << 20,
 		AutosaveKeep:  DefaultKeepPolicy(),
+		PruneExpire:   DefaultPruneExpire,
 	}
 }
 
@@ -111,6 +115,9 @@ func readConfig(fsys fsx.FS, dir string) (Config, error) {
 		return c, fmt.Errorf("%s: %w", configPath(dir), err)
 	}
 	if err := parseOpt(s, "autosaveKeep", ParseKeepPolicy, &c.AutosaveKeep); err != nil {
+		return c, fmt.Errorf("%s: %w", configPath(dir), err)
+	}
+	if err := parseOpt(s, "pruneExpire", ParsePruneExpire, &c.PruneExpire); err != nil {
 		return c, fmt.Errorf("%s: %w", configPath(dir), err)
 	}
 	return c, nil

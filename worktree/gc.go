@@ -12,6 +12,14 @@ import (
 type GCOptions struct {
 	// Progress, when set, is told how far packing has gone.
 	Progress func(done, total int)
+	// Prune, when set, overrides circuitvc.pruneExpire: unreachable
+	// objects older than it are deleted (0: all; PruneNever: none).
+	Prune *time.Duration
+	// afterWalk, in tests, runs between the reachability walk and the
+	// pack: where a concurrent git could write an object.
+	afterWalk func()
+	// now, in tests, replaces the clock the expiry counts from.
+	now func() time.Time
 }
 
 // GCStats says what a gc run did.
@@ -25,10 +33,12 @@ type GCStats struct {
 // takes it for a killed writer's leftover rather than a live write.
 const staleTempAge = time.Hour
 
-// GC packs the loose objects into a packfile with deltas and removes
-// stale temp files, holding the store lock. Crash safety is
-// objects.Store.Pack's: the pack is complete and checked before any loose
-// object is deleted.
+// GC repacks every object into one packfile with deltas, deletes the
+// unreachable objects older than the prune expiry (see reachable) and
+// removes stale temp files, holding the store lock. With PruneNever it
+// only packs the loose objects. Crash safety is objects.Store.Pack's: the
+// new pack is complete, checked and in place before any object file or
+// old pack is deleted.
 func (r *Repo) GC(ctx context.Context, opts GCOptions) (GCStats, error) {
 	release, err := r.lock(ctx)
 	if err != nil {
@@ -39,7 +49,31 @@ func (r *Repo) GC(ctx context.Context, opts GCOptions) (GCStats, error) {
 	if st.TempsRemoved, err = r.objects.RemoveStaleTemps(staleTempAge); err != nil {
 		return st, err
 	}
-	st.PackStats, err = r.objects.Pack(ctx, objects.PackOptions{Progress: opts.Progress})
+	expire := r.cfg.PruneExpire
+	if opts.Prune != nil {
+		expire = *opts.Prune
+	}
+	popts := objects.PackOptions{Progress: opts.Progress}
+	if expire >= 0 {
+		// The cutoff comes first: an object written after it, during the
+		// walk or the pack, is young and stays.
+		now := time.Now
+		if opts.now != nil {
+			now = opts.now
+		}
+		cutoff := pruneCutoff(now(), expire)
+		keep, protect, err := r.reachable(ctx, cutoff)
+		if err != nil {
+			return st, err
+		}
+		if opts.afterWalk != nil {
+			opts.afterWalk()
+		}
+		popts.All, popts.Expire = true, cutoff
+		popts.Keep = func(h objects.Hash) bool { return keep[h] }
+		popts.Protect = func(h objects.Hash) bool { return protect[h] }
+	}
+	st.PackStats, err = r.objects.Pack(ctx, popts)
 	return st, err
 }
 

@@ -60,7 +60,10 @@ func (r *Repo) Verify(ctx context.Context, report func(Problem)) (VerifyStats, e
 	tips := r.tips()
 	w := walker{r: r, seen: map[objects.Hash]bool{}, report: report}
 	for _, t := range tips {
-		if err := w.commit(ctx, t.hash, t.where); err != nil {
+		// An annotated tag names a tag object; on failure peel returns
+		// the object at fault, which the walk then reports.
+		h, _ := r.peel(t.hash)
+		if err := w.commit(ctx, h, t.where); err != nil {
 			return st, err
 		}
 	}
