@@ -115,7 +115,7 @@ func editBoard(t testing.TB, data []byte) []byte {
 			to["y"] = to["y"].(float64) + 0.4
 		}
 		if moved != "" && e["pcb_component_id"] == moved {
-			shiftX(e, 1.5)
+			corpus.ShiftX(e, 1.5)
 		}
 		out = append(out, e)
 	}
@@ -162,26 +162,6 @@ func editDiagram(t testing.TB, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return edited
-}
-
-func shiftX(e map[string]any, dx float64) {
-	if x, ok := e["x"].(float64); ok {
-		e["x"] = x + dx
-	}
-	for _, k := range []string{"anchor_position", "center"} {
-		if p, ok := e[k].(map[string]any); ok {
-			p["x"] = p["x"].(float64) + dx
-		}
-	}
-	for _, k := range []string{"route", "points"} {
-		if pts, ok := e[k].([]any); ok {
-			for _, p := range pts {
-				if m, ok := p.(map[string]any); ok {
-					m["x"] = m["x"].(float64) + dx
-				}
-			}
-		}
-	}
 }
 
 func str(v any) string { s, _ := v.(string); return s }

@@ -38,3 +38,29 @@ func Read(t testing.TB, rel string) []byte {
 	}
 	return data
 }
+
+// ShiftX moves a decoded tscircuit element's own coordinates right by dx
+// (x, anchor_position, center, and the points of route and points): the
+// edit a designer makes by dragging it, for tests that need one.
+func ShiftX(e map[string]any, dx float64) {
+	if x, ok := e["x"].(float64); ok {
+		e["x"] = x + dx
+	}
+	for _, k := range []string{"anchor_position", "center"} {
+		if p, ok := e[k].(map[string]any); ok {
+			if x, ok := p["x"].(float64); ok {
+				p["x"] = x + dx
+			}
+		}
+	}
+	for _, k := range []string{"route", "points"} {
+		pts, _ := e[k].([]any)
+		for _, p := range pts {
+			if m, ok := p.(map[string]any); ok {
+				if x, ok := m["x"].(float64); ok {
+					m["x"] = x + dx
+				}
+			}
+		}
+	}
+}

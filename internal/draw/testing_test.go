@@ -85,7 +85,7 @@ func editTscircuit(t testing.TB, data []byte) (out []byte, value, moved, deleted
 			}
 		case "pcb_smtpad", "pcb_plated_hole", "pcb_silkscreen_path", "pcb_silkscreen_text":
 			if movedPCB != "" && e["pcb_component_id"] == movedPCB {
-				shift(e, 1.5)
+				corpusdata.ShiftX(e, 1.5)
 			}
 		case "pcb_trace":
 			if deleted == "" {
@@ -107,25 +107,4 @@ func editTscircuit(t testing.TB, data []byte) (out []byte, value, moved, deleted
 		t.Fatal(err)
 	}
 	return out, value, moved, deleted, rerouted
-}
-
-// shift moves an element's own coordinates right by dx.
-func shift(e map[string]any, dx float64) {
-	if x, ok := e["x"].(float64); ok {
-		e["x"] = x + dx
-	}
-	for _, k := range []string{"anchor_position", "center"} {
-		if p, ok := e[k].(map[string]any); ok {
-			p["x"] = p["x"].(float64) + dx
-		}
-	}
-	for _, k := range []string{"route", "points"} {
-		if pts, ok := e[k].([]any); ok {
-			for _, p := range pts {
-				if m, ok := p.(map[string]any); ok {
-					m["x"] = m["x"].(float64) + dx
-				}
-			}
-		}
-	}
 }

@@ -1,6 +1,7 @@
 package visdiff
 
 import (
+	corpusdata "github.com/circuitvc/circuitvc/internal/corpus"
 	"slices"
 	"testing"
 
@@ -55,7 +56,7 @@ func TestTscircuitEdits(t *testing.T) {
 						}
 					}
 					if movedPCB != "" && e["pcb_component_id"] == movedPCB {
-						shift(e, 1.5)
+						corpusdata.ShiftX(e, 1.5)
 					}
 					out = append(out, e)
 				}

@@ -226,25 +226,4 @@ func jsonEdit(t testing.TB, data []byte, edit func(doc map[string]any)) []byte {
 	return out
 }
 
-// shift moves an element's own coordinates right by dx.
-func shift(e map[string]any, dx float64) {
-	if x, ok := e["x"].(float64); ok {
-		e["x"] = x + dx
-	}
-	for _, k := range []string{"anchor_position", "center"} {
-		if p, ok := e[k].(map[string]any); ok {
-			p["x"] = p["x"].(float64) + dx
-		}
-	}
-	for _, k := range []string{"route", "points"} {
-		if pts, ok := e[k].([]any); ok {
-			for _, p := range pts {
-				if m, ok := p.(map[string]any); ok {
-					m["x"] = m["x"].(float64) + dx
-				}
-			}
-		}
-	}
-}
-
 func str(v any) string { s, _ := v.(string); return s }
