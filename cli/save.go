@@ -40,10 +40,10 @@ Examples:
 				Paths: paths, Message: c.String("message"), Author: who, NoVerify: c.Bool("no-verify"),
 			})
 			if errors.Is(err, worktree.ErrNothingToSave) {
-				if none, err := noTrackedFiles(repo); err != nil {
+				if tracked, err := repo.Tracked(); err != nil {
 					return err
-				} else if none != "" {
-					fmt.Fprintln(env.Stdout, "nothing to save: "+none)
+				} else if len(tracked) == 0 {
+					fmt.Fprintln(env.Stdout, "nothing to save: "+noTrackedHint(repo))
 					return nil
 				}
 				fmt.Fprintln(env.Stdout, "nothing to save: the working files match the current version")

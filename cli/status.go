@@ -84,30 +84,25 @@ func writeStatus(c *ucli.Context, env *Env, repo *worktree.Repo, files []worktre
 	if changed > 0 {
 		return nil
 	}
-	if none, err := noTrackedFiles(repo); err != nil {
-		return err
-	} else if none != "" {
-		fmt.Fprintln(w, strings.ToUpper(none[:1])+none[1:]+".")
+	if len(files) == 0 { // Status lists every tracked file, unchanged ones too
+		hint := noTrackedHint(repo)
+		fmt.Fprintln(w, strings.ToUpper(hint[:1])+hint[1:]+".")
 		return nil
 	}
 	fmt.Fprintln(w, "Nothing to save: the working files match the current version.")
 	return nil
 }
 
-// noTrackedFiles says, when no file is tracked, which names are and how
-// to save others; it returns "" when some file is tracked.
-func noTrackedFiles(repo *worktree.Repo) (string, error) {
-	files, err := repo.Tracked()
-	if err != nil || len(files) > 0 {
-		return "", err
-	}
+// noTrackedHint says that no file is tracked, which names are, and how
+// to save others.
+func noTrackedHint(repo *worktree.Repo) string {
 	var pats []string
 	for _, p := range repo.Config().Track {
 		if !strings.HasPrefix(p, "!") {
 			pats = append(pats, p)
 		}
 	}
-	return fmt.Sprintf("no tracked files here (circuitvc tracks files named %s); name a file to save it ('circuitvc save FILE') or add a pattern ('git config --file .circuitvc/config --add circuitvc.track PATTERN')", strings.Join(pats, ", ")), nil
+	return fmt.Sprintf("no tracked files here (circuitvc tracks files named %s); name a file to save it ('circuitvc save FILE') or add a pattern ('git config --file .circuitvc/config --add circuitvc.track PATTERN')", strings.Join(pats, ", "))
 }
 
 func writeStatusJSON(env *Env, files []worktree.FileStatus, all bool) error {

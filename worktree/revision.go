@@ -123,19 +123,25 @@ func (r *Repo) resolveBase(rev *refs.Rev) (objects.Hash, error) {
 func (r *Repo) peel(h objects.Hash) (objects.Hash, error) {
 	start := h
 	for range maxTagChain {
-		t, data, err := r.objects.Read(h)
+		// The type alone decides for a commit (the usual case, for every
+		// lightweight tag log decorates): only a tag is read whole.
+		t, _, rc, err := r.objects.Open(h)
 		if err != nil {
 			return h, err
 		}
+		rc.Close()
 		if t == objects.CommitObject {
 			return h, nil
 		}
-		target, ok := strings.CutPrefix(string(data), "object ")
-		if t != objects.TagObject || !ok || len(target) < 40 {
+		if t != objects.TagObject {
 			break
 		}
-		if h, err = objects.ParseHash(target[:40]); err != nil {
-			return h, fmt.Errorf("tag %s: %w: %v", h, ErrDamaged, err)
+		_, data, err := r.objects.Read(h)
+		if err != nil {
+			return h, err
+		}
+		if h, err = tagTarget(data); err != nil {
+			return start, fmt.Errorf("tag %s: %w", start, err)
 		}
 	}
 	return start, fmt.Errorf("%w: %s is not a commit", ErrRevisionNotFound, start)
