@@ -80,11 +80,14 @@ mutate_one() {
 		if grep -q -e '\[build failed\]' -e '\[setup failed\]' "$out"; then
 			verdict="**does not build**"
 		else
-			# Top-level tests only ("--- FAIL: TestX (…)" at the start of a
-			# line), as package.TestX; a package that fails without one
-			# (panic, timeout) counts once, as package.(package).
+			# Top-level tests only ("--- FAIL: TestX (…)" unindented; a
+			# child process's output without a newline can precede it on
+			# the line), as package.TestX; a package that fails without
+			# one (panic, timeout) counts once, as package.(package).
 			killers=$(awk '
-				/^--- FAIL: / { t[++n] = $3 }
+				match($0, /(^|[^ ])--- FAIL: [^ ]+/) {
+					s = substr($0, RSTART, RLENGTH); sub(/.*--- FAIL: /, "", s); t[++n] = s
+				}
 				/^(FAIL|ok)\t/ {
 					pkg = $2; sub(/.*\//, "", pkg)
 					if ($1 == "FAIL" && n == 0) print pkg ".(package)"

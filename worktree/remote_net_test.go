@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"net/http/cgi"
@@ -45,6 +46,10 @@ func httpGit(t *testing.T, root, user, pass string) *httptest.Server {
 	backend := &cgi.Handler{
 		Path: filepath.Join(strings.TrimSpace(execPath), "git-http-backend"),
 		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1", "HOME=" + root},
+		// The backend's complaints ("Not a git repository") belong in the
+		// test's log, not glued to go test's own output lines.
+		Stderr: testWriter{t},
+		Logger: log.New(testWriter{t}, "cgi: ", 0),
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if user != "" {
@@ -59,6 +64,14 @@ func httpGit(t *testing.T, root, user, pass string) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// testWriter writes each Write as one line of t's log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Logf("%s", strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }
 
 // gitDaemon serves the repositories under root with git daemon on a
