@@ -99,6 +99,9 @@ type mergeState struct {
 	// Conflicted are the files with a report.
 	Conflicted []string `json:"conflicted"`
 	Message    string   `json:"message"`
+	// done: current already is the version that records this merge (see
+	// mergeRecorded); the state is a leftover, not a merge in progress.
+	done bool
 }
 
 // MergeStatus is a merge in progress, for status.
@@ -130,8 +133,14 @@ func (r *Repo) Merge(ctx context.Context, opts MergeOptions) (*MergeResult, erro
 	defer r.saveStatCache()
 	if st, err := r.readMergeState(); err != nil {
 		return nil, err
-	} else if st != nil {
+	} else if st != nil && !st.done {
 		return nil, fmt.Errorf("%w (of %s): resolve its conflicts and save, or 'circuitvc merge --abort'", ErrMerging, st.Rev)
+	} else if st != nil {
+		// What a recorded merge left goes now, under the lock, so that
+		// it cannot mix with this merge's reports.
+		if err := r.endMerge(); err != nil {
+			return nil, err
+		}
 	}
 	head, err := r.Head()
 	if err != nil {
@@ -522,7 +531,27 @@ func (r *Repo) readMergeState() (*mergeState, error) {
 	if err := json.Unmarshal(data, &st); err != nil {
 		return nil, fmt.Errorf("%s: %w: %v", name, ErrDamaged, err)
 	}
-	return &st, nil
+	st.done, err = r.mergeRecorded(&st)
+	return &st, err
+}
+
+// mergeRecorded reports whether current already is the version that
+// records the merge st describes: a power cut (or a failed removal)
+// between that version's ref move and the removal of the state leaves
+// the state behind, and the merge is then finished, not in progress.
+func (r *Repo) mergeRecorded(st *mergeState) (bool, error) {
+	head, err := r.Head()
+	if err != nil || head.IsZero() || head.String() == st.Head {
+		return false, err
+	}
+	if head.String() == st.Theirs {
+		return true, nil // a fast-forward
+	}
+	c, err := r.objects.ReadCommit(head)
+	if err != nil {
+		return false, err
+	}
+	return len(c.Parents) == 2 && c.Parents[0].String() == st.Head && c.Parents[1].String() == st.Theirs, nil
 }
 
 // reportPath is where the report of file p of a merge in progress is.
@@ -534,7 +563,7 @@ func (r *Repo) reportPath(p string) string {
 // in progress left one.
 func (r *Repo) mergeReport(abs string) (string, bool) {
 	st, err := r.readMergeState()
-	if err != nil || st == nil {
+	if err != nil || st == nil || st.done {
 		return "", false
 	}
 	rel, err := filepath.Rel(r.root, abs)
@@ -548,7 +577,7 @@ func (r *Repo) mergeReport(abs string) (string, bool) {
 // conflicts are open; nil when none is.
 func (r *Repo) MergeStatus() (*MergeStatus, error) {
 	st, err := r.readMergeState()
-	if err != nil || st == nil {
+	if err != nil || st == nil || st.done {
 		return nil, err
 	}
 	theirs, _ := parseHash(st.Theirs)
@@ -577,6 +606,9 @@ func (r *Repo) mergeParents(head objects.Hash) ([]objects.Hash, *mergeState, err
 	st, err := r.readMergeState()
 	if err != nil || st == nil {
 		return parents, nil, err
+	}
+	if st.done { // under save's lock: the leftover can go
+		return parents, nil, r.endMerge()
 	}
 	ms, err := r.MergeStatus()
 	if err != nil {
@@ -612,6 +644,9 @@ func (r *Repo) AbortMerge(ctx context.Context) (*RestoreResult, error) {
 	}
 	if st == nil {
 		return nil, ErrNotMerging
+	}
+	if st.done {
+		return nil, errors.Join(ErrNotMerging, r.endMerge())
 	}
 	backup, err := parseHash(st.Backup)
 	if err != nil {
@@ -668,7 +703,7 @@ func (r *Repo) removeTree(dir string) error {
 // refuseDuringMerge stops a command that would lose a merge in progress.
 func (r *Repo) refuseDuringMerge() error {
 	st, err := r.readMergeState()
-	if err != nil || st == nil {
+	if err != nil || st == nil || st.done {
 		return err
 	}
 	return fmt.Errorf("%w (of %s): finish it with 'circuitvc save' or give it up with 'circuitvc merge --abort' first", ErrMerging, st.Rev)

@@ -6,6 +6,7 @@ package worktree
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"maps"
 	"syscall"
 	"testing"
@@ -79,5 +80,55 @@ func TestMergeStateBeforeFiles(t *testing.T) {
 	}
 	if got := workState(t, inner); !maps.Equal(got, sc.before) {
 		t.Errorf("the merge state was not written, yet working files changed")
+	}
+}
+
+// TestRecordedMergeLeftState: when the state of a clean merge cannot be
+// removed after current moved to the merge version (as after a power cut
+// between the two), the merge is finished all the same: no merge is in
+// progress, save and merge --abort treat it so, and the next merge
+// clears what was left.
+func TestRecordedMergeLeftState(t *testing.T) {
+	sc := mergeScenario(t)
+	inner := sc.base.Clone()
+	f := fsxtest.NewFaultFS(inner)
+	r, err := openRepo(t, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Inject(fsxtest.Fault{Op: "remove", Path: "state.json", Times: -1, Err: syscall.EIO})
+	err = sc.run(context.Background(), r)
+	r.Close()
+	if !errors.Is(err, syscall.EIO) {
+		t.Fatalf("merge = %v, want EIO from removing its state", err)
+	}
+	if _, err := inner.Stat(scRoot + "/.circuitvc/merge/state.json"); err != nil {
+		t.Fatalf("the fault did not leave the merge state: %v", err)
+	}
+	r, err = openRepo(t, inner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	head, _ := r.Head()
+	if head == sc.oldHead {
+		t.Fatal("current did not move to the merge version")
+	}
+	if ms, err := r.MergeStatus(); err != nil || ms != nil {
+		t.Errorf("merge status = %+v, %v; want none", ms, err)
+	}
+	if _, err := r.AbortMerge(context.Background()); !errors.Is(err, ErrNotMerging) {
+		t.Errorf("merge --abort = %v, want ErrNotMerging", err)
+	}
+	writeWorkFile(t, r, "a.circuit.json", circuitV("after"))
+	if res := mustSave(t, r, "after the merge"); len(logOf(t, r, res.Commit)) == 0 {
+		t.Error("no history after save")
+	}
+	branch(t, r, "refs/heads/other", head, "b.circuit.json", circuitV("b"))
+	if _, err := r.Merge(context.Background(), MergeOptions{Rev: "refs/heads/other", Author: testSig}); err != nil {
+		t.Fatalf("next merge: %v", err)
+	}
+	if _, err := inner.Stat(scRoot + "/.circuitvc/merge"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the next merge kept the finished merge's state (%v)", err)
 	}
 }
