@@ -161,3 +161,35 @@ func indexes(t *testing.T, fsys fsx.FS) []string {
 	}
 	return out
 }
+
+// TestPackRenameDurableBeforeIndex: gc makes the new pack's name durable
+// (an fsync of objects/pack) before it renames the index into place;
+// otherwise a power cut can keep the index's rename and lose the pack's.
+func TestPackRenameDurableBeforeIndex(t *testing.T) {
+	for _, fx := range gcFixtures(t, 4) {
+		f := fsxtest.NewFaultFS(fx.base.Clone())
+		s := openMem(t, f)
+		if _, err := s.Pack(context.Background(), fx.opts); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		packDir := filepath.Join(faultDir, "objects", "pack")
+		packRenamed, synced, indexRenamed := false, false, false
+		for _, op := range f.Log() {
+			switch {
+			case op.Name == "rename" && strings.HasSuffix(op.To, ".pack"):
+				packRenamed = true
+			case packRenamed && op.Name == "syncdir" && op.Path == packDir:
+				synced = true
+			case op.Name == "rename" && strings.HasSuffix(op.To, ".idx"):
+				indexRenamed = true
+				if !packRenamed || !synced {
+					t.Errorf("%s: index renamed into place before the pack's rename was fsynced (pack renamed: %v)", fx.name, packRenamed)
+				}
+			}
+		}
+		if !indexRenamed {
+			t.Errorf("%s: no index was renamed into place", fx.name)
+		}
+	}
+}

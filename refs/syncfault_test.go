@@ -121,3 +121,25 @@ func checkRef(t *testing.T, fsys fsx.FS, c syncFaultCase, done, cut bool, desc s
 		t.Errorf("%s: %s = %s with reflog lengths %v: half done (was %s and %v)", desc, c.ref, got, n, c.old, c.oldN)
 	}
 }
+
+// TestUpdateReportsFailedFsyncs: an update whose lock file or reflog
+// cannot be fsynced fails with the cause and leaves the ref where it
+// was: the new value was never durable, so it must not be acknowledged.
+func TestUpdateReportsFailedFsyncs(t *testing.T) {
+	h := fakeHashes(2)
+	for _, path := range []string{"refs/heads/main.lock", "logs/HEAD", "logs/refs/heads/main"} {
+		f := fsxtest.NewFaultFS(memStore(t, h))
+		f.Inject(fsxtest.Fault{Op: "sync", Path: path, Err: syscall.EIO})
+		s := Open(f, memDir, Options{})
+		err := s.Update(bg, HEAD, h[0], h[1], sig(), "second")
+		if len(f.Fired()) == 0 {
+			t.Fatalf("%s: no fsync of it", path)
+		}
+		if !errors.Is(err, syscall.EIO) {
+			t.Errorf("%s: fsync failed, Update = %v; want EIO", path, err)
+		}
+		if got, err := s.Read(HEAD); err != nil || got != h[0] {
+			t.Errorf("%s: fsync failed, HEAD = %v, %v; want it unmoved at %v", path, got, err, h[0])
+		}
+	}
+}
