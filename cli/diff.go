@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -66,7 +68,7 @@ Examples:
 			&ucli.IntFlag{Name: "unified", Aliases: []string{"U"}, Value: 3, Usage: "`N` lines of context in line diffs"},
 			&ucli.BoolFlag{Name: "full", Usage: "print every reference and pin of long lists (default: ranges, cut with a count)"},
 		}, htmlFlags()...),
-		Action: func(c *ucli.Context) error {
+		Action: func(c *ucli.Context) (err error) {
 			format := c.String("format")
 			if !slices.Contains([]string{"semantic", "unified", "json", "html"}, format) {
 				return usagef("diff --format %q: want semantic, unified, json or html", format)
@@ -77,6 +79,11 @@ Examples:
 			cmp, err := diffPairs(c, env)
 			if err != nil {
 				return err
+			}
+			defer cmp.release()
+			if len(cmp.unmap) > 0 {
+				defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+				defer guardFaults(&err)
 			}
 			different := len(cmp.pairs) > 0
 			switch {
@@ -105,6 +112,30 @@ type comparison struct {
 	sources [2]circuit.Source
 	// reads are shared by the files of each side (pairSources).
 	reads [2]*circuit.Reads
+	// unmap releases the plain files that were mapped (see mapFile).
+	unmap []func()
+}
+
+// release unmaps the mapped files: nothing may use their bytes after.
+func (cmp *comparison) release() {
+	for _, f := range cmp.unmap {
+		f()
+	}
+	cmp.unmap = nil
+}
+
+// guardFaults, deferred with debug.SetPanicOnFault(true) by a goroutine
+// that reads mapped files, turns the fault of a file truncated under the
+// mapping into an error; any other panic goes on.
+func guardFaults(err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if _, fault := r.(interface{ Addr() uintptr }); !fault {
+		panic(r)
+	}
+	*err = fmt.Errorf("diff: a file changed while it was compared: %v", r)
 }
 
 // diffPairs works out what is compared with what.
@@ -196,10 +227,11 @@ func readPlainPair(env *Env, dir, a, b string) (*comparison, error) {
 	cmp := &comparison{old: a, new: b, plain: true}
 	p := worktree.PlainPair(filepath.ToSlash(b), nil, nil)
 	var err error
-	if p.Old, err = readPlain(env, dir, a); err != nil {
+	if p.Old, err = readPlain(env, dir, a, cmp); err != nil {
 		return nil, err
 	}
-	if p.New, err = readPlain(env, dir, b); err != nil {
+	if p.New, err = readPlain(env, dir, b, cmp); err != nil {
+		cmp.release()
 		return nil, err
 	}
 	if !bytes.Equal(p.Old, p.New) {
@@ -209,15 +241,34 @@ func readPlainPair(env *Env, dir, a, b string) (*comparison, error) {
 	return cmp, nil
 }
 
-// readPlain reads a file named on the command line; an error names it as
-// the user typed it.
-func readPlain(env *Env, dir, name string) ([]byte, error) {
+// readPlain reads a file named on the command line, or with a cmp maps a
+// big one (see mapFile; cmp.release unmaps it); an error names it as the
+// user typed it.
+func readPlain(env *Env, dir, name string, cmp *comparison) ([]byte, error) {
+	if cmp != nil {
+		if data, unmap, ok := mapArgFile(env, dir, name); ok {
+			cmp.unmap = append(cmp.unmap, unmap)
+			return data, nil
+		}
+	}
 	data, err := readArgFile(env, dir, name)
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return nil, fmt.Errorf("%s: %w", name, pe.Err)
 	}
 	return data, err
+}
+
+// mapArgFile maps a file named on the command line when mapFile will; ok
+// is false when it will not or the file cannot be opened (the read then
+// reports why).
+func mapArgFile(env *Env, dir, name string) (data []byte, unmap func(), ok bool) {
+	f, err := env.FS.OpenFile(resolveDir(dir, name), os.O_RDONLY, 0)
+	if err != nil {
+		return nil, nil, false
+	}
+	defer f.Close() // a mapping outlives its file descriptor
+	return mapFile(f)
 }
 
 // fileDiff is one file's comparison, ready to print.

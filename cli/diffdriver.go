@@ -62,7 +62,7 @@ func driverSide(env *Env, dir, file, mode string) ([]byte, worktree.FileMode, bo
 	if file == "/dev/null" {
 		return nil, 0, false, nil
 	}
-	data, err := readPlain(env, dir, file)
+	data, err := readPlain(env, dir, file, nil)
 	if err != nil {
 		return nil, 0, false, err
 	}

@@ -108,11 +108,15 @@ func Diff(old, new *Circuit) *Delta {
 		new = &Circuit{}
 	}
 	d := &Delta{}
+	// The BOM is grouped from the components alone, which the rest of
+	// Diff only reads: on a second core it costs a big diff no time.
+	bom := make(chan []BOMChange, 1)
+	go func() { bom <- diffBOM(old, new) }()
 	renames := diffComponents(d, old, new)
 	diffNets(d, old, new, renames)
 	diffSheets(d, old.Sheets, new.Sheets)
 	d.Metadata = diffMetadata(old, new)
-	d.BOM = diffBOM(old, new)
+	d.BOM = <-bom
 	d.Other = diffOthers(old.others, new.others)
 	return d
 }

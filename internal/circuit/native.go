@@ -240,7 +240,15 @@ func nativeNet(n *node, ni int, s *errorSink, st *sites) (*Net, bool) {
 	}
 	net := &Net{Name: name.str}
 	st.netNames = append(st.netNames, site{name: net.Name, off: name.off, i: ni})
-	conns := n.get("connections")
+	// A repeated "connections" counts by its last value, as in
+	// encoding/json and in decodeNativeStream.
+	var conns *node
+	for i := len(n.obj) - 1; i >= 0; i-- {
+		if n.obj[i].key == "connections" {
+			conns = &n.obj[i].val
+			break
+		}
+	}
 	if conns == nil || conns.kind != kArray {
 		return net, true
 	}

@@ -3,6 +3,7 @@ package circuit
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -21,10 +22,13 @@ func TestNativeStreamMatchesTree(t *testing.T) {
 		"wrong types": `{"components": [{"id": "R1", "type": 7, "value": true, "footprint": null, "pins": "1 2", "position": [1, 2]},
 			{"id": "R2", "mpn": ["x"], "pins": [null, "", 3, {"a": 1}], "position": {"x": "1", "y": 2}}],
 			"nets": [{"name": "A", "connections": [1, "R1", "R1.", ".1", "R1.1", null, "R2.3"]}, {"name": "B", "connections": "R1.2"}]}`,
-		// A repeated "connections" is left out: the tree takes the
-		// first, the bytes the last (as before the fast paths).
 		"repeated keys": `{"components": [{"id": "R1", "id": "R9", "value": "1k", "value": "2k", "pins": ["1"], "pins": ["2"]}],
 			"nets": [{"name": "A", "name": "B", "connections": ["R1.1"]}]}`,
+		// The last "connections" counts, as in encoding/json, also
+		// when it is no list.
+		"repeated connections": `{"components": [{"id": "R1", "pins": ["1", "2"]}],
+			"nets": [{"name": "A", "connections": ["R9.1"], "connections": ["R1.1", "R1.2"]},
+			{"name": "B", "connections": ["R1.2"], "connections": "R1.1"}]}`,
 		"empty lists": `{"components": [{"id": "R1", "pins": []}, {"id": "R2"}], "nets": []}`,
 		"no nets":     `{"components": [{"id": "R1", "pins": ["1", "2"], "properties": {"a": {"b": 1}}}]}`,
 		"duplicates": `{"components": [{"id": "R1", "value": "1k"}, {"id": "R1", "value": "2k"}],
@@ -58,4 +62,31 @@ func netsText(nets []*Net) string {
 		s += fmt.Sprintf("%+v ", *n)
 	}
 	return s
+}
+
+// TestRepeatedConnectionsLastWins: a net whose "connections" key appears
+// twice has the pins of the last one, whether it is read for a diff
+// (Parse) or checked (Check), and validation looks at those pins only:
+// the first list's pin on a missing part is no finding.
+func TestRepeatedConnectionsLastWins(t *testing.T) {
+	data := []byte(`{"version": "1", "components": [{"id": "R1", "type": "resistor", "pins": ["1", "2"]}],
+		"nets": [{"name": "A", "connections": ["R9.1"], "connections": ["R1.1", "R1.2"]}]}`)
+	parsed, err := Parse("a.circuit.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, findings := Check("a.circuit.json", data, ValidateOptions{})
+	if checked == nil {
+		t.Fatalf("not checked: %v", findings)
+	}
+	for _, c := range []*Circuit{parsed, checked} {
+		if got := netsText(c.Nets); got != netsText([]*Net{{Name: "A", Pins: []string{"R1.1", "R1.2"}}}) {
+			t.Errorf("nets %s, want A with the last list", got)
+		}
+	}
+	for _, f := range findings {
+		if strings.Contains(f.Error(), "R9") {
+			t.Errorf("finding about the first list: %v", f)
+		}
+	}
 }

@@ -1,8 +1,10 @@
 package circuit
 
 import (
+	"fmt"
 	"io/fs"
 	"path"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -146,6 +148,18 @@ func ParsePair(old, new Source) (sides [2]*Circuit, ok bool) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// The CLI may hand over a mapped file: when it is truncated
+			// under the mapping, reading past its new end faults, and
+			// the fault is this side's error, not the end of the process.
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			defer func() {
+				if r := recover(); r != nil {
+					if _, fault := r.(interface{ Addr() uintptr }); !fault {
+						panic(r)
+					}
+					sides[i], errs[i] = nil, fmt.Errorf("%s: %v", s.Name, r)
+				}
+			}()
 			sides[i], errs[i] = ParseSource(s)
 		}()
 	}
