@@ -28,8 +28,8 @@ and status then shows it unchanged.
 
 A restore that fails changes nothing: every check comes first (the locks
 of the store and of the current and backup refs, every object it needs,
-the new objects written to disk), and if replacing a working file or
-moving a ref still fails, what was done is put back. Only if putting back
+unsaved work written to disk), and if replacing a working file, writing
+the new version or moving a ref still fails, what was done is put back. Only if putting back
 fails too (a disk that died mid-way) does restore exit 11, naming the
 files left changed and the version holding their previous bytes (backup,
 or a hash to restore).

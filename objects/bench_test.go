@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/circuitvc/circuitvc/fsx"
@@ -204,6 +205,54 @@ func BenchmarkVerify1000Commits(b *testing.B) {
 				if err != nil || st.Problems != 0 || st.Objects() != 3000 {
 					b.Fatalf("Verify = %+v, %v", st, err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkCommitCache1000 walks 1000 commits from the newest as `log`
+// does (commits only, no trees), through the commit cache (warm: the
+// file holds every commit) or through Store.ReadCommit.
+func BenchmarkCommitCache1000(b *testing.B) {
+	tmpl, tip := historyTemplate(b, 1000)
+	for _, mode := range []string{"loose", "packed", "loose-cached", "packed-cached"} {
+		b.Run(mode, func(b *testing.B) {
+			dir := copyDir(b, tmpl)
+			s, _ := Open(fsx.OS(), dir)
+			defer s.Close()
+			if strings.HasPrefix(mode, "packed") {
+				if _, err := s.Pack(context.Background(), PackOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cached := strings.HasSuffix(mode, "-cached")
+			walk := func() {
+				read := s.ReadCommit
+				var cc *CommitCache
+				if cached {
+					cc = s.OpenCommitCache()
+					read = cc.ReadCommit
+				}
+				for h := tip; !h.IsZero(); {
+					c, err := read(h)
+					if err != nil {
+						b.Fatal(err)
+					}
+					h = ZeroHash
+					if len(c.Parents) > 0 {
+						h = c.Parents[0]
+					}
+				}
+				if cc != nil {
+					if err := cc.Close(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			walk() // fills the cache
+			b.ReportAllocs()
+			for b.Loop() {
+				walk()
 			}
 		})
 	}

@@ -2,10 +2,12 @@ package objects
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -99,7 +101,11 @@ func DecodeCommit(data []byte) (*Commit, error) {
 		head = bytes.TrimSuffix(head, []byte("\n"))
 	}
 	haveTree := false
-	for i, line := range bytes.Split(head, []byte("\n")) {
+	// Line by line without splitting into a slice first: log decodes
+	// every commit it shows.
+	for i, rest := 0, head; len(rest) > 0 || i == 0; i++ {
+		line, next, _ := bytes.Cut(rest, []byte("\n"))
+		rest = next
 		if len(line) > 0 && line[0] == ' ' {
 			continue // continuation of a multi-line header
 		}
@@ -133,10 +139,14 @@ func DecodeCommit(data []byte) (*Commit, error) {
 }
 
 func parseHex(b []byte) (Hash, error) {
-	if !plumbing.IsHash(string(b)) || bytes.ContainsAny(b, "ABCDEF") {
+	var h Hash
+	if len(b) != 2*len(h) || bytes.ContainsAny(b, "ABCDEF") {
 		return ZeroHash, fmt.Errorf("bad object name %q", b)
 	}
-	return plumbing.NewHash(string(b)), nil
+	if _, err := hex.Decode(h[:], b); err != nil {
+		return ZeroHash, fmt.Errorf("bad object name %q", b)
+	}
+	return h, nil
 }
 
 // parseSignature parses "Name <email> unixtime +hhmm" leniently.
@@ -162,11 +172,23 @@ func parseSignature(b []byte) Signature {
 	loc := time.UTC
 	if len(fields) > 1 {
 		if off, ok := parseZone(fields[1]); ok {
-			loc = time.FixedZone("", off)
+			loc = fixedZone(off)
 		}
 	}
 	sig.When = time.Unix(secs, 0).In(loc)
 	return sig
+}
+
+// zones holds one *time.Location per offset seen, so that decoding the
+// commits of a long history does not make one per commit.
+var zones sync.Map // int → *time.Location
+
+func fixedZone(off int) *time.Location {
+	if loc, ok := zones.Load(off); ok {
+		return loc.(*time.Location)
+	}
+	loc, _ := zones.LoadOrStore(off, time.FixedZone("", off))
+	return loc.(*time.Location)
 }
 
 // parseZone parses "+hhmm" or "-hhmm" into seconds east of UTC.

@@ -38,9 +38,14 @@ func (r *Repo) Log(ctx context.Context, opts LogOptions, fn func(LogEntry) error
 		}
 		from = h
 	}
+	// The commits come from the commit cache (see objects.CommitCache):
+	// one file read instead of one object per commit. Saving what it
+	// learnt is best effort: log must work on a store it cannot write.
+	cc := r.objects.OpenCommitCache()
+	defer func() { _ = cc.Close() }()
 	q := &commitQueue{}
 	seen := map[objects.Hash]bool{from: true}
-	c, err := r.objects.ReadCommit(from)
+	c, err := cc.ReadCommit(from)
 	if err != nil {
 		return err
 	}
@@ -55,14 +60,14 @@ func (r *Repo) Log(ctx context.Context, opts LogOptions, fn func(LogEntry) error
 				continue
 			}
 			seen[p] = true
-			pc, err := r.objects.ReadCommit(p)
+			pc, err := cc.ReadCommit(p)
 			if err != nil {
 				return err
 			}
 			heap.Push(q, LogEntry{Hash: p, Commit: pc})
 		}
 		if opts.Path != "" {
-			changed, err := r.changedPath(e.Commit, opts.Path)
+			changed, err := r.changedPath(cc, e.Commit, opts.Path)
 			if err != nil {
 				return err
 			}
@@ -79,14 +84,14 @@ func (r *Repo) Log(ctx context.Context, opts LogOptions, fn func(LogEntry) error
 }
 
 // changedPath reports whether a commit changed p against its first parent.
-func (r *Repo) changedPath(c *objects.Commit, p string) (bool, error) {
+func (r *Repo) changedPath(cc *objects.CommitCache, c *objects.Commit, p string) (bool, error) {
 	now, err := r.lookup(c.Tree, p)
 	if err != nil {
 		return false, err
 	}
 	var before Entry
 	if len(c.Parents) > 0 {
-		pc, err := r.objects.ReadCommit(c.Parents[0])
+		pc, err := cc.ReadCommit(c.Parents[0])
 		if err != nil {
 			return false, err
 		}

@@ -35,11 +35,11 @@ type RestoreResult struct {
 // the named files). It is ordered so that everything that can fail comes
 // before anything changes: the store lock is taken, every blob read, the
 // locks of the current and backup refs taken and their values checked,
-// and the objects (a backup commit of the working files, the commit
-// recording the restore) written and synced. Then backup moves (so that
-// unsaved work is in a ref before any file is overwritten), each differing
-// working file is replaced atomically, and the current version moves
-// (see carryOut).
+// and unsaved work (a backup commit of the working files) written and
+// synced. Then backup moves (so that unsaved work is in a ref before any
+// file is overwritten), each differing working file is replaced
+// atomically while the commit recording the restore is written, and the
+// current version moves once both are on disk (see carryOut).
 //
 // If any of that fails, what was done is put back — the current version,
 // the working files, backup — and the error is the cause: nothing was
@@ -64,8 +64,15 @@ func (r *Repo) Restore(ctx context.Context, opts RestoreOptions) (*RestoreResult
 		return nil, err
 	}
 	defer rr.abort()
-	if err := job.batch.write(r, "back up"); err != nil {
-		return nil, err
+	// Unsaved work goes to the disk before anything changes. Without it
+	// (a clean working tree), the batch holds only the version recording
+	// the restore, which current needs and nothing else: carryOut writes
+	// it while it replaces the working files, and moves current after.
+	if job.backupObjs {
+		if err := job.batch.write(r, "back up"); err != nil {
+			return nil, err
+		}
+		job.batch = batch{}
 	}
 	res := &RestoreResult{Target: job.target, Backup: job.backup, Commit: job.commit}
 	if err := r.carryOut(ctx, job, rr, res); err != nil {
@@ -80,6 +87,7 @@ type restoreJob struct {
 	work         Snapshot // the working files before the restore
 	plan         *restorePlan
 	batch        batch
+	backupObjs   bool         // the batch holds unsaved work (blobs, a backup commit)
 	backup       objects.Hash // what backup will name; ZeroHash: leave it
 	commit       objects.Hash // the commit recording the restore; ZeroHash: none
 	msg          string
@@ -131,6 +139,7 @@ func (r *Repo) planJob(ctx context.Context, opts RestoreOptions) (*restoreJob, e
 			}
 		}
 	}
+	job.backupObjs = len(job.batch.objs) > 0
 	job.msg = fmt.Sprintf("restore to %s (%s)", opts.To, short(job.target))
 	if !want.Equal(headSnap) {
 		if job.commit, err = job.batch.addCommit(job.head, want, opts.Author, job.msg); err != nil {
@@ -191,7 +200,9 @@ func (rr *restoreRefs) abort() {
 // file is overwritten, then the current version. When backup is to name
 // the current version itself, the working files are already in history:
 // backup then moves after them, at the same time as current, so that the
-// two wait on the disk together.
+// two wait on the disk together. Objects still queued in job.batch (the
+// version recording the restore) are written while the working files
+// are, and are on disk before current names them.
 func (r *Repo) carryOut(ctx context.Context, job *restoreJob, rr *restoreRefs, res *RestoreResult) error {
 	early := rr.backup != nil && job.backup != job.head
 	if early {
@@ -199,7 +210,13 @@ func (r *Repo) carryOut(ctx context.Context, job *restoreJob, rr *restoreRefs, r
 			return err
 		}
 	}
-	if err := r.apply(ctx, job.plan, res); err != nil {
+	written := make(chan error, 1)
+	go func() { written <- job.batch.write(r, "record the restore") }()
+	err := r.apply(ctx, job.plan, res)
+	if werr := <-written; err == nil {
+		err = werr
+	}
+	if err != nil {
 		return err
 	}
 	late := []*refs.Pending{rr.head}
