@@ -31,6 +31,11 @@ type tsElem struct {
 // skips the rest undecoded. It reports malformed JSON as fatal.
 func scanTscircuit(data []byte, s *errorSink, all bool, schema *tsSchema) ([]tsElem, bool) {
 	p := newParser(data)
+	if all {
+		// Every element is decoded: one copy of the file serves every
+		// string and number in it.
+		p.src = string(data)
+	}
 	p.skipBOM()
 	p.ws()
 	if p.pos >= len(p.data) || p.data[p.pos] != '[' {
