@@ -163,6 +163,54 @@ func (p *parser) nodes(ns []node) []node {
 	return p.narena[i : i+k : i+k]
 }
 
+// arenaMark is a position in the arenas (see mark).
+type arenaMark struct {
+	m, n   int
+	mchunk *member
+	nchunk *node
+}
+
+// mark records the arenas' position so that release can hand back what
+// was carved after it.
+func (p *parser) mark() arenaMark {
+	return arenaMark{m: len(p.marena), n: len(p.narena), mchunk: chunkID(p.marena), nchunk: chunkIDNode(p.narena)}
+}
+
+// release hands back the slices carved since m; nothing may still
+// point into them. A chunk started since m holds only such slices and
+// is reused from its start.
+func (p *parser) release(m arenaMark) {
+	if chunkID(p.marena) == m.mchunk {
+		clear(p.marena[m.m:])
+		p.marena = p.marena[:m.m]
+	} else {
+		clear(p.marena)
+		p.marena = p.marena[:0]
+	}
+	if chunkIDNode(p.narena) == m.nchunk {
+		clear(p.narena[m.n:])
+		p.narena = p.narena[:m.n]
+	} else {
+		clear(p.narena)
+		p.narena = p.narena[:0]
+	}
+}
+
+// chunkID identifies a chunk by its first slot.
+func chunkID(a []member) *member {
+	if cap(a) == 0 {
+		return nil
+	}
+	return &a[:1][0]
+}
+
+func chunkIDNode(a []node) *node {
+	if cap(a) == 0 {
+		return nil
+	}
+	return &a[:1][0]
+}
+
 // nextChunk is the capacity of the chunk after one of capacity prev,
 // holding at least k.
 func nextChunk(prev, k int) int {

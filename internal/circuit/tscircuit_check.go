@@ -59,23 +59,38 @@ type tsChecker struct {
 	// element's index and the steps below it (see path).
 	elem int
 	segs []jseg
+	// pending are the references seen, checked by finish.
+	pending []tsPendingRef
 }
 
-// checkTscircuit validates every element: its shape against
-// circuit-json's definition of its type, unique ids, and references to
-// elements that exist.
-func checkTscircuit(elems []tsElem, s *errorSink) {
+// newTsChecker returns a checker of elements against circuit-json's
+// definitions, reporting to s; nil (after reporting why) when the
+// definitions cannot be read. Elements are given to element one by one
+// as they are read, and finish checks the references once all are in.
+func newTsChecker(s *errorSink) *tsChecker {
 	schema, err := tscircuitSchema()
 	if err != nil {
 		s.problem(-1, "", "", "internal: tscircuit definitions: %v", err)
-		return
+		return nil
 	}
-	c := &tsChecker{schema: schema, s: s, ids: map[tsID]int{}, connectivity: map[string]bool{}}
-	for k := range elems {
-		c.element(&elems[k])
-	}
-	for k := range elems {
-		c.refs(&elems[k])
+	return &tsChecker{schema: schema, s: s, ids: map[tsID]int{}, connectivity: map[string]bool{}}
+}
+
+// finish checks that each reference field seen names an element that
+// exists. References the adapter resolves while joining nets are left
+// to it.
+func (c *tsChecker) finish() {
+	for _, r := range c.pending {
+		if c.known(r.target, r.field, r.id) {
+			continue
+		}
+		// The path is spelled out only for a finding.
+		path := pathKey(pathIdx("$", r.elem), r.field)
+		if r.j >= 0 {
+			path = pathIdx(path, r.j)
+		}
+		c.s.warn(r.off, path, "the "+c.schema.Elements[r.target].ID+" of a "+r.target,
+			"%s refers to %s %q, which the file does not define", r.typ, r.target, r.id)
 	}
 }
 
@@ -108,6 +123,7 @@ func (c *tsChecker) element(e *tsElem) {
 	if k := stringField(n, "subcircuit_connectivity_map_key"); k != "" {
 		c.connectivity[k] = true
 	}
+	c.collectRefs(e, t.str, def)
 	if def.ID != "" {
 		if id := n.get(def.ID); id != nil && id.kind == kString {
 			key := tsID{t.str, id.str}
@@ -369,42 +385,34 @@ func unitExample(unit string) string {
 	return "\"10\""
 }
 
-// refs checks that each reference field names an element that exists.
-// References the adapter resolves while joining nets are left to it.
-func (c *tsChecker) refs(e *tsElem) {
+// tsPendingRef is a reference to check once every id is known; it
+// holds no node, so that the element it came from can be dropped.
+type tsPendingRef struct {
+	typ, field, target, id string
+	off, elem, j           int // j is the index in an array field, or -1
+}
+
+// collectRefs records the references of an element for finish.
+func (c *tsChecker) collectRefs(e *tsElem, typ string, def *tsElementDef) {
 	n := &e.n
-	if n.kind != kObject {
-		return
-	}
-	typ := stringField(n, "type")
-	def := c.schema.Elements[typ]
-	if def == nil {
-		return
-	}
 	for _, r := range def.refs {
-		field, target := r.field, r.target
-		v := n.get(field)
+		v := n.get(r.field)
 		if v == nil {
 			continue
 		}
-		check := func(x *node, j int) {
-			if x.kind != kString || x.str == "" || c.known(target, field, x.str) {
+		add := func(x *node, j int) {
+			if x.kind != kString || x.str == "" {
 				return // relaxation R10: "" means no reference
 			}
-			// The path is spelled out only for a finding.
-			path := pathKey(pathIdx("$", e.idx), field)
-			if j >= 0 {
-				path = pathIdx(path, j)
-			}
-			c.s.warn(x.off, path, "the "+c.schema.Elements[target].ID+" of a "+target,
-				"%s refers to %s %q, which the file does not define", typ, target, x.str)
+			c.pending = append(c.pending, tsPendingRef{typ: typ, field: r.field, target: r.target, id: x.str,
+				off: x.off, elem: e.idx, j: j})
 		}
 		switch v.kind {
 		case kString:
-			check(v, -1)
+			add(v, -1)
 		case kArray:
 			for j := range v.arr {
-				check(&v.arr[j], j)
+				add(&v.arr[j], j)
 			}
 		}
 	}

@@ -129,11 +129,16 @@ func TscircuitSchemaVersion() string {
 	return s.Package + "@" + s.Version
 }
 
-var tscircuitSchema = sync.OnceValues(func() (*tsSchema, error) {
-	var s tsSchema
-	if err := json.Unmarshal(tscircuitSchemaJSON, &s); err != nil {
+var tscircuitSchema = sync.OnceValues(loadTscircuitSchema)
+
+// loadTscircuitSchema decodes the embedded definitions and prepares
+// them for the checker.
+func loadTscircuitSchema() (*tsSchema, error) {
+	sp, err := decodeTsSchema(tscircuitSchemaJSON)
+	if err != nil {
 		return nil, err
 	}
+	s := *sp
 	s.idOwner = map[string]string{}
 	for typ, e := range s.Elements {
 		if e.ID != "" {
@@ -167,7 +172,7 @@ var tscircuitSchema = sync.OnceValues(func() (*tsSchema, error) {
 		}
 	}
 	return &s, nil
-})
+}
 
 func (f *tsField) prepare() {
 	for _, k := range f.Kinds {
