@@ -118,7 +118,13 @@ func (c *tsChecker) element(e *tsElem) {
 			"unknown element type %q", t.str)
 		return
 	}
-	v := c.variant(t.str, def, n)
+	vs, err := def.variants()
+	if err != nil {
+		// The embedded definitions are tested; this is a build defect.
+		c.s.problem(-1, "", "", "internal: tscircuit definitions: %v", err)
+		return
+	}
+	v := c.variant(t.str, def, vs, n)
 	c.object(t.str, n, v, tsModelFields[t.str], c.s)
 	if k := stringField(n, "subcircuit_connectivity_map_key"); k != "" {
 		c.connectivity[k] = true
@@ -149,16 +155,16 @@ func (c *tsChecker) line(off int) int {
 // whose literal fields (ftype, shape) match, the one it breaks least.
 // When none matches, the literal field is reported and every variant is
 // a candidate.
-func (c *tsChecker) variant(typ string, def *tsElementDef, n *node) *tsVariant {
+func (c *tsChecker) variant(typ string, def *tsElementDef, vs []*tsVariant, n *node) *tsVariant {
 	var cands []*tsVariant
-	for _, v := range def.Variants {
+	for _, v := range vs {
 		if matchesWhen(v, n) {
 			cands = append(cands, v)
 		}
 	}
 	if len(cands) == 0 {
-		cands = def.Variants
-		c.reportDiscriminator(typ, def, n)
+		cands = vs
+		c.reportDiscriminator(typ, vs, n)
 	}
 	if len(cands) == 1 {
 		return cands[0]
@@ -186,10 +192,10 @@ func matchesWhen(v *tsVariant, n *node) bool {
 
 // reportDiscriminator names the literal field no variant accepts, like
 // an unknown ftype.
-func (c *tsChecker) reportDiscriminator(typ string, def *tsElementDef, n *node) {
+func (c *tsChecker) reportDiscriminator(typ string, vs []*tsVariant, n *node) {
 	path := c.elemPath()
 	allowed := map[string][]string{}
-	for _, v := range def.Variants {
+	for _, v := range vs {
 		for k, val := range v.When {
 			allowed[k] = append(allowed[k], val)
 		}

@@ -3,6 +3,7 @@ package circuit
 import (
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -105,6 +106,45 @@ type tsElementDef struct {
 	// refs are the Refs the checker follows, sorted by field: not the
 	// netlist's, which the adapter checks while joining nets.
 	refs []tsRef
+
+	// typ is the element type; raw its variants as scanTsSchema kept
+	// them, decoded and prepared once, on first use (see variants).
+	typ  string
+	raw  []byte
+	once sync.Once
+	err  error
+}
+
+// variants returns the type's variants prepared for the checker:
+// decoded from raw on first use, kinds and enums prepared, relaxations
+// applied, required lists taken (after the relaxations, which make some
+// fields optional). Safe for concurrent use.
+func (e *tsElementDef) variants() ([]*tsVariant, error) {
+	e.once.Do(func() {
+		if e.raw != nil {
+			e.Variants, e.err = decodeVariants(e.raw)
+			if e.err != nil {
+				e.err = fmt.Errorf("%s: %w", e.typ, e.err)
+				return
+			}
+		}
+		for _, v := range e.Variants {
+			for _, f := range v.Fields {
+				f.prepare()
+			}
+		}
+		relaxElement(e.typ, e)
+		for _, v := range e.Variants {
+			for k, f := range v.Fields {
+				if _, disc := v.When[k]; f.Required && !disc {
+					v.required = append(v.required, k)
+				}
+				f.requiredLists()
+			}
+			sort.Strings(v.required)
+		}
+	})
+	return e.Variants, e.err
 }
 
 // tsRef is one reference field and the element type it names.
@@ -131,29 +171,18 @@ func TscircuitSchemaVersion() string {
 
 var tscircuitSchema = sync.OnceValues(loadTscircuitSchema)
 
-// loadTscircuitSchema decodes the embedded definitions and prepares
-// them for the checker.
+// loadTscircuitSchema reads the embedded definitions; each type's
+// variants are decoded when first needed (tsElementDef.variants).
 func loadTscircuitSchema() (*tsSchema, error) {
-	sp, err := decodeTsSchema(tscircuitSchemaJSON)
+	s, err := scanTsSchema(tscircuitSchemaJSON)
 	if err != nil {
 		return nil, err
 	}
-	s := *sp
 	s.idOwner = map[string]string{}
 	for typ, e := range s.Elements {
 		if e.ID != "" {
 			s.idOwner[e.ID] = typ
 		}
-		for _, v := range e.Variants {
-			for _, f := range v.Fields {
-				f.prepare()
-			}
-		}
-	}
-	applyRelaxations(&s)
-	// The required lists are taken after the relaxations, which make
-	// some fields optional.
-	for typ, e := range s.Elements {
 		for field, target := range e.Refs {
 			if tsNetlistRefs[typ+"."+field] || (field == "source_trace_id" && typ != "source_trace") {
 				continue // relaxation R8
@@ -161,17 +190,8 @@ func loadTscircuitSchema() (*tsSchema, error) {
 			e.refs = append(e.refs, tsRef{field, target})
 		}
 		slices.SortFunc(e.refs, func(a, b tsRef) int { return strings.Compare(a.field, b.field) })
-		for _, v := range e.Variants {
-			for k, f := range v.Fields {
-				if _, disc := v.When[k]; f.Required && !disc {
-					v.required = append(v.required, k)
-				}
-				f.requiredLists()
-			}
-			sort.Strings(v.required)
-		}
 	}
-	return &s, nil
+	return s, nil
 }
 
 func (f *tsField) prepare() {

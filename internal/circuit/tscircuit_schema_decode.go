@@ -233,3 +233,138 @@ func anyValue(n *node, path string) (any, error) {
 	}
 	return nil, fmt.Errorf("%s: %s in an enum", path, n.kind)
 }
+
+// scanTsSchema reads the definitions' top level and each element
+// type's id and refs, and keeps each type's variants undecoded (see
+// tsElementDef.variants): a board uses a few dozen of the 190 types, and
+// skipping the others' variants is several times cheaper than decoding
+// them.
+func scanTsSchema(data []byte) (*tsSchema, error) {
+	p := newParser(data)
+	s := &tsSchema{}
+	err := p.eachKey(func(k string) error {
+		switch k {
+		case "package", "version":
+			v, se := p.val()
+			if se != nil {
+				return se
+			}
+			str, serr := schemaString(&v, "")
+			if k == "package" {
+				s.Package = str
+			} else {
+				s.Version = str
+			}
+			return serr
+		case "elements":
+			s.Elements = map[string]*tsElementDef{}
+			return p.eachKey(func(typ string) error {
+				e := &tsElementDef{typ: typ}
+				s.Elements[typ] = e
+				return p.eachKey(func(k string) error {
+					switch k {
+					case "id", "refs":
+						v, se := p.val()
+						if se != nil {
+							return se
+						}
+						var err error
+						if k == "id" {
+							e.ID, err = schemaString(&v, "")
+						} else {
+							e.Refs, err = stringMap(&v, "")
+						}
+						return err
+					case "variants":
+						p.ws()
+						start := p.pos
+						if err := p.skip(); err != nil {
+							return err
+						}
+						e.raw = data[start:p.pos]
+						return nil
+					}
+					return errors.New("unknown key")
+				})
+			})
+		}
+		return errors.New("unknown key")
+	})
+	if se := p.end(); err == nil && se != nil {
+		err = se
+	}
+	if err != nil {
+		return nil, fmt.Errorf("tscircuit definitions: %w", err)
+	}
+	return s, nil
+}
+
+// eachKey reads an object, calling fn after each key's ':' to read the
+// value. Errors from fn name the key.
+func (p *parser) eachKey(fn func(key string) error) error {
+	p.ws()
+	if p.pos >= len(p.data) || p.data[p.pos] != '{' {
+		return p.errf("unexpected %s", "an object", p.describe())
+	}
+	p.pos++
+	p.ws()
+	if p.pos < len(p.data) && p.data[p.pos] == '}' {
+		p.pos++
+		return nil
+	}
+	for {
+		p.ws()
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return p.errf("unexpected %s in object", "a string key", p.describe())
+		}
+		key, se := p.key()
+		if se != nil {
+			return se
+		}
+		p.ws()
+		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			return p.errf("unexpected %s after object key", "':'", p.describe())
+		}
+		p.pos++
+		if err := fn(key); err != nil {
+			return fmt.Errorf("%s: %w", strconv.Quote(key), err)
+		}
+		p.ws()
+		if p.pos >= len(p.data) {
+			return p.errf("unexpected end of file in object", "',' or '}'")
+		}
+		switch p.data[p.pos] {
+		case ',':
+			p.pos++
+		case '}':
+			p.pos++
+			return nil
+		default:
+			return p.errf("unexpected %s in object", "',' or '}'", p.describe())
+		}
+	}
+}
+
+// decodeVariants decodes a type's variants as scanTsSchema kept them.
+func decodeVariants(raw []byte) ([]*tsVariant, error) {
+	n, se := parseJSON(raw)
+	if se != nil {
+		return nil, se
+	}
+	switch n.kind {
+	case kNull:
+		return nil, nil
+	case kArray:
+	default:
+		return nil, fmt.Errorf("variants: %s, not an array", n.kind)
+	}
+	var out []*tsVariant
+	for i := range n.arr {
+		v, err := decodeTsVariant(&n.arr[i], "")
+		if err != nil {
+			return nil, fmt.Errorf("variants[%d]: %w", i, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

@@ -46,3 +46,37 @@ func TestDecodeTsSchemaStrict(t *testing.T) {
 		}
 	}
 }
+
+// TestScanTsSchemaMatchesDecode: the loader that keeps each type's
+// variants undecoded until first use reads the same definitions.
+func TestScanTsSchemaMatchesDecode(t *testing.T) {
+	want, err := decodeTsSchema(tscircuitSchemaJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := scanTsSchema(tscircuitSchemaJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Package != want.Package || got.Version != want.Version || len(got.Elements) != len(want.Elements) {
+		t.Fatalf("got %s@%s with %d types, want %s@%s with %d", got.Package, got.Version, len(got.Elements),
+			want.Package, want.Version, len(want.Elements))
+	}
+	for typ, w := range want.Elements {
+		g := got.Elements[typ]
+		if g == nil {
+			t.Errorf("type %s missing", typ)
+			continue
+		}
+		vs, err := decodeVariants(g.raw)
+		if err != nil {
+			t.Fatalf("%s: %v", typ, err)
+		}
+		if g.ID != w.ID || !reflect.DeepEqual(g.Refs, w.Refs) || !reflect.DeepEqual(vs, w.Variants) {
+			t.Errorf("type %s differs", typ)
+		}
+	}
+	if _, err := scanTsSchema([]byte(`{"elements": {"x": {"variants": [], "other": 1}}}`)); err == nil {
+		t.Error("unknown key in an element type accepted")
+	}
+}
