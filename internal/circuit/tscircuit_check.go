@@ -406,22 +406,24 @@ func (c *tsChecker) collectRefs(e *tsElem, typ string, def *tsElementDef) {
 		if v == nil {
 			continue
 		}
-		add := func(x *node, j int) {
-			if x.kind != kString || x.str == "" {
-				return // relaxation R10: "" means no reference
-			}
-			c.pending = append(c.pending, tsPendingRef{typ: typ, field: r.field, target: r.target, id: x.str,
-				off: x.off, elem: e.idx, j: j})
-		}
 		switch v.kind {
 		case kString:
-			add(v, -1)
+			c.addRef(v, typ, r, e.idx, -1)
 		case kArray:
 			for j := range v.arr {
-				add(&v.arr[j], j)
+				c.addRef(&v.arr[j], typ, r, e.idx, j)
 			}
 		}
 	}
+}
+
+// addRef records one reference value x of field r.
+func (c *tsChecker) addRef(x *node, typ string, r tsRef, elem, j int) {
+	if x.kind != kString || x.str == "" {
+		return // relaxation R10: "" means no reference
+	}
+	c.pending = append(c.pending, tsPendingRef{typ: typ, field: r.field, target: r.target, id: x.str,
+		off: x.off, elem: elem, j: j})
 }
 
 // known reports whether an element of type target has the given id.
