@@ -65,15 +65,18 @@ func scanTscircuit(data []byte, s *errorSink, all bool, schema *tsSchema, visit 
 				s.syntax(err)
 				return nil, false
 			}
-			switch el := (tsElem{idx: idx, n: e}); {
+			switch {
 			case all && visit != nil:
-				if visit(&el) {
-					out = append(out, el)
-				} else {
+				// The element goes into out first (visit sees it there,
+				// so that it is not moved to the heap on its own) and
+				// is taken off again when not kept.
+				out = append(out, tsElem{idx: idx, n: e})
+				if !visit(&out[len(out)-1]) {
+					out = out[:len(out)-1]
 					p.release(mark)
 				}
 			case want || all:
-				out = append(out, el)
+				out = append(out, tsElem{idx: idx, n: e})
 			}
 			p.ws()
 			if p.pos >= len(p.data) {
