@@ -16,6 +16,10 @@ type Object struct {
 	// Hash, when not zero, must be HashObject(Type, Data): a caller that
 	// already hashed the bytes saves hashing them again.
 	Hash Hash
+	// Staged, when set, is this object's temp file already being
+	// written (Store.Stage): WriteMany uses it instead of writing one,
+	// and removes it when the object turns out to be stored already.
+	Staged *Staged
 }
 
 // maxParallelWrites bounds the temp files written at once by WriteMany.
@@ -29,6 +33,13 @@ const maxParallelWrites = 16
 // object is on stable storage; on error some may be, which is harmless
 // because nothing refers to them yet.
 func (s *Store) WriteMany(objs []Object) ([]Hash, error) {
+	// Staged temp files not used below (the object is stored already)
+	// are removed; Discard after a take is a no-op.
+	defer func() {
+		for _, o := range objs {
+			_ = o.Staged.Discard()
+		}
+	}()
 	hashes := make([]Hash, len(objs))
 	var todo []int
 	seen := map[Hash]bool{}
@@ -51,6 +62,13 @@ func (s *Store) WriteMany(objs []Object) ([]Hash, error) {
 	pfs := make([]*fsx.PendingFile, len(objs))
 	err := parallel(len(todo), func(k int) error {
 		i := todo[k]
+		if pf, err := staged(objs[i], hashes[i]); pf != nil || err != nil {
+			if err != nil {
+				return fmt.Errorf("objects: write %s: %w", hashes[i], err)
+			}
+			pfs[i] = pf
+			return nil
+		}
 		pf, err := s.writeTemp(func(zw io.Writer) error {
 			if _, err := zw.Write(header(objs[i].Type, int64(len(objs[i].Data)))); err != nil {
 				return err

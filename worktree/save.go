@@ -107,6 +107,15 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 	if len(changes) == 0 && merging == nil {
 		return nil, ErrNothingToSave
 	}
+	// Big new blobs are compressed and fsynced on another core while the
+	// files are validated; nothing refers to them until b.write links
+	// them into place, and a failed save removes them.
+	staged := r.stageBlobs(changes)
+	defer func() {
+		for _, st := range staged {
+			_ = st.Discard()
+		}
+	}()
 	var warnings []*circuit.Error
 	files := versionFiles{old: r.snapshotFS(headSnap), new: r.WorkFS(), oldReads: &circuit.Reads{}, newReads: &circuit.Reads{}}
 	if r.cfg.Validate && !opts.NoVerify {
@@ -123,6 +132,9 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 	}
 	var b batch
 	snap := applyChanges(headSnap, changes, &b)
+	for i := range b.objs {
+		b.objs[i].Staged = staged[b.objs[i].Hash]
+	}
 	commit, err := b.addCommitOf(parents, snap, opts.Author, msg)
 	if err != nil {
 		return nil, err
@@ -144,6 +156,30 @@ func (r *Repo) Save(ctx context.Context, opts SaveOptions) (*SaveResult, error) 
 	}
 	res.Packed, res.GCError = r.autoGC(ctx)
 	return res, nil
+}
+
+// stageMin is the size from which a changed file's blob is staged
+// (objects.Store.Stage) while the save validates: below it compression
+// takes less time than starting the work elsewhere.
+const stageMin = 64 << 10
+
+// stageBlobs starts writing the temp files of the big blobs among
+// changes that the store does not have yet.
+func (r *Repo) stageBlobs(changes []pending) map[objects.Hash]*objects.Staged {
+	var out map[objects.Hash]*objects.Staged
+	for _, c := range changes {
+		if c.kind == Deleted || len(c.Data) < stageMin || out[c.Hash] != nil {
+			continue
+		}
+		if ok, err := r.objects.Has(c.Hash); err != nil || ok {
+			continue // stored already, or WriteMany will say what is wrong
+		}
+		if out == nil {
+			out = map[objects.Hash]*objects.Staged{}
+		}
+		out[c.Hash] = r.objects.Stage(objects.BlobObject, c.Data, c.Hash)
+	}
+	return out
 }
 
 // collectChanges reads every tracked file and keeps those that differ

@@ -198,3 +198,14 @@ func BenchmarkDiffJSONLedWater(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTscircuitSchemaLoad is the once-per-process cost of the
+// circuit-json definitions every tscircuit read needs.
+func BenchmarkTscircuitSchemaLoad(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := loadTscircuitSchema(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -108,6 +108,114 @@ type parser struct {
 	// every slice in the tree is allocated once at its exact size.
 	mstack []member
 	nstack []node
+	// marena and narena are the chunks finished containers take their
+	// slices from: one allocation per chunk instead of one per object
+	// or array (a 1.4 MB tscircuit file has some 50,000), which is most
+	// of the parse's allocation count and garbage-collector work.
+	marena []member
+	narena []node
+	// src, when set, is data as one string: values are then substrings
+	// of it rather than one allocation each. Only a reader that decodes
+	// the whole document sets it (every value it keeps holds src alive).
+	src string
+}
+
+// sub returns data[i:j] as a string.
+func (p *parser) sub(i, j int) string {
+	if len(p.src) == len(p.data) && p.src != "" {
+		return p.src[i:j]
+	}
+	return string(p.data[i:j])
+}
+
+// arenaMax bounds a chunk; containers larger than a quarter of it get
+// their own slice. Chunks start small and double, so that a small
+// document does not pay for a large chunk.
+const arenaMax = 1024
+
+// members returns a copy of ms carved from the member arena. The slice
+// is capped at its length, so an append by a user reallocates rather
+// than overwriting a neighbour.
+func (p *parser) members(ms []member) []member {
+	k := len(ms)
+	if k > arenaMax/4 {
+		return append([]member(nil), ms...)
+	}
+	if cap(p.marena)-len(p.marena) < k {
+		p.marena = make([]member, 0, nextChunk(cap(p.marena), k))
+	}
+	i := len(p.marena)
+	p.marena = append(p.marena, ms...)
+	return p.marena[i : i+k : i+k]
+}
+
+// nodes is members for array elements.
+func (p *parser) nodes(ns []node) []node {
+	k := len(ns)
+	if k > arenaMax/4 {
+		return append([]node(nil), ns...)
+	}
+	if cap(p.narena)-len(p.narena) < k {
+		p.narena = make([]node, 0, nextChunk(cap(p.narena), k))
+	}
+	i := len(p.narena)
+	p.narena = append(p.narena, ns...)
+	return p.narena[i : i+k : i+k]
+}
+
+// arenaMark is a position in the arenas (see mark).
+type arenaMark struct {
+	m, n   int
+	mchunk *member
+	nchunk *node
+}
+
+// mark records the arenas' position so that release can hand back what
+// was carved after it.
+func (p *parser) mark() arenaMark {
+	return arenaMark{m: len(p.marena), n: len(p.narena), mchunk: chunkID(p.marena), nchunk: chunkIDNode(p.narena)}
+}
+
+// release hands back the slices carved since m; nothing may still
+// point into them. A chunk started since m holds only such slices and
+// is reused from its start.
+func (p *parser) release(m arenaMark) {
+	if chunkID(p.marena) == m.mchunk {
+		clear(p.marena[m.m:])
+		p.marena = p.marena[:m.m]
+	} else {
+		clear(p.marena)
+		p.marena = p.marena[:0]
+	}
+	if chunkIDNode(p.narena) == m.nchunk {
+		clear(p.narena[m.n:])
+		p.narena = p.narena[:m.n]
+	} else {
+		clear(p.narena)
+		p.narena = p.narena[:0]
+	}
+}
+
+// chunkID identifies a chunk by its first slot.
+func chunkID(a []member) *member {
+	if cap(a) == 0 {
+		return nil
+	}
+	return &a[:1][0]
+}
+
+func chunkIDNode(a []node) *node {
+	if cap(a) == 0 {
+		return nil
+	}
+	return &a[:1][0]
+}
+
+// nextChunk is the capacity of the chunk after one of capacity prev,
+// holding at least k.
+func nextChunk(prev, k int) int {
+	c := min(max(2*prev, 16), arenaMax)
+	return max(c, k)
 }
 
 // syntaxError is a parse failure at a byte offset.
@@ -222,7 +330,7 @@ func (p *parser) val() (node, *syntaxError) {
 			if err := p.number(); err != nil {
 				return n, err
 			}
-			n.str = string(p.data[start:p.pos])
+			n.str = p.sub(start, p.pos)
 			return n, nil
 		}
 		return n, p.errf("unexpected %s", "a JSON value", p.describe())
@@ -290,7 +398,7 @@ func (p *parser) object(n node) (node, *syntaxError) {
 			p.pos++
 		case '}':
 			p.pos++
-			n.obj = append([]member(nil), p.mstack[base:]...)
+			n.obj = p.members(p.mstack[base:])
 			return n, nil
 		default:
 			return n, p.errf("unexpected %s in object", "',' or '}'", p.describe())
@@ -327,7 +435,7 @@ func (p *parser) array(n node) (node, *syntaxError) {
 			p.pos++
 		case ']':
 			p.pos++
-			n.arr = append([]node(nil), p.nstack[base:]...)
+			n.arr = p.nodes(p.nstack[base:])
 			return n, nil
 		default:
 			return n, p.errf("unexpected %s in array", "',' or ']'", p.describe())
@@ -367,6 +475,9 @@ func (p *parser) string() (string, *syntaxError) {
 		return unescape(p.data[start:end]), nil
 	}
 	b := p.data[start:end]
+	if p.src != "" {
+		return p.sub(start, end), nil
+	}
 	// Short values (pin names, footprints, types) repeat a lot.
 	if len(b) <= 8 {
 		if s, ok := p.keys[string(b)]; ok {

@@ -26,11 +26,18 @@ type tsElem struct {
 }
 
 // scanTscircuit walks the top-level array. With all set (validation)
-// it decodes every element; otherwise only those the model reads and
+// it decodes every element and hands it to visit, keeping only those
+// for which visit returns true; the memory of the others is reused for
+// the next element. Otherwise it decodes only those the model reads and
 // those of types circuit-json does not define (kept for the diff), and
 // skips the rest undecoded. It reports malformed JSON as fatal.
-func scanTscircuit(data []byte, s *errorSink, all bool, schema *tsSchema) ([]tsElem, bool) {
+func scanTscircuit(data []byte, s *errorSink, all bool, schema *tsSchema, visit func(*tsElem) bool) ([]tsElem, bool) {
 	p := newParser(data)
+	if all {
+		// Every element is decoded: one copy of the file serves every
+		// string and number in it.
+		p.src = string(data)
+	}
 	p.skipBOM()
 	p.ws()
 	if p.pos >= len(p.data) || p.data[p.pos] != '[' {
@@ -52,12 +59,23 @@ func scanTscircuit(data []byte, s *errorSink, all bool, schema *tsSchema) ([]tsE
 		p.pos++
 	} else {
 		for idx := 0; ; idx++ {
+			mark := p.mark()
 			e, want, err := p.tsElement(skip)
 			if err != nil {
 				s.syntax(err)
 				return nil, false
 			}
-			if want || all {
+			switch {
+			case all && visit != nil:
+				// The element goes into out first (visit sees it there,
+				// so that it is not moved to the heap on its own) and
+				// is taken off again when not kept.
+				out = append(out, tsElem{idx: idx, n: e})
+				if !visit(&out[len(out)-1]) {
+					out = out[:len(out)-1]
+					p.release(mark)
+				}
+			case want || all:
 				out = append(out, tsElem{idx: idx, n: e})
 			}
 			p.ws()
@@ -81,6 +99,14 @@ func scanTscircuit(data []byte, s *errorSink, all bool, schema *tsSchema) ([]tsE
 		return nil, false
 	}
 	return out, true
+}
+
+// tsKeep reports whether the model needs an element once it has been
+// checked: one of a type it reads, or of a type circuit-json does not
+// define (kept for the diff).
+func tsKeep(e *tsElem, schema *tsSchema) bool {
+	t := stringField(&e.n, "type")
+	return e.n.kind == kObject && (tsWanted[t] || schema == nil || schema.Elements[t] == nil)
 }
 
 // tsElement reads one array element. When its first key is "type" and
@@ -147,12 +173,30 @@ type tsDoc struct {
 // is also checked against circuit-json's definitions.
 func decodeTscircuit(data []byte, s *errorSink) (*Circuit, *sites) {
 	schema, _ := tscircuitSchema()
-	elems, ok := scanTscircuit(data, s, s.validate, schema)
+	var visit func(*tsElem) bool
+	var checks *errorSink
+	var chk *tsChecker
+	if s.validate {
+		// Elements are checked as they are read, so that those the
+		// model does not need can be dropped at once. The findings wait
+		// in their own sink: a syntax error further on replaces them.
+		checks = &errorSink{file: s.file, data: s.data, validate: true, strict: s.strict}
+		if chk = newTsChecker(checks); chk != nil {
+			visit = func(e *tsElem) bool {
+				chk.element(e)
+				return tsKeep(e, schema)
+			}
+		}
+	}
+	elems, ok := scanTscircuit(data, s, s.validate, schema, visit)
 	if !ok {
 		return nil, nil
 	}
-	if s.validate {
-		checkTscircuit(elems, s)
+	if chk != nil {
+		chk.finish()
+	}
+	if checks != nil {
+		s.errs = append(s.errs, checks.errs...)
 	}
 	c := &Circuit{Format: FormatTscircuit, Metadata: map[string]string{}}
 	st := &sites{

@@ -43,39 +43,64 @@ var tsNetlistRefs = map[string]bool{
 	"source_port.source_component_id":        true,
 }
 
+// tsID is an element's identity: its type and its id.
+type tsID struct{ typ, id string }
+
 // tsChecker validates elements against the extracted definitions.
 type tsChecker struct {
 	schema *tsSchema
 	s      *errorSink
-	// ids maps "type\x00id" to the offset of the element that defines it.
-	ids map[string]int
+	// ids maps an element type and id to the offset of the element that
+	// defines it.
+	ids map[tsID]int
 	// connectivity holds the subcircuit_connectivity_map_key values.
 	connectivity map[string]bool
+	// elem and segs are the path of the value being checked: the
+	// element's index and the steps below it (see path).
+	elem int
+	segs []jseg
+	// pending are the references seen, checked by finish.
+	pending []tsPendingRef
 }
 
-// checkTscircuit validates every element: its shape against
-// circuit-json's definition of its type, unique ids, and references to
-// elements that exist.
-func checkTscircuit(elems []tsElem, s *errorSink) {
+// newTsChecker returns a checker of elements against circuit-json's
+// definitions, reporting to s; nil (after reporting why) when the
+// definitions cannot be read. Elements are given to element one by one
+// as they are read, and finish checks the references once all are in.
+func newTsChecker(s *errorSink) *tsChecker {
 	schema, err := tscircuitSchema()
 	if err != nil {
 		s.problem(-1, "", "", "internal: tscircuit definitions: %v", err)
-		return
+		return nil
 	}
-	c := &tsChecker{schema: schema, s: s, ids: map[string]int{}, connectivity: map[string]bool{}}
-	for k := range elems {
-		c.element(&elems[k])
-	}
-	for k := range elems {
-		c.refs(&elems[k])
+	return &tsChecker{schema: schema, s: s, ids: map[tsID]int{}, connectivity: map[string]bool{}}
+}
+
+// finish checks that each reference field seen names an element that
+// exists. References the adapter resolves while joining nets are left
+// to it.
+func (c *tsChecker) finish() {
+	for _, r := range c.pending {
+		if c.known(r.target, r.field, r.id) {
+			continue
+		}
+		// The path is spelled out only for a finding.
+		path := pathKey(pathIdx("$", r.elem), r.field)
+		if r.j >= 0 {
+			path = pathIdx(path, r.j)
+		}
+		c.s.warn(r.off, path, "the "+c.schema.Elements[r.target].ID+" of a "+r.target,
+			"%s refers to %s %q, which the file does not define", r.typ, r.target, r.id)
 	}
 }
 
 // element checks one element's shape and records its id.
 func (c *tsChecker) element(e *tsElem) {
-	n, path := &e.n, pathIdx("$", e.idx)
+	n := &e.n
+	c.elem = e.idx
+	path := c.elemPath
 	if n.kind != kObject {
-		c.s.problem(n.off, path, "an element object with a \"type\"", "element is a %s", n.kind)
+		c.s.problem(n.off, path(), "an element object with a \"type\"", "element is a %s", n.kind)
 		return
 	}
 	t := n.get("type")
@@ -84,25 +109,32 @@ func (c *tsChecker) element(e *tsElem) {
 		if t != nil {
 			off = t.off
 		}
-		c.s.problem(off, path+".type", "a string naming the element type", "element has no type")
+		c.s.problem(off, path()+".type", "a string naming the element type", "element has no type")
 		return
 	}
 	def := c.schema.Elements[t.str]
 	if def == nil {
-		c.s.warn(t.off, path+".type", "an element type of "+c.schema.Package+"@"+c.schema.Version,
+		c.s.warn(t.off, path()+".type", "an element type of "+c.schema.Package+"@"+c.schema.Version,
 			"unknown element type %q", t.str)
 		return
 	}
-	v := c.variant(t.str, def, n, path)
-	c.object(t.str, n, path, v, tsModelFields[t.str], c.s)
+	vs, err := def.variants()
+	if err != nil {
+		// The embedded definitions are tested; this is a build defect.
+		c.s.problem(-1, "", "", "internal: tscircuit definitions: %v", err)
+		return
+	}
+	v := c.variant(t.str, def, vs, n)
+	c.object(t.str, n, v, tsModelFields[t.str], c.s)
 	if k := stringField(n, "subcircuit_connectivity_map_key"); k != "" {
 		c.connectivity[k] = true
 	}
+	c.collectRefs(e, t.str, def)
 	if def.ID != "" {
 		if id := n.get(def.ID); id != nil && id.kind == kString {
-			key := t.str + "\x00" + id.str
+			key := tsID{t.str, id.str}
 			if first, dup := c.ids[key]; dup {
-				c.s.problem(id.off, pathKey(path, def.ID), "a unique "+def.ID,
+				c.s.problem(id.off, pathKey(path(), def.ID), "a unique "+def.ID,
 					"duplicate %s %q (first defined on line %d)", def.ID, id.str, c.line(first))
 			} else {
 				c.ids[key] = id.off
@@ -123,16 +155,16 @@ func (c *tsChecker) line(off int) int {
 // whose literal fields (ftype, shape) match, the one it breaks least.
 // When none matches, the literal field is reported and every variant is
 // a candidate.
-func (c *tsChecker) variant(typ string, def *tsElementDef, n *node, path string) *tsVariant {
+func (c *tsChecker) variant(typ string, def *tsElementDef, vs []*tsVariant, n *node) *tsVariant {
 	var cands []*tsVariant
-	for _, v := range def.Variants {
+	for _, v := range vs {
 		if matchesWhen(v, n) {
 			cands = append(cands, v)
 		}
 	}
 	if len(cands) == 0 {
-		cands = def.Variants
-		c.reportDiscriminator(typ, def, n, path)
+		cands = vs
+		c.reportDiscriminator(typ, vs, n)
 	}
 	if len(cands) == 1 {
 		return cands[0]
@@ -140,7 +172,7 @@ func (c *tsChecker) variant(typ string, def *tsElementDef, n *node, path string)
 	best, bestN := cands[0], -1
 	for _, v := range cands {
 		scratch := &errorSink{strict: true, countOnly: true}
-		c.object(typ, n, path, v, nil, scratch)
+		c.object(typ, n, v, nil, scratch)
 		if bestN < 0 || scratch.count < bestN {
 			best, bestN = v, scratch.count
 		}
@@ -160,9 +192,10 @@ func matchesWhen(v *tsVariant, n *node) bool {
 
 // reportDiscriminator names the literal field no variant accepts, like
 // an unknown ftype.
-func (c *tsChecker) reportDiscriminator(typ string, def *tsElementDef, n *node, path string) {
+func (c *tsChecker) reportDiscriminator(typ string, vs []*tsVariant, n *node) {
+	path := c.elemPath()
 	allowed := map[string][]string{}
-	for _, v := range def.Variants {
+	for _, v := range vs {
 		for k, val := range v.When {
 			allowed[k] = append(allowed[k], val)
 		}
@@ -199,41 +232,41 @@ func (c *tsChecker) level(typ, key string) Level {
 
 // object checks an object's members against fields. model lists the
 // fields whose breaches are errors (nil: all are warnings).
-func (c *tsChecker) object(typ string, n *node, path string, v *tsVariant, model map[string]bool, s *errorSink) {
+func (c *tsChecker) object(typ string, n *node, v *tsVariant, model map[string]bool, s *errorSink) {
 	fields := v.Fields
+	c.segs = c.segs[:0]
 	for i := range n.obj {
 		m := &n.obj[i]
 		if m.key == "type" {
 			continue
 		}
 		f := fields[m.key]
-		at := &jpath{base: path, key: m.key}
+		c.push(jseg{key: m.key})
 		if f == nil {
-			c.extra(typ, m, at, v.Strict, s)
-			continue
+			c.extra(typ, m, v.Strict, s)
+		} else {
+			lvl := LevelWarning
+			if model[m.key] {
+				lvl = LevelError
+			}
+			c.value(typ, &m.val, f, lvl, s)
 		}
-		lvl := LevelWarning
-		if model[m.key] {
-			lvl = LevelError
-		}
-		c.value(typ, &m.val, at, f, lvl, s)
+		c.pop()
 	}
-	for k, f := range fields {
-		if _, disc := v.When[k]; disc {
-			continue // reportDiscriminator's
-		}
-		if f.Required && n.get(k) == nil {
+	for _, k := range v.required {
+		if n.get(k) == nil {
 			lvl := LevelWarning
 			if model != nil && tsIdentity[typ][k] {
 				lvl = LevelError
 			}
-			s.report(lvl, n.off, path, "property "+strconv.Quote(k), "%s has no %s", typ, k)
+			s.report(lvl, n.off, c.elemPath(), "property "+strconv.Quote(k), "%s has no %s", typ, k)
 		}
 	}
 }
 
-// value checks one value against its field definition.
-func (c *tsChecker) value(typ string, v *node, path *jpath, f *tsField, lvl Level, s *errorSink) {
+// value checks one value, at the checker's current path, against its
+// field definition.
+func (c *tsChecker) value(typ string, v *node, f *tsField, lvl Level, s *errorSink) {
 	if f.kinds == kindAny {
 		return
 	}
@@ -241,90 +274,98 @@ func (c *tsChecker) value(typ string, v *node, path *jpath, f *tsField, lvl Leve
 		if v.kind == kNull && !f.Required {
 			return // relaxation R1: null for an optional field
 		}
-		s.report(lvl, v.off, path.String(), f.kinds.String(), "got %s", v.kind)
+		s.report(lvl, v.off, c.path(), f.kinds.String(), "got %s", v.kind)
 		return
 	}
-	if f.enum != nil && v.kind != kNull && !f.enum[nodeEnumKey(v)] {
-		s.warn(v.off, path.String(), "one of "+f.enumList(), "value %s not allowed", quoteNode(v))
+	if f.enum != nil && v.kind != kNull && !f.enumHas(v) {
+		s.warn(v.off, c.path(), "one of "+f.enumList(), "value %s not allowed", quoteNode(v))
 		return
 	}
 	switch v.kind {
 	case kString:
 		if f.Unit != "" && f.kinds.has(kNumber) {
 			if _, ok := ParseQuantity(v.str); !ok {
-				s.warn(v.off, path.String(), "a number or a "+f.Unit+" with its unit, like "+unitExample(f.Unit),
+				s.warn(v.off, c.path(), "a number or a "+f.Unit+" with its unit, like "+unitExample(f.Unit),
 					"%q is not a %s", v.str, f.Unit)
 			}
 		}
 	case kArray:
 		if f.Items != nil {
 			for j := range v.arr {
-				c.value(typ, &v.arr[j], &jpath{parent: path, idx: j, isIdx: true}, f.Items, lvl, s)
+				c.push(jseg{idx: j, isIdx: true})
+				c.value(typ, &v.arr[j], f.Items, lvl, s)
+				c.pop()
 			}
 		}
 	case kObject:
 		if f.Fields != nil {
-			c.nested(typ, v, path, f, lvl, s)
+			c.nested(typ, v, f, lvl, s)
 		}
 	}
 }
 
 // nested checks a nested object; its fields share the level of the
 // field that holds them.
-func (c *tsChecker) nested(typ string, n *node, path *jpath, of *tsField, lvl Level, s *errorSink) {
+func (c *tsChecker) nested(typ string, n *node, of *tsField, lvl Level, s *errorSink) {
 	fields := of.Fields
 	for i := range n.obj {
 		m := &n.obj[i]
 		f := fields[m.key]
-		at := &jpath{parent: path, key: m.key}
+		c.push(jseg{key: m.key})
 		if f == nil {
-			c.extra(typ, m, at, of.Strict, s)
-			continue
+			c.extra(typ, m, of.Strict, s)
+		} else {
+			c.value(typ, &m.val, f, lvl, s)
 		}
-		c.value(typ, &m.val, at, f, lvl, s)
+		c.pop()
 	}
-	for k, f := range fields {
-		if f.Required && n.get(k) == nil {
-			s.report(lvl, n.off, path.String(), "property "+strconv.Quote(k), "missing property %q", k)
+	for _, k := range of.required {
+		if n.get(k) == nil {
+			s.report(lvl, n.off, c.path(), "property "+strconv.Quote(k), "missing property %q", k)
 		}
 	}
 }
 
-// jpath is a JSON path that is only spelled out when a finding needs
-// it: a base path, or a parent and a key or index.
-type jpath struct {
-	base   string
-	parent *jpath
-	key    string
-	idx    int
-	isIdx  bool
+// jseg is one step of the JSON path below an element: a key or an
+// index. The checker keeps the steps to the value it is at on a stack
+// and spells the path out only when a finding needs it, so that the
+// walk allocates nothing for values that are fine.
+type jseg struct {
+	key   string
+	idx   int
+	isIdx bool
 }
 
-func (p *jpath) String() string {
-	prefix := p.base
-	if p.parent != nil {
-		prefix = p.parent.String()
+func (c *tsChecker) push(g jseg) { c.segs = append(c.segs, g) }
+func (c *tsChecker) pop()        { c.segs = c.segs[:len(c.segs)-1] }
+
+// elemPath spells out the path of the element being checked.
+func (c *tsChecker) elemPath() string { return pathIdx("$", c.elem) }
+
+// path spells out the path of the value the checker is at.
+func (c *tsChecker) path() string {
+	p := c.elemPath()
+	for _, g := range c.segs {
+		if g.isIdx {
+			p = pathIdx(p, g.idx)
+		} else {
+			p = pathKey(p, g.key)
+		}
 	}
-	switch {
-	case p.isIdx:
-		return pathIdx(prefix, p.idx)
-	case p.key != "":
-		return pathKey(prefix, p.key)
-	}
-	return prefix
+	return p
 }
 
 // extra reports a field the definition does not list: a note, since
 // zod drops such fields silently, or a warning where the definition is
 // strict and upstream refuses them.
-func (c *tsChecker) extra(typ string, m *member, path *jpath, strict bool, s *errorSink) {
+func (c *tsChecker) extra(typ string, m *member, strict bool, s *errorSink) {
 	const expected = "only the fields circuit-json defines"
 	if strict {
-		s.warn(m.koff, path.String(), expected, "%s has no field %q in its definition", typ, m.key)
+		s.warn(m.koff, c.path(), expected, "%s has no field %q in its definition", typ, m.key)
 		return
 	}
 	if s.strict {
-		s.note(m.koff, path.String(), expected, "%s has no field %q in its definition", typ, m.key)
+		s.note(m.koff, c.path(), expected, "%s has no field %q in its definition", typ, m.key)
 	}
 }
 
@@ -350,53 +391,50 @@ func unitExample(unit string) string {
 	return "\"10\""
 }
 
-// refs checks that each reference field names an element that exists.
-// References the adapter resolves while joining nets are left to it.
-func (c *tsChecker) refs(e *tsElem) {
+// tsPendingRef is a reference to check once every id is known; it
+// holds no node, so that the element it came from can be dropped.
+type tsPendingRef struct {
+	typ, field, target, id string
+	off, elem, j           int // j is the index in an array field, or -1
+}
+
+// collectRefs records the references of an element for finish.
+func (c *tsChecker) collectRefs(e *tsElem, typ string, def *tsElementDef) {
 	n := &e.n
-	if n.kind != kObject {
-		return
-	}
-	typ := stringField(n, "type")
-	def := c.schema.Elements[typ]
-	if def == nil {
-		return
-	}
-	for field, target := range def.Refs {
-		if tsNetlistRefs[typ+"."+field] || (field == "source_trace_id" && typ != "source_trace") {
-			continue // relaxation R8
-		}
-		v := n.get(field)
+	for _, r := range def.refs {
+		v := n.get(r.field)
 		if v == nil {
 			continue
 		}
-		check := func(x *node, path string) {
-			if x.kind != kString || x.str == "" || c.known(target, field, x.str) {
-				return // relaxation R10: "" means no reference
-			}
-			c.s.warn(x.off, path, "the "+c.schema.Elements[target].ID+" of a "+target,
-				"%s refers to %s %q, which the file does not define", typ, target, x.str)
-		}
 		switch v.kind {
 		case kString:
-			check(v, pathKey(pathIdx("$", e.idx), field))
+			c.addRef(v, typ, r, e.idx, -1)
 		case kArray:
 			for j := range v.arr {
-				check(&v.arr[j], pathIdx(pathKey(pathIdx("$", e.idx), field), j))
+				c.addRef(&v.arr[j], typ, r, e.idx, j)
 			}
 		}
 	}
+}
+
+// addRef records one reference value x of field r.
+func (c *tsChecker) addRef(x *node, typ string, r tsRef, elem, j int) {
+	if x.kind != kString || x.str == "" {
+		return // relaxation R10: "" means no reference
+	}
+	c.pending = append(c.pending, tsPendingRef{typ: typ, field: r.field, target: r.target, id: x.str,
+		off: x.off, elem: elem, j: j})
 }
 
 // known reports whether an element of type target has the given id.
 // Relaxation R7: tscircuit gives the ports and PCB component of a
 // manually placed via the via's id as their source_component_id.
 func (c *tsChecker) known(target, field, id string) bool {
-	if _, ok := c.ids[target+"\x00"+id]; ok {
+	if _, ok := c.ids[tsID{target, id}]; ok {
 		return true
 	}
 	if field == "source_component_id" {
-		_, ok := c.ids["source_manually_placed_via\x00"+id]
+		_, ok := c.ids[tsID{"source_manually_placed_via", id}]
 		return ok
 	}
 	// Relaxation R9: a source_net_id may hold a connectivity net's key.

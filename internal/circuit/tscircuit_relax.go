@@ -40,30 +40,28 @@ var Relaxations = []Relaxation{
 		"circuit-json-to-kicad tests/assets/via-grid-with-connection.json and alarmv2.json (source_manually_placed_via.source_net_id \"\", upstream, checked by hand)"},
 }
 
-// applyRelaxations edits the extracted definitions for R2–R6; R1 and
-// R7–R10 are applied where values and references are checked.
-func applyRelaxations(s *tsSchema) {
-	addKind := func(typ, field string, k kind) {
-		if e := s.Elements[typ]; e != nil {
-			for _, v := range e.Variants {
-				if f := v.Fields[field]; f != nil {
-					f.kinds |= 1 << k
-				}
+// relaxElement edits the extracted definition of element type typ for
+// R2–R6; R1 and R7–R10 are applied where values and references are
+// checked. It runs once per type, after the fields are prepared.
+func relaxElement(typ string, e *tsElementDef) {
+	addKind := func(field string, k kind) {
+		for _, v := range e.Variants {
+			if f := v.Fields[field]; f != nil {
+				f.kinds |= 1 << k
 			}
 		}
 	}
-	for _, t := range []string{"pcb_component", "pcb_group"} {
-		addKind(t, "display_offset_x", kNumber) // R2
-		addKind(t, "display_offset_y", kNumber)
-	}
-	if e := s.Elements["schematic_net_label"]; e != nil { // R3
+	switch typ {
+	case "pcb_component", "pcb_group":
+		addKind("display_offset_x", kNumber) // R2
+		addKind("display_offset_y", kNumber)
+	case "schematic_net_label": // R3
 		for _, v := range e.Variants {
 			if f := v.Fields["source_net_id"]; f != nil {
 				f.Required = false
 			}
 		}
-	}
-	if e := s.Elements["schematic_component"]; e != nil { // R4
+	case "schematic_component": // R4
 		for _, v := range e.Variants {
 			if pa := v.Fields["port_arrangement"]; pa != nil {
 				for _, side := range pa.Fields {
@@ -73,15 +71,13 @@ func applyRelaxations(s *tsSchema) {
 				}
 			}
 		}
-	}
-	if e := s.Elements["pcb_solder_paste"]; e != nil { // R5
+	case "pcb_solder_paste": // R5
 		for _, v := range e.Variants {
 			if f := v.Fields["radius"]; f != nil && v.When["shape"] == "pill" {
 				f.Required = false
 			}
 		}
-	}
-	if e := s.Elements["source_component"]; e != nil { // R6
+	case "source_component": // R6
 		for _, v := range e.Variants {
 			for _, f := range v.Fields {
 				if f.Unit != "" && f.Required {

@@ -3,8 +3,11 @@ package circuit
 import (
 	_ "embed"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -69,7 +72,17 @@ type tsField struct {
 	Strict bool `json:"strict"`
 
 	kinds kindSet
-	enum  map[string]bool // "s:text", "n:1", "b:true"
+	enum  map[enumValue]bool
+	// required lists the required members of an object field, sorted.
+	required []string
+}
+
+// enumValue is an allowed value as the checker compares it: a kind and
+// the text (numbers in their shortest form), so that checking a string
+// allocates nothing.
+type enumValue struct {
+	kind kind
+	text string
 }
 
 // tsVariant is one shape of an element type, chosen by literal fields
@@ -78,6 +91,9 @@ type tsVariant struct {
 	When   map[string]string   `json:"when"`
 	Fields map[string]*tsField `json:"fields"`
 	Strict bool                `json:"strict"`
+	// required lists the required fields, sorted, except the literal
+	// fields of When (reportDiscriminator reports those).
+	required []string
 }
 
 // tsElementDef is one element type.
@@ -87,7 +103,52 @@ type tsElementDef struct {
 	ID string `json:"id"`
 	// Refs maps fields to the element type whose id they hold.
 	Refs map[string]string `json:"refs"`
+	// refs are the Refs the checker follows, sorted by field: not the
+	// netlist's, which the adapter checks while joining nets.
+	refs []tsRef
+
+	// typ is the element type; raw its variants as scanTsSchema kept
+	// them, decoded and prepared once, on first use (see variants).
+	typ  string
+	raw  []byte
+	once sync.Once
+	err  error
 }
+
+// variants returns the type's variants prepared for the checker:
+// decoded from raw on first use, kinds and enums prepared, relaxations
+// applied, required lists taken (after the relaxations, which make some
+// fields optional). Safe for concurrent use.
+func (e *tsElementDef) variants() ([]*tsVariant, error) {
+	e.once.Do(func() {
+		if e.raw != nil {
+			e.Variants, e.err = decodeVariants(e.raw)
+			if e.err != nil {
+				e.err = fmt.Errorf("%s: %w", e.typ, e.err)
+				return
+			}
+		}
+		for _, v := range e.Variants {
+			for _, f := range v.Fields {
+				f.prepare()
+			}
+		}
+		relaxElement(e.typ, e)
+		for _, v := range e.Variants {
+			for k, f := range v.Fields {
+				if _, disc := v.When[k]; f.Required && !disc {
+					v.required = append(v.required, k)
+				}
+				f.requiredLists()
+			}
+			sort.Strings(v.required)
+		}
+	})
+	return e.Variants, e.err
+}
+
+// tsRef is one reference field and the element type it names.
+type tsRef struct{ field, target string }
 
 // tsSchema is the whole extracted definition.
 type tsSchema struct {
@@ -108,9 +169,13 @@ func TscircuitSchemaVersion() string {
 	return s.Package + "@" + s.Version
 }
 
-var tscircuitSchema = sync.OnceValues(func() (*tsSchema, error) {
-	var s tsSchema
-	if err := json.Unmarshal(tscircuitSchemaJSON, &s); err != nil {
+var tscircuitSchema = sync.OnceValues(loadTscircuitSchema)
+
+// loadTscircuitSchema reads the embedded definitions; each type's
+// variants are decoded when first needed (tsElementDef.variants).
+func loadTscircuitSchema() (*tsSchema, error) {
+	s, err := scanTsSchema(tscircuitSchemaJSON)
+	if err != nil {
 		return nil, err
 	}
 	s.idOwner = map[string]string{}
@@ -118,15 +183,16 @@ var tscircuitSchema = sync.OnceValues(func() (*tsSchema, error) {
 		if e.ID != "" {
 			s.idOwner[e.ID] = typ
 		}
-		for _, v := range e.Variants {
-			for _, f := range v.Fields {
-				f.prepare()
+		for field, target := range e.Refs {
+			if tsNetlistRefs[typ+"."+field] || (field == "source_trace_id" && typ != "source_trace") {
+				continue // relaxation R8
 			}
+			e.refs = append(e.refs, tsRef{field, target})
 		}
+		slices.SortFunc(e.refs, func(a, b tsRef) int { return strings.Compare(a.field, b.field) })
 	}
-	applyRelaxations(&s)
-	return &s, nil
-})
+	return s, nil
+}
 
 func (f *tsField) prepare() {
 	for _, k := range f.Kinds {
@@ -148,7 +214,7 @@ func (f *tsField) prepare() {
 		}
 	}
 	if len(f.Enum) > 0 {
-		f.enum = make(map[string]bool, len(f.Enum))
+		f.enum = make(map[enumValue]bool, len(f.Enum))
 		for _, v := range f.Enum {
 			f.enum[enumKey(v)] = true
 		}
@@ -161,29 +227,43 @@ func (f *tsField) prepare() {
 	}
 }
 
-func enumKey(v any) string {
-	switch x := v.(type) {
-	case string:
-		return "s:" + x
-	case float64:
-		return "n:" + strconv.FormatFloat(x, 'g', -1, 64)
-	case bool:
-		return "b:" + strconv.FormatBool(x)
+// requiredLists fills required for f and the fields below it.
+func (f *tsField) requiredLists() {
+	f.required = f.required[:0]
+	for k, sub := range f.Fields {
+		if sub.Required {
+			f.required = append(f.required, k)
+		}
+		sub.requiredLists()
 	}
-	return "?"
+	sort.Strings(f.required)
+	if f.Items != nil {
+		f.Items.requiredLists()
+	}
 }
 
-func nodeEnumKey(n *node) string {
-	switch n.kind {
-	case kString:
-		return "s:" + n.str
-	case kNumber:
-		f, _ := strconv.ParseFloat(n.str, 64)
-		return "n:" + strconv.FormatFloat(f, 'g', -1, 64)
-	case kBool:
-		return "b:" + n.str
+func enumKey(v any) enumValue {
+	switch x := v.(type) {
+	case string:
+		return enumValue{kString, x}
+	case float64:
+		return enumValue{kNumber, strconv.FormatFloat(x, 'g', -1, 64)}
+	case bool:
+		return enumValue{kBool, strconv.FormatBool(x)}
 	}
-	return "?"
+	return enumValue{kNull, "?"}
+}
+
+// enumHas reports whether n is one of f's allowed values.
+func (f *tsField) enumHas(n *node) bool {
+	switch n.kind {
+	case kString, kBool:
+		return f.enum[enumValue{n.kind, n.str}]
+	case kNumber:
+		x, _ := strconv.ParseFloat(n.str, 64)
+		return f.enum[enumValue{kNumber, strconv.FormatFloat(x, 'g', -1, 64)}]
+	}
+	return false
 }
 
 // enumList shows the allowed values of a field for a message.
