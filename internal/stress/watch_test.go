@@ -183,9 +183,10 @@ func pollUntil(cond func() bool) {
 }
 
 // TestWatchConcurrent runs watch while a script does 50 saves and 10
-// restores: every save and restore succeeds, nothing is lost (each
-// save's bytes are in its version, the last edit reaches autosave), and
-// the longest any command waited for the store lock is reported.
+// restores (20 and 4 under -short, the gate's size): every save and
+// restore succeeds, nothing is lost (each save's bytes are in its
+// version, the last edit reaches autosave), and the longest any command
+// waited for the store lock is reported.
 func TestWatchConcurrent(t *testing.T) {
 	t.Parallel()
 	needBinary(t)
@@ -208,7 +209,11 @@ func TestWatchConcurrent(t *testing.T) {
 	}
 	saved := map[string][]byte{}
 	var last []byte
-	for i := range 50 {
+	saves := 50
+	if testing.Short() {
+		saves = 20
+	}
+	for i := range saves {
 		last = smallCircuit("c", fmt.Sprintf("%d", i+1))
 		writeAtomic(t, filepath.Join(dir, name), last)
 		r := timed("save", "-m", fmt.Sprintf("s%d", i))
