@@ -205,3 +205,48 @@ func readString(t *testing.T, fsys fsx.FS, name string) string {
 	}
 	return string(data)
 }
+
+// TestPendingFileGivenUpNeverCommits: a PendingFile given up (Cleanup)
+// whose temporary name could not be removed is never committed: it was
+// closed without an fsync, so its bytes may not be on the disk.
+func TestPendingFileGivenUpNeverCommits(t *testing.T) {
+	for name, commit := range commits {
+		t.Run(name, func(t *testing.T) {
+			mem := fsxtest.NewMemFS()
+			mustDo(t, mem.Mkdir("/d", 0o755))
+			f := fsxtest.NewFaultFS(mem)
+			p, err := fsx.NewPendingFile(f, "/d", ".f.tmp-", 0o644)
+			mustDo(t, err)
+			if _, err := p.Write([]byte("unsynced")); err != nil {
+				t.Fatal(err)
+			}
+			f.Inject(fsxtest.Fault{Op: "remove", Err: syscall.EIO, Times: -1})
+			if err := p.Cleanup(); !errors.Is(err, syscall.EIO) {
+				t.Fatalf("Cleanup = %v, want the removal's EIO", err)
+			}
+			if err := commit(p, "/d/f"); err == nil {
+				t.Errorf("%s after Cleanup succeeded", name)
+			}
+			if _, err := mem.Stat("/d/f"); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("the given-up file reached its final name (%v)", err)
+			}
+		})
+	}
+}
+
+// TestPendingFileCloseAfterCleanup: Close after Cleanup does not report
+// success: the file was closed without an fsync, and a caller that closes
+// to learn whether its bytes are durable must not be told they are.
+func TestPendingFileCloseAfterCleanup(t *testing.T) {
+	mem := fsxtest.NewMemFS()
+	mustDo(t, mem.Mkdir("/d", 0o755))
+	p, err := fsx.NewPendingFile(mem, "/d", ".f.tmp-", 0o644)
+	mustDo(t, err)
+	if _, err := p.Write([]byte("unsynced")); err != nil {
+		t.Fatal(err)
+	}
+	mustDo(t, p.Cleanup())
+	if err := p.Close(); !errors.Is(err, fs.ErrClosed) {
+		t.Errorf("Close after Cleanup = %v, want fs.ErrClosed", err)
+	}
+}
