@@ -32,6 +32,12 @@ func indexPack(f fsx.File, progress func()) (*idxfile.MemoryIndex, Hash, error) 
 	if err := ix.resolveAll(); err != nil {
 		return nil, ZeroHash, fmt.Errorf("objects: pack %s: %w", f.Name(), err)
 	}
+	idx, err := ix.index()
+	return idx, ix.sum, err
+}
+
+// index builds the index of what scan and resolveAll found.
+func (ix *packIndexer) index() (*idxfile.MemoryIndex, error) {
 	w := new(idxfile.Writer)
 	_ = w.OnHeader(uint32(len(ix.entries)))
 	for i := range ix.entries {
@@ -39,10 +45,9 @@ func indexPack(f fsx.File, progress func()) (*idxfile.MemoryIndex, Hash, error) 
 		w.Add(e.hash, uint64(e.off), e.crc)
 	}
 	if err := w.OnFooter(ix.sum); err != nil {
-		return nil, ZeroHash, err
+		return nil, err
 	}
-	idx, err := w.Index()
-	return idx, ix.sum, err
+	return w.Index()
 }
 
 // packEntry is one entry of a pack, as the sequential pass found it.
