@@ -13,7 +13,6 @@ import (
 	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 )
 
 // indexPack reads a pack file the way `git index-pack` does and returns
@@ -33,6 +32,12 @@ func indexPack(f fsx.File, progress func()) (*idxfile.MemoryIndex, Hash, error) 
 	if err := ix.resolveAll(); err != nil {
 		return nil, ZeroHash, fmt.Errorf("objects: pack %s: %w", f.Name(), err)
 	}
+	idx, err := ix.index()
+	return idx, ix.sum, err
+}
+
+// index builds the index of what scan and resolveAll found.
+func (ix *packIndexer) index() (*idxfile.MemoryIndex, error) {
 	w := new(idxfile.Writer)
 	_ = w.OnHeader(uint32(len(ix.entries)))
 	for i := range ix.entries {
@@ -40,10 +45,9 @@ func indexPack(f fsx.File, progress func()) (*idxfile.MemoryIndex, Hash, error) 
 		w.Add(e.hash, uint64(e.off), e.crc)
 	}
 	if err := w.OnFooter(ix.sum); err != nil {
-		return nil, ZeroHash, err
+		return nil, err
 	}
-	idx, err := w.Index()
-	return idx, ix.sum, err
+	return w.Index()
 }
 
 // packEntry is one entry of a pack, as the sequential pass found it.
@@ -61,9 +65,18 @@ type packEntry struct {
 type packIndexer struct {
 	f        fsx.File
 	progress func()
-	entries  []packEntry // in file order
-	sum      Hash
-	zr       io.ReadCloser // reused zlib reader
+	// visit, when set, is called for every object once its name is
+	// known: its entry's offset, name, type, content size, and content
+	// when it is a tree or a commit (nil otherwise). An error from it
+	// stops the read (verify parses trees and commits through it).
+	visit func(off int64, h Hash, t Type, size int64, data []byte) error
+	// maxSize, when positive, refuses an entry or a rebuilt delta that
+	// declares more bytes, before anything of that size is allocated.
+	maxSize int64
+	entries []packEntry // in file order
+	sum     Hash
+	zr      io.ReadCloser // reused zlib reader
+	bufs    bufPool       // contents and deltas, reused
 }
 
 // countingReader counts the bytes read through it, and is an
@@ -136,6 +149,9 @@ func (ix *packIndexer) entry(r *countingReader) (packEntry, error) {
 		}
 		e.size |= int64(c&0x7f) << shift
 	}
+	if ix.maxSize > 0 && e.size > ix.maxSize {
+		return e, fmt.Errorf("declares %d bytes, beyond the limit of %d", e.size, ix.maxSize)
+	}
 	switch e.typ {
 	case plumbing.OFSDeltaObject:
 		if c, err = r.ReadByte(); err != nil {
@@ -163,9 +179,14 @@ func (ix *packIndexer) entry(r *countingReader) (packEntry, error) {
 	e.data = r.off
 	var sink io.Writer = io.Discard
 	var h plumbing.Hasher
+	var keep *sliceWriter
 	if !e.typ.IsDelta() {
 		h = plumbing.NewHasher(e.typ, e.size)
 		sink = h
+		if ix.visit != nil && (e.typ == TreeObject || e.typ == CommitObject) {
+			keep = &sliceWriter{b: make([]byte, 0, e.size)}
+			sink = io.MultiWriter(h, keep)
+		}
 	}
 	if err := ix.inflate(r, sink, e.size); err != nil {
 		return e, err
@@ -173,6 +194,15 @@ func (ix *packIndexer) entry(r *countingReader) (packEntry, error) {
 	if !e.typ.IsDelta() {
 		e.hash, e.known = h.Sum(), true
 		ix.progress()
+		if ix.visit != nil {
+			var data []byte
+			if keep != nil {
+				data = keep.b
+			}
+			if err := ix.visit(e.off, e.hash, e.typ, e.size, data); err != nil {
+				return e, err
+			}
+		}
 	}
 	// The entry's CRC, as the index records it, over its raw bytes.
 	crc := crc32.NewIEEE()
@@ -211,7 +241,7 @@ func (ix *packIndexer) inflate(r io.Reader, w io.Writer, size int64) error {
 
 // read inflates entry e's data again from the file.
 func (ix *packIndexer) read(e *packEntry) ([]byte, error) {
-	buf := &sliceWriter{b: make([]byte, 0, e.size)}
+	buf := &sliceWriter{b: ix.bufs.get(e.size)}
 	r := bufio.NewReader(io.NewSectionReader(ix.f, e.data, 1<<62))
 	if err := ix.inflate(r, buf, e.size); err != nil {
 		return nil, fmt.Errorf("entry at %d: %w", e.off, err)
@@ -282,7 +312,8 @@ func (ix *packIndexer) resolveAll() error {
 
 // resolve rebuilds the deltas children of a base of type t and content
 // base, then theirs. The last child is rebuilt after base is dropped, so
-// that a chain of deltas holds two objects at a time.
+// that a chain of deltas holds two objects at a time. resolve owns base:
+// it goes back to ix.bufs once the last child is rebuilt.
 func (ix *packIndexer) resolve(t Type, base []byte, children []int, kids func(*packEntry) []int) error {
 	for i, k := range children {
 		e := &ix.entries[k]
@@ -293,21 +324,34 @@ func (ix *packIndexer) resolve(t Type, base []byte, children []int, kids func(*p
 		if err != nil {
 			return err
 		}
-		data, err := packfile.PatchDelta(base, delta)
+		data, err := applyDelta(base, delta, ix.maxSize, ix.bufs.get)
 		if err != nil {
 			return fmt.Errorf("delta at %d: %w", e.off, err)
 		}
+		ix.bufs.put(delta)
 		if i == len(children)-1 {
+			ix.bufs.put(base)
 			base = nil
 		}
 		h := plumbing.NewHasher(t, int64(len(data)))
 		_, _ = h.Write(data)
 		e.hash, e.known = h.Sum(), true
 		ix.progress()
+		if ix.visit != nil {
+			var keep []byte
+			if t == TreeObject || t == CommitObject {
+				keep = data
+			}
+			if err := ix.visit(e.off, e.hash, t, int64(len(data)), keep); err != nil {
+				return err
+			}
+		}
 		if next := kids(e); len(next) > 0 {
 			if err := ix.resolve(t, data, next, kids); err != nil {
 				return err
 			}
+		} else {
+			ix.bufs.put(data)
 		}
 	}
 	return nil

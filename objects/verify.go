@@ -11,7 +11,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 )
 
 // VerifyStats counts what Verify looked at.
@@ -147,9 +146,16 @@ func parseCheck(h Hash, path string, t Type, data []byte) error {
 	return nil
 }
 
-// verifyPack checks one pack against its index: every indexed object is
-// read through go-git's pack reader (in pack order, so that delta bases
-// come from the cache), hashed and parsed.
+// verifyPack checks one pack against its index. The pack is read as
+// `git index-pack` reads it (indexPack's sequential reader: every entry
+// inflated in file order, deltas rebuilt from their bases depth-first,
+// every object hashed once, the trailer's SHA-1 checked), and what that
+// read found must be what the index says: the same object at each
+// offset, with the same CRC, and nothing more. When the pack does not
+// read through, each indexed object is read on its own, as Read would
+// read it (checkPacked), so that the damage is reported object by object;
+// if that finds nothing, the sequential read's error is reported for the
+// pack.
 func (s *Store) verifyPack(ctx context.Context, base string, st *VerifyStats, problem func(Problem)) error {
 	st.Packs++
 	packPath := base + ".pack"
@@ -167,21 +173,20 @@ func (s *Store) verifyPack(ctx context.Context, base string, st *VerifyStats, pr
 		return nil
 	}
 	defer p.close()
-	entries, err := idx.EntriesByOffset()
+	entries, err := indexEntries(idx)
 	if err != nil {
 		problem(Problem{Path: base + ".idx", Err: err})
 		return nil
 	}
-	defer entries.Close()
-	for {
-		e, err := entries.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			problem(Problem{Path: base + ".idx", Err: err})
-			return nil
-		}
+	seqErr := vs.verifyPackSequential(ctx, p, entries, st, problem)
+	if seqErr == nil {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	before := st.Problems
+	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -192,6 +197,86 @@ func (s *Store) verifyPack(ctx context.Context, base string, st *VerifyStats, pr
 			problem(Problem{Hash: e.Hash, Path: packPath, Err: err})
 		}
 	}
+	if st.Problems == before {
+		// Every indexed object reads, yet the pack as a whole does not
+		// (its header, its trailer's checksum, bytes no index entry
+		// covers): git fsck refuses such a pack too.
+		problem(Problem{Path: packPath, Err: &CorruptError{Path: packPath, Err: seqErr}})
+	}
+	return nil
+}
+
+// indexEntries lists an index's entries in pack order.
+func indexEntries(idx *idxfile.MemoryIndex) ([]idxfile.Entry, error) {
+	iter, err := idx.EntriesByOffset()
+	if err != nil {
+		return nil, err
+	}
+	defer iter.Close()
+	var out []idxfile.Entry
+	for {
+		e, err := iter.Next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *e)
+	}
+}
+
+// verifyPackSequential reads pack p through from start to end (indexPack's
+// reader) and checks it against its index's entries (in pack order). It
+// reports the objects whose content does not match their index entry or
+// does not parse, and counts what it checked, only when the whole pack
+// reads through; otherwise it reports and counts nothing and returns why
+// the pack does not read (or ctx's error).
+func (s *Store) verifyPackSequential(ctx context.Context, p *pack, entries []idxfile.Entry, st *VerifyStats, problem func(Problem)) error {
+	path := p.path()
+	var bytes int64
+	parseErrs := map[int64]error{} // by offset
+	ix := &packIndexer{f: p.file.File, progress: func() {}, maxSize: s.opts.MaxObjectSize,
+		visit: func(off int64, h Hash, t Type, size int64, data []byte) error {
+			bytes += size
+			if data != nil {
+				if err := parseCheck(h, path, t, data); err != nil {
+					parseErrs[off] = err
+				}
+			}
+			return ctx.Err()
+		}}
+	if err := ix.scan(); err != nil {
+		return err
+	}
+	if err := ix.resolveAll(); err != nil {
+		return err
+	}
+	if len(ix.entries) != len(entries) {
+		return fmt.Errorf("pack holds %d objects, its index %d", len(ix.entries), len(entries))
+	}
+	// Both lists are in pack order, so that equal lengths and equal
+	// offsets pair every entry of one with an entry of the other.
+	for i := range entries {
+		want, got := &entries[i], &ix.entries[i]
+		if int64(want.Offset) != got.off {
+			return fmt.Errorf("index names an object at offset %d, the pack has none there", want.Offset)
+		}
+	}
+	st.Packed += len(entries)
+	st.Bytes += bytes
+	for i := range entries {
+		want, got := &entries[i], &ix.entries[i]
+		switch {
+		case got.hash != want.Hash:
+			problem(Problem{Hash: want.Hash, Path: path, Err: corrupt(want.Hash, path, "content hashes to %s", got.hash)})
+		case got.crc != want.CRC32:
+			problem(Problem{Hash: want.Hash, Path: path, Err: corrupt(want.Hash, path, "entry's CRC-32 is %08x, its index says %08x", got.crc, want.CRC32)})
+		case parseErrs[got.off] != nil:
+			problem(Problem{Hash: want.Hash, Path: path, Err: parseErrs[got.off]})
+		}
+	}
+	return nil
 }
 
 func (s *Store) checkPacked(p *pack, h Hash) (int64, error) {
@@ -249,6 +334,3 @@ func (s *Store) CountLoose() (int, error) {
 	}
 	return n, err
 }
-
-var _ = idxfile.NewMemoryIndex
-var _ = packfile.NewScanner

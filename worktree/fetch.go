@@ -109,7 +109,7 @@ func (r *Repo) fetchFrom(ctx context.Context, c conn, rm Remote, opts TransferOp
 	}
 	res := &FetchResult{Remote: rm, Head: adv.head}
 	var todo []RefChange
-	var want []objects.Hash
+	var want, present []objects.Hash
 	for _, name := range slices.Sorted(maps.Keys(adv.refs)) {
 		if strings.HasPrefix(name, "refs/heads/") {
 			res.Branches = append(res.Branches, name)
@@ -132,11 +132,24 @@ func (r *Repo) fetchFrom(ctx context.Context, c conn, rm Remote, opts TransferOp
 			return nil, err
 		} else if !ok && !slices.Contains(want, ch.New) {
 			want = append(want, ch.New)
+		} else if ok && !slices.Contains(present, ch.New) {
+			present = append(present, ch.New)
 		}
 	}
 	have, err := r.refTips()
 	if err != nil {
 		return nil, err
+	}
+	// A version already here may lack its history: a fetch killed
+	// between two of the packs a remote sends can store the tip before
+	// the rest. As git's quickfetch does, check that it is whole, and
+	// fetch it when it is not.
+	if len(present) > 0 {
+		if _, err := r.objects.Reachable(ctx, present, have); errors.Is(err, objects.ErrNotFound) {
+			want = append(want, present...)
+		} else if err != nil {
+			return nil, err
+		}
 	}
 	if len(want) > 0 {
 		err := c.fetch(ctx, want, have, func(rd io.Reader) error {
