@@ -13,7 +13,6 @@ import (
 	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
-	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 )
 
 // indexPack reads a pack file the way `git index-pack` does and returns
@@ -293,7 +292,7 @@ func (ix *packIndexer) resolve(t Type, base []byte, children []int, kids func(*p
 		if err != nil {
 			return err
 		}
-		data, err := packfile.PatchDelta(base, delta)
+		data, err := patchDelta(base, delta)
 		if err != nil {
 			return fmt.Errorf("delta at %d: %w", e.off, err)
 		}
@@ -311,4 +310,87 @@ func (ix *packIndexer) resolve(t Type, base []byte, children []int, kids func(*p
 		}
 	}
 	return nil
+}
+
+// errBadDelta is a delta that does not apply to its base.
+var errBadDelta = errors.New("invalid delta")
+
+// maxDeltaPrealloc bounds the output a delta's header alone can make
+// patchDelta allocate up front: a damaged or hostile header may claim any
+// size, and the real output grows past this by append as copies land.
+const maxDeltaPrealloc = 16 << 20
+
+// patchDelta applies a pack delta (git's format: source and target sizes
+// as little-endian base-128 numbers, then copy and insert instructions)
+// to base. It does what go-git's packfile.PatchDelta does, but allocates
+// the target once at its stated size instead of growing a bytes.Buffer
+// from empty for every object: in gc's read-back of a 1000-save history
+// of a 1.4 MB board, that growth (copying and clearing ~3 GB) was 1 s of
+// 18. The result is the target's bytes or an error wrapping errBadDelta.
+func patchDelta(base, delta []byte) ([]byte, error) {
+	srcSize, delta, ok := deltaHeaderSize(delta)
+	if !ok || srcSize != uint64(len(base)) {
+		return nil, fmt.Errorf("%w: source size does not match the base (%d bytes)", errBadDelta, len(base))
+	}
+	dstSize, delta, ok := deltaHeaderSize(delta)
+	if !ok {
+		return nil, fmt.Errorf("%w: no target size", errBadDelta)
+	}
+	out := make([]byte, 0, min(dstSize, maxDeltaPrealloc))
+	for len(delta) > 0 {
+		cmd := delta[0]
+		delta = delta[1:]
+		switch {
+		case cmd&0x80 != 0:
+			// Copy from the base: bits 0-3 say which offset bytes follow,
+			// bits 4-6 which size bytes; a size of 0 means 0x10000.
+			var off, n uint64
+			for i := range 7 {
+				if cmd&(1<<i) == 0 {
+					continue
+				}
+				if len(delta) == 0 {
+					return nil, fmt.Errorf("%w: truncated copy instruction", errBadDelta)
+				}
+				if i < 4 {
+					off |= uint64(delta[0]) << (8 * i)
+				} else {
+					n |= uint64(delta[0]) << (8 * (i - 4))
+				}
+				delta = delta[1:]
+			}
+			if n == 0 {
+				n = 0x10000
+			}
+			if off+n > uint64(len(base)) || uint64(len(out))+n > dstSize {
+				return nil, fmt.Errorf("%w: copy of %d bytes at %d outside the base or the target", errBadDelta, n, off)
+			}
+			out = append(out, base[off:off+n]...)
+		case cmd != 0:
+			n := uint64(cmd)
+			if n > uint64(len(delta)) || uint64(len(out))+n > dstSize {
+				return nil, fmt.Errorf("%w: insert of %d bytes past the delta or the target", errBadDelta, n)
+			}
+			out = append(out, delta[:n]...)
+			delta = delta[n:]
+		default:
+			return nil, fmt.Errorf("%w: instruction 0 is reserved", errBadDelta)
+		}
+	}
+	if uint64(len(out)) != dstSize {
+		return nil, fmt.Errorf("%w: made %d bytes, header says %d", errBadDelta, len(out), dstSize)
+	}
+	return out, nil
+}
+
+// deltaHeaderSize reads one size of a delta's header.
+func deltaHeaderSize(b []byte) (uint64, []byte, bool) {
+	var v uint64
+	for i := 0; i < len(b) && i < 10; i++ {
+		v |= uint64(b[i]&0x7f) << (7 * i)
+		if b[i]&0x80 == 0 {
+			return v, b[i+1:], true
+		}
+	}
+	return 0, b, false
 }
