@@ -3,11 +3,8 @@ package cli
 import (
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
-	ucli "github.com/urfave/cli/v2"
-
+	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 	"github.com/circuitvc/circuitvc/worktree"
 )
 
@@ -58,25 +55,23 @@ func transferOptions(c *ucli.Context, env *Env, remote string) (worktree.Transfe
 		return worktree.TransferOptions{}, nil, usagef("%v", err)
 	}
 	opts := worktree.TransferOptions{Remote: remote, Author: who, Auth: worktree.Auth{Getenv: env.Getenv}}
-	var bar *progressbar.ProgressBar
+	var bar *progressLine
 	phase := ""
 	if isTerminal(env.Stderr) {
 		opts.Progress = func(p worktree.Progress) {
 			if bar == nil || p.Phase != phase {
 				if bar != nil {
-					_ = bar.Finish()
+					bar.Finish()
 				}
 				phase = p.Phase
-				bar = progressbar.NewOptions64(-1, progressbar.OptionSetWriter(env.Stderr),
-					progressbar.OptionShowBytes(true), progressbar.OptionSetDescription(p.Phase),
-					progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+				bar = newProgressLine(env.Stderr, p.Phase, -1, true)
 			}
-			_ = bar.Set64(p.Bytes)
+			bar.Set(p.Bytes)
 		}
 	}
 	return opts, func() {
 		if bar != nil {
-			_ = bar.Finish()
+			bar.Finish()
 		}
 	}, nil
 }

@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"runtime/debug"
 
-	"github.com/schollz/progressbar/v3"
-	ucli "github.com/urfave/cli/v2"
-
+	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 	"github.com/circuitvc/circuitvc/worktree"
 )
 
@@ -51,20 +49,19 @@ Examples:
 				return err
 			}
 			defer repo.Close()
-			var bar *progressbar.ProgressBar
+			var bar *progressLine
 			if isTerminal(env.Stderr) {
 				opts.Progress = func(done, total int) {
 					if bar == nil {
-						bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(env.Stderr),
-							progressbar.OptionSetDescription("packing objects"), progressbar.OptionClearOnFinish())
+						bar = newProgressLine(env.Stderr, "packing objects", int64(total), false)
 					}
-					_ = bar.Set(done)
+					bar.Set(int64(done))
 				}
 			}
 			defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
 			st, err := repo.GC(c.Context, opts)
 			if bar != nil {
-				_ = bar.Finish()
+				bar.Finish()
 			}
 			if err != nil {
 				return fmt.Errorf("gc: %w", err)

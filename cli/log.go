@@ -8,8 +8,7 @@ import (
 	"strings"
 	"time"
 
-	ucli "github.com/urfave/cli/v2"
-
+	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 	"github.com/circuitvc/circuitvc/worktree"
 )
 

@@ -6,8 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	ucli "github.com/urfave/cli/v2"
-
+	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 	"github.com/circuitvc/circuitvc/worktree"
 )
 

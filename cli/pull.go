@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	ucli "github.com/urfave/cli/v2"
-
+	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 	"github.com/circuitvc/circuitvc/worktree"
 )
 

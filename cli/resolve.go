@@ -3,8 +3,7 @@ package cli
 import (
 	"fmt"
 
-	ucli "github.com/urfave/cli/v2"
-
+	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 	"github.com/circuitvc/circuitvc/worktree"
 )
 
