@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
+	ucli "github.com/urfave/cli/v2"
 
 	"github.com/circuitvc/circuitvc/fsx"
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 	"github.com/circuitvc/circuitvc/worktree"
 )
 

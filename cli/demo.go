@@ -8,9 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	ucli "github.com/urfave/cli/v2"
+
 	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/testdata"
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 )
 
 func demoCommand(env *Env) *ucli.Command {

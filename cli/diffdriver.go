@@ -5,7 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
+	ucli "github.com/urfave/cli/v2"
+
 	"github.com/circuitvc/circuitvc/worktree"
 )
 

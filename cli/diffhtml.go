@@ -10,10 +10,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	ucli "github.com/urfave/cli/v2"
+
 	"github.com/circuitvc/circuitvc/fsx"
 	"github.com/circuitvc/circuitvc/internal/circuit"
 	"github.com/circuitvc/circuitvc/internal/visdiff"
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 )
 
 // htmlFlags are diff's options for the HTML report.

@@ -3,8 +3,9 @@ package cli
 import (
 	"fmt"
 
+	ucli "github.com/urfave/cli/v2"
+
 	"github.com/circuitvc/circuitvc/internal/circuit"
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 )
 
 func exportCommand(env *Env) *ucli.Command {

@@ -5,8 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 	"github.com/circuitvc/circuitvc/worktree"
+	ucli "github.com/urfave/cli/v2"
 )
 
 func hashCommand(env *Env) *ucli.Command {

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"time"
 
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
+	ucli "github.com/urfave/cli/v2"
+
 	"github.com/circuitvc/circuitvc/worktree"
 )
 

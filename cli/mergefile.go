@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"io"
 
+	ucli "github.com/urfave/cli/v2"
+
 	"github.com/circuitvc/circuitvc/internal/merge"
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 	"github.com/circuitvc/circuitvc/worktree"
 )
 

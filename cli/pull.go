@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
+	ucli "github.com/urfave/cli/v2"
+
 	"github.com/circuitvc/circuitvc/worktree"
 )
 

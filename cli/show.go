@@ -3,7 +3,7 @@ package cli
 import (
 	"fmt"
 
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
+	ucli "github.com/urfave/cli/v2"
 )
 
 func showCommand(env *Env) *ucli.Command {

@@ -7,9 +7,10 @@ import (
 	"slices"
 	"strings"
 
+	ucli "github.com/urfave/cli/v2"
+
 	"github.com/circuitvc/circuitvc/internal/circuit"
 	"github.com/circuitvc/circuitvc/internal/draw"
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 )
 
 // showFlags are show's options for drawing a file.

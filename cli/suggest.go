@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
+	ucli "github.com/urfave/cli/v2"
 )
 
 // unknownCommand is the usage error for a command that does not exist,

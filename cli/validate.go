@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"path/filepath"
 
+	ucli "github.com/urfave/cli/v2"
+
 	"github.com/circuitvc/circuitvc/internal/circuit"
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
 )
 
 func validateCommand(env *Env) *ucli.Command {

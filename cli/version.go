@@ -6,7 +6,8 @@ import (
 	"runtime"
 	"runtime/debug"
 
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
+	ucli "github.com/urfave/cli/v2"
+
 	"github.com/circuitvc/circuitvc/worktree"
 )
 

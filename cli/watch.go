@@ -10,7 +10,8 @@ import (
 	"syscall"
 	"time"
 
-	ucli "github.com/circuitvc/circuitvc/third_party/urfavecli"
+	ucli "github.com/urfave/cli/v2"
+
 	"github.com/circuitvc/circuitvc/worktree"
 )
 
