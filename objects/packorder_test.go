@@ -119,16 +119,11 @@ func TestPackOldIndexRemovalDurableFirst(t *testing.T) {
 	if len(old) == 0 {
 		t.Fatal("the fixture has no old pack")
 	}
-	f := fsxtest.NewFaultFS(fx.base.Clone())
-	s := openMem(t, f)
-	if _, err := s.Pack(context.Background(), fx.opts); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
+	ops := packOps(t, fx)
 	packDir := filepath.Join(faultDir, "objects", "pack")
 	for _, idx := range old {
 		synced, removed := false, false
-		for _, op := range f.Log() {
+		for _, op := range ops {
 			switch {
 			case op.Name == "remove" && op.Path == filepath.Join(packDir, idx):
 				removed = true
@@ -167,15 +162,9 @@ func indexes(t *testing.T, fsys fsx.FS) []string {
 // otherwise a power cut can keep the index's rename and lose the pack's.
 func TestPackRenameDurableBeforeIndex(t *testing.T) {
 	for _, fx := range gcFixtures(t, 4) {
-		f := fsxtest.NewFaultFS(fx.base.Clone())
-		s := openMem(t, f)
-		if _, err := s.Pack(context.Background(), fx.opts); err != nil {
-			t.Fatal(err)
-		}
-		s.Close()
 		packDir := filepath.Join(faultDir, "objects", "pack")
 		packRenamed, synced, indexRenamed := false, false, false
-		for _, op := range f.Log() {
+		for _, op := range packOps(t, fx) {
 			switch {
 			case op.Name == "rename" && strings.HasSuffix(op.To, ".pack"):
 				packRenamed = true
@@ -192,4 +181,17 @@ func TestPackRenameDurableBeforeIndex(t *testing.T) {
 			t.Errorf("%s: no index was renamed into place", fx.name)
 		}
 	}
+}
+
+// packOps runs an undisturbed Pack on a copy of fx's store and returns
+// the file-system operations it performed, in order.
+func packOps(t *testing.T, fx *gcFixture) []fsxtest.Op {
+	t.Helper()
+	f := fsxtest.NewFaultFS(fx.base.Clone())
+	s := openMem(t, f)
+	defer s.Close()
+	if _, err := s.Pack(context.Background(), fx.opts); err != nil {
+		t.Fatal(err)
+	}
+	return f.Log()
 }

@@ -20,15 +20,7 @@ import (
 // and puts the ref and reflogs back: a failed save changed nothing.
 func TestSaveRefSyncFailureChangesNothing(t *testing.T) {
 	sc := saveScenario(t)
-	inner := sc.base.Clone()
-	f := fsxtest.NewFaultFS(inner)
-	r, err := openRepo(t, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Inject(fsxtest.Fault{Op: "syncdir", Path: "refs/heads", Err: syscall.EIO})
-	err = sc.run(context.Background(), r)
-	r.Close()
+	inner, f, err := runFaulted(t, sc, fsxtest.Fault{Op: "syncdir", Path: "refs/heads", Err: syscall.EIO})
 	if !errors.Is(err, syscall.EIO) || len(f.Fired()) == 0 {
 		t.Fatalf("save = %v (faults fired: %v), want EIO", err, f.Fired())
 	}
@@ -66,15 +58,7 @@ func TestMergeBacksUpUnsavedWork(t *testing.T) {
 // merged files without the state that 'merge --abort' needs.
 func TestMergeStateBeforeFiles(t *testing.T) {
 	sc := mergeScenario(t)
-	inner := sc.base.Clone()
-	f := fsxtest.NewFaultFS(inner)
-	r, err := openRepo(t, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Inject(fsxtest.Fault{Op: "rename", Path: "state.json", Err: syscall.EIO})
-	err = sc.run(context.Background(), r)
-	r.Close()
+	inner, _, err := runFaulted(t, sc, fsxtest.Fault{Op: "rename", Path: "state.json", Err: syscall.EIO})
 	if !errors.Is(err, syscall.EIO) {
 		t.Fatalf("merge = %v, want EIO", err)
 	}
@@ -90,22 +74,14 @@ func TestMergeStateBeforeFiles(t *testing.T) {
 // clears what was left.
 func TestRecordedMergeLeftState(t *testing.T) {
 	sc := mergeScenario(t)
-	inner := sc.base.Clone()
-	f := fsxtest.NewFaultFS(inner)
-	r, err := openRepo(t, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Inject(fsxtest.Fault{Op: "remove", Path: "state.json", Times: -1, Err: syscall.EIO})
-	err = sc.run(context.Background(), r)
-	r.Close()
+	inner, _, err := runFaulted(t, sc, fsxtest.Fault{Op: "remove", Path: "state.json", Times: -1, Err: syscall.EIO})
 	if !errors.Is(err, syscall.EIO) {
 		t.Fatalf("merge = %v, want EIO from removing its state", err)
 	}
 	if _, err := inner.Stat(scRoot + "/.circuitvc/merge/state.json"); err != nil {
 		t.Fatalf("the fault did not leave the merge state: %v", err)
 	}
-	r, err = openRepo(t, inner)
+	r, err := openRepo(t, inner)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,4 +107,21 @@ func TestRecordedMergeLeftState(t *testing.T) {
 	if _, err := inner.Stat(scRoot + "/.circuitvc/merge"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the next merge kept the finished merge's state (%v)", err)
 	}
+}
+
+// runFaulted runs sc's command once on a copy of its store with fault
+// injected, and returns the copy (the disk under the fault layer), the
+// fault layer and the command's error.
+func runFaulted(t *testing.T, sc *scenario, fault fsxtest.Fault) (*fsxtest.MemFS, *fsxtest.FaultFS, error) {
+	t.Helper()
+	inner := sc.base.Clone()
+	f := fsxtest.NewFaultFS(inner)
+	r, err := openRepo(t, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Inject(fault)
+	err = sc.run(context.Background(), r)
+	r.Close()
+	return inner, f, err
 }

@@ -379,29 +379,19 @@ func (p *parser) object(n node) (node, *syntaxError) {
 		if err != nil {
 			return n, err
 		}
-		p.ws()
-		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return n, p.errf("unexpected %s after object key", "':'", p.describe())
+		if err := p.colon(); err != nil {
+			return n, err
 		}
-		p.pos++
 		v, err := p.val()
 		if err != nil {
 			return n, err
 		}
 		p.mstack = append(p.mstack, member{key: key, koff: koff, val: v})
-		p.ws()
-		if p.pos >= len(p.data) {
-			return n, p.errf("unexpected end of file in object", "',' or '}'")
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
-			n.obj = p.members(p.mstack[base:])
-			return n, nil
-		default:
-			return n, p.errf("unexpected %s in object", "',' or '}'", p.describe())
+		if done, err := p.objectNext(); err != nil || done {
+			if done {
+				n.obj = p.members(p.mstack[base:])
+			}
+			return n, err
 		}
 	}
 }
@@ -700,28 +690,44 @@ func (p *parser) skipMembers() *syntaxError {
 		if _, _, err := p.scanString(); err != nil {
 			return err
 		}
-		p.ws()
-		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return p.errf("unexpected %s after object key", "':'", p.describe())
+		if err := p.colon(); err != nil {
+			return err
 		}
-		p.pos++
 		if err := p.skip(); err != nil {
 			return err
 		}
-		p.ws()
-		if p.pos >= len(p.data) {
-			return p.errf("unexpected end of file in object", "',' or '}'")
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
-			return nil
-		default:
-			return p.errf("unexpected %s in object", "',' or '}'", p.describe())
+		if done, err := p.objectNext(); err != nil || done {
+			return err
 		}
 	}
+}
+
+// colon reads the ':' after an object key.
+func (p *parser) colon() *syntaxError {
+	p.ws()
+	if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+		return p.errf("unexpected %s after object key", "':'", p.describe())
+	}
+	p.pos++
+	return nil
+}
+
+// objectNext reads what follows a member's value: ',' (another member
+// follows) or '}' (done).
+func (p *parser) objectNext() (done bool, err *syntaxError) {
+	p.ws()
+	if p.pos >= len(p.data) {
+		return false, p.errf("unexpected end of file in object", "',' or '}'")
+	}
+	switch p.data[p.pos] {
+	case ',':
+		p.pos++
+		return false, nil
+	case '}':
+		p.pos++
+		return true, nil
+	}
+	return false, p.errf("unexpected %s in object", "',' or '}'", p.describe())
 }
 
 func (p *parser) skipArray() *syntaxError {

@@ -321,26 +321,16 @@ func (p *parser) eachKey(fn func(key string) error) error {
 		if se != nil {
 			return se
 		}
-		p.ws()
-		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
-			return p.errf("unexpected %s after object key", "':'", p.describe())
+		if se := p.colon(); se != nil {
+			return se
 		}
-		p.pos++
 		if err := fn(key); err != nil {
 			return fmt.Errorf("%s: %w", strconv.Quote(key), err)
 		}
-		p.ws()
-		if p.pos >= len(p.data) {
-			return p.errf("unexpected end of file in object", "',' or '}'")
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
+		if done, se := p.objectNext(); se != nil {
+			return se
+		} else if done {
 			return nil
-		default:
-			return p.errf("unexpected %s in object", "',' or '}'", p.describe())
 		}
 	}
 }
